@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration object. `loadConfig` is the only place that reads `process.env`;
+ * everything else receives a `Config`. Validation errors name the variable, never its value.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.string().url();
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_BASE_URL: url.default('http://localhost:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    REDIS_URL: url.default('redis://127.0.0.1:6379'),
+    /** prefix of every Redis key and BullMQ queue, so tests and a dev service never share keys. */
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('sira'),
+
+    /** unset → embedded PGlite under DATA_DIR/pglite. */
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+
+    /** `kid:base64key[,kid:base64key…]`: AES-256-GCM keys; the first is used for new encryptions. */
+    SIRA_ENCRYPTION_KEYS: z.string().regex(/^[a-z0-9_-]+:[A-Za-z0-9+/=]{43,44}(,[a-z0-9_-]+:[A-Za-z0-9+/=]{43,44})*$/i).optional(),
+    /** base64 32-byte HMAC key for the blind index (separate from the encryption keys). */
+    SIRA_BLIND_INDEX_KEY: z.string().regex(/^[A-Za-z0-9+/=]{43,44}$/).optional(),
+
+    FLOWS_DIR: z.string().min(1).default('./flows'),
+    LOCALES_DIR: z.string().min(1).default('./locales'),
+    CONTENT_MIN_STATUS: z.enum(['draft', 'reviewed', 'legal']).optional(),
+
+    /** development-only simulator endpoint used by `npm run chat`; never on in production. */
+    SIMULATOR_ENABLED: bool.optional(),
+
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/).optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+    TWILIO_FROM: z.string().min(3).optional(),
+    TWILIO_API_BASE_URL: url.optional(),
+
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/).optional(),
+    TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),
+    TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+    TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
+
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['SIRA_ENCRYPTION_KEYS', 'SIRA_BLIND_INDEX_KEY'] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+    if (env.SIMULATOR_ENABLED) {
+      ctx.addIssue({ code: 'custom', path: ['SIMULATOR_ENABLED'], message: 'must not be set in production' });
+    }
+  });
+
+export type RawEnv = z.infer<typeof configSchema>;

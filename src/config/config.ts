@@ -1,0 +1,89 @@
+import { configSchema, RawEnv } from './config.schema';
+
+export type NodeEnv = RawEnv['NODE_ENV'];
+
+/** The validated, typed configuration, grouped by concern. */
+export interface Config {
+  env: NodeEnv;
+  production: boolean;
+  http: { port: number; host: string; publicBaseUrl: string };
+  log: { level: RawEnv['LOG_LEVEL'] };
+  redis: { url: string; prefix: string };
+  database: { url?: string; dataDir: string };
+  keys: { encryptionKeys?: string; blindIndexKey?: string; keyFile: string };
+  content: { flowsDir: string; localesDir: string; minStatus: 'draft' | 'reviewed' | 'legal' };
+  simulator: { enabled: boolean };
+  twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
+  telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates an environment. The messages name the variable and the rule, never the value,
+ * so a mistyped secret never lands in a terminal or a log.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${describe(i)}`));
+  }
+  return toConfig(parsed.data);
+}
+
+function describe(issue: { code: string; message: string }): string {
+  // zod's own messages may quote the received value for some codes; keep only value-free wording.
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'is missing or has the wrong type';
+    case 'invalid_value':
+      return 'is not one of the allowed values';
+    case 'invalid_format':
+      return 'has an invalid format';
+    case 'too_small':
+    case 'too_big':
+      return 'is out of range';
+    case 'custom':
+      return issue.message;
+    default:
+      return 'is invalid';
+  }
+}
+
+function toConfig(e: RawEnv): Config {
+  const production = e.NODE_ENV === 'production';
+  return {
+    env: e.NODE_ENV,
+    production,
+    http: { port: e.PORT, host: e.HOST, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') },
+    log: { level: e.LOG_LEVEL },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
+    keys: {
+      encryptionKeys: e.SIRA_ENCRYPTION_KEYS,
+      blindIndexKey: e.SIRA_BLIND_INDEX_KEY,
+      keyFile: `${e.DATA_DIR.replace(/\/+$/, '')}/dev-keys.json`,
+    },
+    content: {
+      flowsDir: e.FLOWS_DIR,
+      localesDir: e.LOCALES_DIR,
+      minStatus: e.CONTENT_MIN_STATUS ?? (production ? 'reviewed' : 'draft'),
+    },
+    simulator: { enabled: production ? false : (e.SIMULATOR_ENABLED ?? true) },
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBaseUrl: e.TWILIO_API_BASE_URL }
+        : undefined,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
+      : undefined,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,28 @@
+import type { Input, Output } from '../engine/engine.types';
+
+/**
+ * The channels Sira speaks on. A contact is one identity on one channel: the same woman on SMS and
+ * on Telegram is two contacts, never linked automatically.
+ */
+export type ChannelName = 'sms' | 'telegram' | 'simulator';
+
+/** What every channel adapter turns a provider request into. */
+export interface InboundMessage {
+  channel: ChannelName;
+  /** the provider's id of this message (Twilio MessageSid, Telegram update_id, simulator uuid): de-dup key. */
+  providerMessageId: string;
+  /** SMS: E.164 number; Telegram: chat id; simulator: simulated number. Never logged, never a Redis key. */
+  address: string;
+  input: Input;
+  /** epoch ms when the provider says it was received (or when we received it). */
+  receivedAt: number;
+}
+
+/** The result of handling one inbound message. */
+export interface HandleResult {
+  /** 'duplicate': already processed or in flight; nothing was done. */
+  status: 'processed' | 'duplicate';
+  /** the contact's language after the step (for rendering). */
+  language: string;
+  outputs: Output[];
+}

@@ -1,0 +1,185 @@
+/**
+ * The contract of the pure flow engine. Everything here is plain data: the engine
+ * never does I/O, never reads a clock (the caller passes `now`) and never draws
+ * random numbers. Channels render `Output`s; the shell applies `EngineEvent`s.
+ */
+
+/** Bump when the Session shape changes: a stored session with another version restarts at the menu. */
+export const SESSION_SCHEMA_VERSION = 1;
+
+export const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1000;
+export const SENSITIVE_EXPIRY_MS = 30 * 60 * 1000;
+
+/** Where a conversation points: a node inside a flow. */
+export interface NodeRef {
+  flow: string;
+  node: string;
+}
+
+/**
+ * A jump target as written in YAML: `node_id` (a node of the same flow), `@flow_id` (another
+ * flow's start node) or `@flow_id/node_id` (a named node of another flow).
+ */
+export type Target = string;
+
+export type ValidatorSpec =
+  | { type: 'digits'; min_length?: number; max_length?: number }
+  | { type: 'phone' }
+  | { type: 'one_of'; options: string[] };
+
+export interface ChoiceSpec {
+  /** snake_case id, stable across content edits (used in button data). */
+  id: string;
+  /** i18next key of the label; the label text in every language is also a keyword. */
+  label: string;
+  /** optional i18next key whose value is a comma-separated list of extra keywords. */
+  keywords?: string;
+  /** where this choice leads. */
+  go: Target;
+}
+
+interface NodeBase {
+  id: string;
+}
+
+/** Sends a text, then continues to `next` at once (no input awaited). */
+export interface MessageNode extends NodeBase {
+  type: 'message';
+  text: string;
+  next: Target;
+}
+
+/** Sends a text with numbered choices and waits for one. */
+export interface MenuNode extends NodeBase {
+  type: 'menu';
+  text: string;
+  choices: ChoiceSpec[];
+}
+
+/** Sends a question and waits for free input checked by `validate`; stores it in `vars[save_as]`. */
+export interface AskNode extends NodeBase {
+  type: 'ask';
+  text: string;
+  validate: ValidatorSpec;
+  save_as: string;
+  /** i18next key of the re-prompt when the input is invalid. */
+  invalid: string;
+  next: Target;
+}
+
+/** Runs an action, then continues to `next` (when the action does not itself end or jump). */
+export interface ActionNode extends NodeBase {
+  type: 'action';
+  action: ActionSpec;
+  next?: Target;
+}
+
+export type FlowNode = MessageNode | MenuNode | AskNode | ActionNode;
+
+export type ActionSpec =
+  | { type: 'set_language'; language: string }
+  | { type: 'go_to'; target: Target }
+  | { type: 'request_callback'; fields?: string[] }
+  | { type: 'opt_out' }
+  | { type: 'opt_in' }
+  | { type: 'erase_me' }
+  | { type: 'end' };
+
+export type ActionType = ActionSpec['type'];
+
+export interface Flow {
+  id: string;
+  /** file the flow was read from, for exact error messages. */
+  file: string;
+  start: string;
+  /** idle time after which the conversation restarts (ms). */
+  expiryMs: number;
+  sensitive: boolean;
+  nodes: Record<string, FlowNode>;
+}
+
+/** Global command names; their words live in the locales (`commands.<name>`). */
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase';
+
+/**
+ * Everything the engine needs, already loaded and resolved to plain data by the content loader.
+ * Keyword lists are the union over all languages, already normalised (see `normalizeInput`).
+ */
+export interface FlowSet {
+  flows: Record<string, Flow>;
+  /** where a new conversation begins (language choice). */
+  entry: NodeRef;
+  /** the main menu: target of `home`, `0`, expiry and stale sessions. */
+  home: NodeRef;
+  /**
+   * Where global commands lead (help, language, stop, start, erase). `home` and `back` are built
+   * in: `home` goes to `home`, `back` to the previous question.
+   */
+  commands: Partial<Record<Exclude<GlobalCommand, 'home' | 'back'>, NodeRef>>;
+  /** target offered after three misses in a row: a callback request. */
+  callback?: NodeRef;
+  languages: string[];
+  globalWords: Record<GlobalCommand, string[]>;
+  /** normalised keywords per i18n key (labels and keyword lists, all languages). */
+  keywords: Record<string, string[]>;
+}
+
+export interface Session {
+  v: number;
+  /** node currently awaiting input (a menu or an ask), or where the conversation stands. */
+  at: NodeRef;
+  /** nodes that awaited input before this one, for `back` (most recent last, bounded). */
+  history: NodeRef[];
+  /** consecutive inputs that matched nothing. */
+  misses: number;
+  language?: string;
+  /** increments at each question asked; ties a button to the question it answers. */
+  question: number;
+  lastActiveAt: number;
+  vars: Record<string, string>;
+  /** true once the conversation ended (an `end` action): the next input starts again. */
+  ended?: boolean;
+}
+
+export type Input =
+  | { kind: 'text'; text: string }
+  /** a conversation explicitly (re)started, e.g. Telegram /start. */
+  | { kind: 'start' }
+  /** a button tap: `question` must match session.question, else it is stale. */
+  | { kind: 'choice'; question: number; choice: string };
+
+export interface OutputChoice {
+  id: string;
+  /** i18next key of the label. */
+  label: string;
+}
+
+export interface Output {
+  /** i18next key of the text. */
+  text: string;
+  params?: Record<string, string | number>;
+  /** present when the output asks a question with choices. */
+  choices?: OutputChoice[];
+  /** the question number the choices answer (for button data). */
+  question?: number;
+}
+
+export type EngineEvent =
+  | { type: 'language_changed'; language: string }
+  | { type: 'callback_requested'; vars: Record<string, string> }
+  | { type: 'opted_out' }
+  | { type: 'opted_in' }
+  | { type: 'erase_requested' }
+  | { type: 'conversation_expired' }
+  | { type: 'conversation_restarted'; reason: 'new' | 'stale_version' | 'expired' | 'start' | 'ended' };
+
+export interface StepContext {
+  /** epoch milliseconds, from the caller's clock. */
+  now: number;
+}
+
+export interface StepResult {
+  session: Session;
+  outputs: Output[];
+  events: EngineEvent[];
+}

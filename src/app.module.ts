@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ChannelsModule } from './channels/channels.module';
+import { Config, loadConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { ContactsModule } from './contacts/contacts.module';
+import { ContentModule } from './content/content.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import { CryptoModule } from './crypto/crypto.module';
+import { DatabaseModule } from './db/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logger.module';
+import { RedisModule } from './redis/redis.module';
+import { ClockModule } from './common/clock.module';
+
+/**
+ * The shell: configuration first, then the outside systems (database, Redis), then content,
+ * conversations and the channels that feed them. Tests pass their own Config.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: Config = loadConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        ClockModule,
+        DatabaseModule,
+        CryptoModule,
+        ContactsModule,
+        RedisModule,
+        ContentModule,
+        ConversationsModule,
+        HealthModule,
+        ChannelsModule.forRoot(config),
+      ],
+    };
+  }
+}

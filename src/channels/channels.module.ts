@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Config } from '../config/config';
+import { SimulatorModule } from './simulator/simulator.module';
+
+/** The channels this configuration turns on; each one only translates to and from the conversation service. */
+@Module({})
+export class ChannelsModule {
+  static forRoot(config: Config): DynamicModule {
+    const imports = [];
+    if (config.simulator.enabled) imports.push(SimulatorModule);
+    return { module: ChannelsModule, imports };
+  }
+}

@@ -1,0 +1,28 @@
+/** Turns a simulator reply into what a phone would show, for the terminal chat. */
+export type ChatChannel = 'sms' | 'telegram';
+
+interface Reply {
+  delivered: boolean;
+  sms: string[];
+  telegram: { text: string; buttons: { label: string; data: string }[] }[];
+}
+
+export function formatReply(body: unknown, channel: ChatChannel): string {
+  const reply = body as Reply;
+  if (!reply.delivered) return '(nothing is sent: this number has opted out — send START to resume)';
+  if (channel === 'sms') return reply.sms.map((sms) => indent(sms)).join('\n');
+  return reply.telegram
+    .map((m) => [indent(stripHtml(m.text)), ...m.buttons.map((b) => `    [ ${stripHtml(b.label)} ]`)].join('\n'))
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `< ${line}`)
+    .join('\n');
+}
+
+function stripHtml(text: string): string {
+  return text.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}

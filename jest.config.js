@@ -1,4 +1,4 @@
-/** Unit specs live beside the code (src/**/*.spec.ts); end-to-end and integration specs in test/. */
+// Unit specs live beside the code (src/**/*.spec.ts); end-to-end and integration specs in test/.
 /** @type {import('jest').Config} */
 const common = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },

@@ -1,0 +1,22 @@
+import type { Output } from '../engine/engine.types';
+import type { Translate } from '../content/i18n';
+
+export type { Output, Translate };
+
+/** One SMS body, ready for the SMS sender (segmenting is the sender's job). */
+export type SmsText = string;
+
+/** One inline-keyboard button; `data` is the callback data Telegram sends back on a tap. */
+export interface TelegramButton {
+  label: string;
+  data: string;
+}
+
+/** One Telegram message: HTML-escaped text (parse_mode HTML) and one button per row. */
+export interface TelegramMessage {
+  text: string;
+  buttons: TelegramButton[];
+}
+
+/** Telegram refuses callback data longer than 64 bytes. */
+export const TELEGRAM_CALLBACK_DATA_MAX_BYTES = 64;

@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { REDIS, type RedisClient } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis-keys';
+import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.timings';
+import type { ChannelName } from './inbound-message';
+
+// Deletes the key only while it is still a lease: a message already marked done stays done.
+const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * At-most-once-at-a-time handling of a provider message id, at-least-once overall.
+ * `claim` takes a short lease; only `markDone` (after the session is saved and replies are queued)
+ * makes it a long-lived "done". If the process dies in between, the lease runs out and the
+ * provider's redelivery is handled instead of being dropped as a duplicate.
+ */
+@Injectable()
+export class DedupLease {
+  constructor(
+    @Inject(REDIS) private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    @Inject(CONVERSATION_TIMINGS) private readonly timings: ConversationTimings,
+  ) {}
+
+  /** true when this caller owns the message now; false when it is done or in flight elsewhere. */
+  async claim(channel: ChannelName, providerMessageId: string): Promise<boolean> {
+    const reply = await this.redis.set(this.keys.dedup(channel, providerMessageId), 'lease', {
+      condition: 'NX',
+      expiration: { type: 'PX', value: this.timings.dedupLeaseMs },
+    });
+    return reply === 'OK';
+  }
+
+  async markDone(channel: ChannelName, providerMessageId: string): Promise<void> {
+    await this.redis.set(this.keys.dedup(channel, providerMessageId), 'done', {
+      expiration: { type: 'PX', value: this.timings.dedupDoneMs },
+    });
+  }
+
+  /** gives the message back after a failure so the provider's retry is not taken for a duplicate. */
+  async release(channel: ChannelName, providerMessageId: string): Promise<void> {
+    await this.redis.eval(RELEASE_LEASE, { keys: [this.keys.dedup(channel, providerMessageId)] });
+  }
+}

@@ -1,0 +1,67 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createClient } from 'redis';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { RedisKeys } from './redis-keys';
+
+/** Injection token of the shared node-redis client (connected at init). */
+export const REDIS = Symbol('REDIS');
+
+export type RedisClient = ReturnType<typeof newClient>;
+
+function newClient(url: string) {
+  return createClient({
+    url,
+    // capped exponential backoff; node-redis keeps reconnecting for as long as the process lives.
+    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
+  });
+}
+
+const log = new Logger('Redis');
+
+/**
+ * Creates and connects a client. Errors are logged (without the URL, which may hold a password)
+ * and never crash the process: node-redis reconnects by itself with backoff.
+ */
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const client = newClient(url);
+  let lastError = '';
+  client.on('error', (err: Error) => {
+    // one line per distinct failure, not one per reconnect attempt.
+    const message = `${err.name}: ${(err as { code?: string }).code ?? err.message}`;
+    if (message !== lastError) log.warn(`connection problem (${message}); reconnecting`);
+    lastError = message;
+  });
+  client.on('ready', () => {
+    if (lastError) log.log('connection restored');
+    lastError = '';
+  });
+  await client.connect();
+  return client;
+}
+
+/** Closes the client when Nest shuts down (after in-flight work has finished). */
+@Injectable()
+export class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly client: RedisClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.client.isOpen) return;
+    try {
+      await this.client.close();
+    } catch {
+      this.client.destroy();
+    }
+  }
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: REDIS, inject: [CONFIG], useFactory: (config: Config) => connectRedis(config.redis.url) },
+    { provide: RedisKeys, inject: [CONFIG], useFactory: (config: Config) => new RedisKeys(config.redis.prefix) },
+    RedisLifecycle,
+  ],
+  exports: [REDIS, RedisKeys],
+})
+export class RedisModule {}

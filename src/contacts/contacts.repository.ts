@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { AddressCipher } from '../crypto/address-cipher';
+import { BlindIndex } from '../crypto/blind-index';
+import { normaliseAddress } from '../crypto/normalise-address';
+import { DATABASE } from '../db/database.module';
+import type { Database } from '../db/open-database';
+import type { ChannelName } from '../conversations/inbound-message';
+import { AddressMismatchError, Contact, ContactNotFoundError, toContact } from './contact';
+import { contacts } from './contacts.schema';
+
+type ContactChanges = PgUpdateSetSource<typeof contacts>;
+
+/** An erase racing a first message could empty the row between insert and read; retry a little. */
+const FIND_OR_CREATE_ATTEMPTS = 3;
+
+/**
+ * Contacts in PostgreSQL. Look-ups go through the blind index; the address is encrypted, and stored
+ * only while consent is given. Every write stamps `updated_at` with the database clock (UTC).
+ */
+@Injectable()
+export class ContactsRepository {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly index: BlindIndex,
+    private readonly cipher: AddressCipher,
+  ) {}
+
+  /**
+   * The contact for this address on this channel, created on first contact. Safe under concurrency:
+   * the unique (channel, address_index) lets exactly one insert win, and everyone reads that row.
+   */
+  async findOrCreate(channel: ChannelName, address: string, source: string): Promise<Contact> {
+    const addressIndex = this.index.of(channel, address);
+    for (let attempt = 0; attempt < FIND_OR_CREATE_ATTEMPTS; attempt++) {
+      const [inserted] = await this.db
+        .insert(contacts)
+        .values({ channel, addressIndex, source })
+        .onConflictDoNothing({ target: [contacts.channel, contacts.addressIndex] })
+        .returning();
+      if (inserted) return toContact(inserted);
+      const existing = await this.findByIndex(channel, addressIndex);
+      if (existing) return existing;
+    }
+    throw new Error('contact could not be created: it was erased repeatedly while being created');
+  }
+
+  async findByAddress(channel: ChannelName, address: string): Promise<Contact | undefined> {
+    return this.findByIndex(channel, this.index.of(channel, address));
+  }
+
+  /** For callers that only hold the blind index (e.g. from a Redis key). */
+  async findByIndex(channel: ChannelName, addressIndex: string): Promise<Contact | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.channel, channel), eq(contacts.addressIndex, addressIndex)));
+    return row ? toContact(row) : undefined;
+  }
+
+  async findById(id: string): Promise<Contact | undefined> {
+    const [row] = await this.db.select().from(contacts).where(eq(contacts.id, id));
+    return row ? toContact(row) : undefined;
+  }
+
+  setLanguage(id: string, language: string | null): Promise<Contact> {
+    return this.update(id, { language });
+  }
+
+  /** Opting out records why (keyword, carrier, blocked…) and when; opting back in clears both. */
+  setOptedOut(id: string, optedOut: boolean, source?: string): Promise<Contact> {
+    return this.update(
+      id,
+      optedOut
+        ? { optedOut, optedOutSource: source ?? null, optedOutAt: sql`now()` }
+        : { optedOut, optedOutSource: null, optedOutAt: null },
+    );
+  }
+
+  /**
+   * Records consent to `version` and only now stores her address, encrypted and bound to this row.
+   * The address must be the one the contact was created from (checked against the blind index).
+   */
+  async giveConsent(id: string, version: string, address: string): Promise<Contact> {
+    const contact = await this.findById(id);
+    if (!contact) throw new ContactNotFoundError(id);
+    if (!this.index.matches(contact.channel, address, contact.addressIndex)) throw new AddressMismatchError(id);
+    const { token, kid } = this.cipher.encrypt(normaliseAddress(contact.channel, address), aadFor(id));
+    return this.update(id, {
+      consentState: 'given',
+      consentVersion: version,
+      consentAt: sql`now()`,
+      addressEnc: token,
+      addressKeyId: kid,
+    });
+  }
+
+  /** Withdrawal drops the stored address at once; language and opt-out stay (allowed without consent). */
+  withdrawConsent(id: string): Promise<Contact> {
+    return this.update(id, {
+      consentState: 'withdrawn',
+      consentAt: sql`now()`,
+      addressEnc: null,
+      addressKeyId: null,
+    });
+  }
+
+  /** Deletes the row. Returns whether there was one. */
+  async erase(id: string): Promise<boolean> {
+    const deleted = await this.db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id });
+    return deleted.length > 0;
+  }
+
+  /**
+   * Her address in clear, or null when none is stored. Only for audited staff actions: the caller
+   * records who asked and why before calling this.
+   */
+  async revealAddress(id: string): Promise<string | null> {
+    const [row] = await this.db.select({ enc: contacts.addressEnc }).from(contacts).where(eq(contacts.id, id));
+    if (!row) throw new ContactNotFoundError(id);
+    return row.enc === null ? null : this.cipher.decrypt(row.enc, aadFor(id));
+  }
+
+  private async update(id: string, changes: ContactChanges): Promise<Contact> {
+    const [row] = await this.db
+      .update(contacts)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(eq(contacts.id, id))
+      .returning();
+    if (!row) throw new ContactNotFoundError(id);
+    return toContact(row);
+  }
+}
+
+/** The authenticated context of a stored address: a token copied into another row will not decrypt. */
+function aadFor(id: string): string {
+  return `contacts:${id}`;
+}

@@ -1,0 +1,61 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { KeyRing } from './key-ring';
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class DecryptionError extends Error {
+  constructor(reason: string) {
+    super(`cannot decrypt stored address: ${reason}`);
+    this.name = 'DecryptionError';
+  }
+}
+
+/**
+ * AES-256-GCM for addresses at rest. A token reads `v1.<kid>.<iv>.<tag>.<ciphertext>` (base64url parts):
+ * the key id lets an old key in the ring still decrypt after rotation. `context` is authenticated but not
+ * stored (GCM additional data): bind a token to its row so a ciphertext copied into another row fails.
+ */
+@Injectable()
+export class AddressCipher {
+  constructor(private readonly keys: KeyRing) {}
+
+  encrypt(plaintext: string, context = ''): { token: string; kid: string } {
+    const { kid, key } = this.keys.active;
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const parts = [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url'));
+    return { token: [VERSION, kid, ...parts].join('.'), kid };
+  }
+
+  decrypt(token: string, context = ''): string {
+    const [version, kid, ivB64, tagB64, bodyB64, extra] = token.split('.');
+    if (version !== VERSION || !kid || !ivB64 || !tagB64 || bodyB64 === undefined || extra !== undefined) {
+      throw new DecryptionError('unknown format');
+    }
+    const key = this.keys.find(kid);
+    if (!key) throw new DecryptionError(`key ${kid} is not in the key ring`);
+    const iv = Buffer.from(ivB64, 'base64url');
+    const tag = Buffer.from(tagB64, 'base64url');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new DecryptionError('malformed token');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(Buffer.from(bodyB64, 'base64url')), decipher.final()]).toString('utf8');
+    } catch {
+      // GCM authentication failed: wrong key, wrong context or a tampered token.
+      throw new DecryptionError('authentication failed');
+    }
+  }
+
+  /** The key id a token was encrypted under (to find rows still on a retired key). */
+  static keyIdOf(token: string): string | undefined {
+    const [version, kid] = token.split('.');
+    return version === VERSION ? kid : undefined;
+  }
+}

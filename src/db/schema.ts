@@ -1,0 +1,5 @@
+/**
+ * Every table of Sira's one PostgreSQL schema. drizzle-kit reads this file to generate the SQL
+ * migrations in `drizzle/`; a new table is exported here and `npm run db:generate` writes its migration.
+ */
+export { contacts } from '../contacts/contacts.schema';

@@ -24,7 +24,8 @@ export type Target = string;
 
 export type ValidatorSpec =
   | { type: 'digits'; min_length?: number; max_length?: number }
-  | { type: 'phone' }
+  /** `country`: ISO 3166 region used for numbers written without +prefix (default ML, Mali). */
+  | { type: 'phone'; country?: string }
   | { type: 'one_of'; options: string[] };
 
 export interface ChoiceSpec {
@@ -103,7 +104,7 @@ export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'st
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
- * Keyword lists are the union over all languages, already normalised (see `normalizeInput`).
+ * Keyword lists are the union over all languages, already normalised (see `normalizeText` in normalize.ts).
  */
 export interface FlowSet {
   flows: Record<string, Flow>;
@@ -118,6 +119,8 @@ export interface FlowSet {
   commands: Partial<Record<Exclude<GlobalCommand, 'home' | 'back'>, NodeRef>>;
   /** target offered after three misses in a row: a callback request. */
   callback?: NodeRef;
+  /** where the third miss in a row leads: a content menu offering the main menu and a callback (default: home). */
+  rescue?: NodeRef;
   languages: string[];
   globalWords: Record<GlobalCommand, string[]>;
   /** normalised keywords per i18n key (labels and keyword lists, all languages). */

@@ -1,0 +1,36 @@
+/**
+ * `npm run flows:check`: loads every flow and locale exactly as the service does at boot, prints
+ * each problem on its own line and a translation coverage table. Exit code 1 on any problem.
+ */
+import { loadConfig } from '../config/config';
+import { loadContent } from '../content/content.loader';
+import type { LanguageCoverage } from '../content/content.types';
+
+function coverageTable(rows: LanguageCoverage[], base: string): string {
+  const lines = ['language            keys translated   coverage'];
+  for (const r of rows) {
+    const label = `${r.code} (${r.name})`.padEnd(20);
+    const counts = `${r.translated}/${r.total}`.padStart(15);
+    const pct = `${Math.round(r.ratio * 100)}%`.padStart(10);
+    const note = r.code === base ? '  base' : r.ratio < 1 ? `  missing keys fall back to ${base}` : '';
+    lines.push(`${label}${counts}${pct}${note}`);
+  }
+  return lines.join('\n');
+}
+
+function main(): number {
+  const config = loadConfig();
+  const content = loadContent(config.content);
+  const flows = Object.keys(content.flowSet.flows).length;
+  for (const p of content.problems) console.error(p.message);
+  console.log(`${flows} flows, ${content.languages.length} languages (${config.content.flowsDir}, ${config.content.localesDir})`);
+  console.log(coverageTable(content.coverage, content.base));
+  if (content.problems.length > 0) {
+    console.error(`\nflows:check failed: ${content.problems.length} problem${content.problems.length === 1 ? '' : 's'}`);
+    return 1;
+  }
+  console.log('\nflows:check passed');
+  return 0;
+}
+
+process.exitCode = main();

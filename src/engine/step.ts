@@ -1,0 +1,78 @@
+import {
+  DEFAULT_EXPIRY_MS,
+  FlowSet,
+  GlobalCommand,
+  Input,
+  SESSION_SCHEMA_VERSION,
+  Session,
+  StepContext,
+  StepResult,
+} from './engine.types';
+import { answer, matchCommand, runCommand } from './answer';
+import { normalizeText } from './normalize';
+import { Turn, homeOrEntry } from './turn';
+import { enter } from './walk';
+
+type RestartReason = 'new' | 'stale_version' | 'expired' | 'start' | 'ended';
+
+/**
+ * The whole engine: one input in, the next session plus what to say and what happened out.
+ * Pure: no I/O, no clock (ctx.now), no randomness; never throws on any input.
+ */
+export function step(flowSet: FlowSet, session: Session | null, input: Input, ctx: StepContext): StepResult {
+  const turn: Turn = { flowSet, s: session ? copySession(session) : freshSession(ctx.now), outputs: [], events: [] };
+  if (!session) restart(turn, 'new', input);
+  else if (session.v !== SESSION_SCHEMA_VERSION) restart(turn, 'stale_version', input);
+  else if (input.kind === 'start') restart(turn, 'start', input);
+  else if (isExpired(flowSet, turn.s, ctx.now)) {
+    turn.outputs.push({ text: 'common:expired' });
+    turn.events.push({ type: 'conversation_expired' });
+    restart(turn, 'expired', input);
+  } else if (turn.s.ended) restart(turn, 'ended', input);
+  else answer(turn, input);
+  turn.s.lastActiveAt = ctx.now;
+  return { session: turn.s, outputs: turn.outputs, events: turn.events };
+}
+
+/**
+ * Starts over without reading the input as an answer to an old question: a shared phone may be in
+ * someone else's hands, so nothing said before (vars, history) is kept. Safety words still work.
+ */
+function restart(turn: Turn, reason: RestartReason, input: Input): void {
+  const s = turn.s;
+  turn.s = { ...freshSession(s.lastActiveAt), language: s.language, question: s.question, at: s.at };
+  turn.events.push({ type: 'conversation_restarted', reason });
+  const command = input.kind === 'text' ? matchCommand(turn.flowSet, normalizeText(input.text)) : null;
+  if (command && allowedOnRestart(reason).includes(command)) return runCommand(turn, command);
+  enter(turn, homeOrEntry(turn), false);
+}
+
+function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
+  // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words
+  return reason === 'ended' ? ['home', 'help', 'language', 'stop', 'start', 'erase'] : ['stop', 'erase'];
+}
+
+function isExpired(flowSet: FlowSet, s: Session, now: number): boolean {
+  const expiry = flowSet.flows[s.at?.flow]?.expiryMs ?? DEFAULT_EXPIRY_MS;
+  return now - s.lastActiveAt > expiry;
+}
+
+function freshSession(now: number): Session {
+  return { v: SESSION_SCHEMA_VERSION, at: { flow: '', node: '' }, history: [], misses: 0, question: 0, lastActiveAt: now, vars: {} };
+}
+
+/** A stored session is untrusted JSON: copy what the engine uses, with safe defaults. */
+function copySession(session: Session): Session {
+  const language = typeof session.language === 'string' ? session.language : undefined;
+  return {
+    v: session.v,
+    at: session.at && typeof session.at === 'object' ? { flow: String(session.at.flow), node: String(session.at.node) } : { flow: '', node: '' },
+    history: Array.isArray(session.history) ? session.history.map((r) => ({ flow: String(r?.flow), node: String(r?.node) })) : [],
+    misses: Number.isFinite(session.misses) ? session.misses : 0,
+    ...(language ? { language } : {}),
+    question: Number.isFinite(session.question) ? session.question : 0,
+    lastActiveAt: Number.isFinite(session.lastActiveAt) ? session.lastActiveAt : 0,
+    vars: session.vars && typeof session.vars === 'object' ? { ...session.vars } : {},
+    ...(session.ended ? { ended: true } : {}),
+  };
+}

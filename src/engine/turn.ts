@@ -1,0 +1,36 @@
+import type { EngineEvent, FlowNode, FlowSet, MenuNode, AskNode, NodeRef, Output, Session } from './engine.types';
+
+/** The working state of one `step`: a private copy of the session plus what the step produced. */
+export interface Turn {
+  flowSet: FlowSet;
+  s: Session;
+  outputs: Output[];
+  events: EngineEvent[];
+}
+
+export type WaitingNode = MenuNode | AskNode;
+
+export const HISTORY_LIMIT = 10;
+/** Longest message/action chain walked in one step before assuming a loop. */
+export const MAX_CHAIN = 50;
+
+export function nodeAt(flowSet: FlowSet, ref: NodeRef | undefined): FlowNode | undefined {
+  if (!ref) return undefined;
+  const flow = flowSet.flows[ref.flow];
+  return flow && Object.prototype.hasOwnProperty.call(flow.nodes, ref.node) ? flow.nodes[ref.node] : undefined;
+}
+
+export function isWaiting(node: FlowNode | undefined): node is WaitingNode {
+  return !!node && (node.type === 'menu' || node.type === 'ask');
+}
+
+/** The output that (re)asks a question: menus carry their choices, both carry the question number. */
+export function questionOutput(node: WaitingNode, question: number): Output {
+  if (node.type === 'ask') return { text: node.text, question };
+  return { text: node.text, choices: node.choices.map((c) => ({ id: c.id, label: c.label })), question };
+}
+
+/** Where to restart a conversation: the menu once a language is known, the language choice before. */
+export function homeOrEntry(turn: Turn): NodeRef {
+  return turn.s.language ? turn.flowSet.home : turn.flowSet.entry;
+}

@@ -1,0 +1,78 @@
+import type { NodeRef } from './engine.types';
+import { runAction } from './actions';
+import { resolveTarget, sameRef } from './targets';
+import { HISTORY_LIMIT, MAX_CHAIN, Turn, WaitingNode, isWaiting, nodeAt, questionOutput } from './turn';
+
+type WalkResult = 'waiting' | 'ended' | 'broken' | 'runaway';
+
+/**
+ * Moves the conversation to `ref` and runs messages and actions until a node waits for her
+ * (menu, ask) or the conversation ends. A broken target or a loop (both refused by the content
+ * check) falls back to the home menu; if even that fails the conversation ends quietly, so no
+ * input can ever throw or leave her without an answer next time.
+ * `remember`: push the question she leaves onto the history used by `back`.
+ */
+export function enter(turn: Turn, ref: NodeRef | null, remember = true): void {
+  const leaving = turn.s.at;
+  for (const start of [ref, turn.flowSet.home]) {
+    const mark = { outputs: turn.outputs.length, events: turn.events.length };
+    const result = walk(turn, start, remember ? leaving : undefined);
+    if (result === 'waiting' || result === 'ended') return;
+    if (result === 'runaway') {
+      // a loop would repeat the same texts dozens of times: drop them
+      turn.outputs.length = mark.outputs;
+      turn.events.length = mark.events;
+    }
+  }
+  turn.s.at = turn.flowSet.home;
+  turn.s.ended = true;
+}
+
+function walk(turn: Turn, start: NodeRef | null, leaving: NodeRef | undefined): WalkResult {
+  let ref = start;
+  for (let i = 0; i < MAX_CHAIN; i++) {
+    const node = nodeAt(turn.flowSet, ref ?? undefined);
+    if (!ref || !node) return 'broken';
+    if (isWaiting(node)) {
+      ask(turn, ref, node, leaving);
+      return 'waiting';
+    }
+    if (node.type === 'message') {
+      turn.outputs.push({ text: node.text });
+      ref = resolveTarget(turn.flowSet.flows, ref.flow, node.next);
+      continue;
+    }
+    const outcome = node.type === 'action' ? runAction(node.action, { flowSet: turn.flowSet, session: turn.s, flow: ref.flow }) : null;
+    if (!outcome) return 'broken';
+    turn.events.push(...outcome.events);
+    if (outcome.end) {
+      turn.s.at = ref;
+      turn.s.ended = true;
+      return 'ended';
+    }
+    ref = resolveTarget(turn.flowSet.flows, ref.flow, outcome.jump ?? node.next);
+  }
+  return 'runaway';
+}
+
+function ask(turn: Turn, ref: NodeRef, node: WaitingNode, leaving: NodeRef | undefined): void {
+  const s = turn.s;
+  if (leaving && !sameRef(leaving, ref) && isWaiting(nodeAt(turn.flowSet, leaving))) {
+    s.history = [...s.history, leaving].slice(-HISTORY_LIMIT);
+  }
+  s.at = ref;
+  s.ended = false;
+  s.question += 1;
+  turn.outputs.push(questionOutput(node, s.question));
+}
+
+/** `back`: the most recent earlier question that still exists, else home. */
+export function goBack(turn: Turn): void {
+  const s = turn.s;
+  while (s.history.length > 0) {
+    const previous = s.history[s.history.length - 1];
+    s.history = s.history.slice(0, -1);
+    if (isWaiting(nodeAt(turn.flowSet, previous))) return enter(turn, previous, false);
+  }
+  enter(turn, turn.flowSet.home, false);
+}

@@ -1,7 +1,7 @@
 import { createInstance, type i18n as I18n } from 'i18next';
+import type { LocaleResources } from './content.types';
 
-/** `resources[lng][namespace]` = the nested JSON of `locales/<lng>/<namespace>.json`. */
-export type LocaleResources = Record<string, Record<string, Record<string, unknown>>>;
+export type { LocaleResources };
 
 /** A translation function fixed to one language: `t('reparations:overview', { n: 2 })`. */
 export type Translate = (key: string, params?: Record<string, string | number>) => string;

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadContent } from '../src/content/content.loader';
+import { createTranslator } from '../src/content/i18n';
+import { parseScript, playTranscript } from './transcripts/transcript.runner';
+
+/**
+ * Every `test/transcripts/<name>.sms.txt` is a script; its SMS and Telegram renderings must match
+ * the files exactly. `UPDATE_TRANSCRIPTS=1 npx jest test/transcripts.spec.ts` rewrites them, so a
+ * content change is reviewed as a conversation in the diff.
+ */
+const ROOT = join(__dirname, '..');
+const DIR = join(__dirname, 'transcripts');
+const UPDATE = process.env.UPDATE_TRANSCRIPTS === '1';
+
+const content = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir: join(ROOT, 'locales') });
+const translator = createTranslator(content.resources, { base: content.base, languages: content.languages });
+const scripts = readdirSync(DIR).filter((f) => f.endsWith('.sms.txt')).sort();
+
+describe('golden transcripts', () => {
+  it('runs on content that passes the content check', () => {
+    expect(content.problems.map((p) => p.message)).toEqual([]);
+  });
+
+  it('has transcripts to run', () => {
+    expect(scripts.length).toBeGreaterThan(0);
+  });
+
+  describe.each(scripts)('%s', (file) => {
+    const name = file.replace(/\.sms\.txt$/, '');
+    const script = parseScript(readFileSync(join(DIR, file), 'utf8'));
+
+    it.each(['sms', 'telegram'] as const)('reads as recorded on %s', (channel) => {
+      const path = join(DIR, `${name}.${channel}.txt`);
+      const actual = playTranscript(script, content.flowSet, translator, channel);
+      if (UPDATE) writeFileSync(path, actual);
+      else {
+        if (!existsSync(path)) throw new Error(`${path} missing: run UPDATE_TRANSCRIPTS=1 npx jest test/transcripts.spec.ts`);
+        expect(actual).toBe(readFileSync(path, 'utf8'));
+      }
+    });
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Golden transcripts: a readable script of what she sends (`>` lines) and what Sira answers
+ * (`<` blocks), run through the real content loader, engine, translator and both renderers.
+ *
+ *   name.sms.txt       the script (its `#`, `>` and `(after …)` lines) and the SMS answers
+ *   name.telegram.txt  the same script as Telegram shows it: a number that matches a button
+ *                      of the last message is sent as a tap on that button, shown `> [Label]`
+ *
+ * Lines: `# comment`, `> what she sends`, `(after 25 hours)` moves the fixed clock, `< ` starts
+ * one SMS / Telegram message, two-space lines continue it, `* event` is what Sira records.
+ */
+import type { EngineEvent, FlowSet, Input, Output, Session } from '../../src/engine/engine.types';
+import { step } from '../../src/engine/step';
+import type { Translator } from '../../src/content/i18n';
+import { renderSms } from '../../src/channels/sms/sms.renderer';
+import { renderTelegram } from '../../src/channels/telegram/telegram.renderer';
+
+export type ScriptLine = { kind: 'comment'; text: string } | { kind: 'send'; text: string } | { kind: 'wait'; hours: number; raw: string };
+
+/** 15 Jan 2026, 09:00 UTC; every message she sends moves the clock one minute on. */
+export const TRANSCRIPT_EPOCH = Date.UTC(2026, 0, 15, 9, 0, 0);
+const WAIT = /^\(after (\d+) hours?\)$/;
+
+export function parseScript(text: string): ScriptLine[] {
+  const lines: ScriptLine[] = [];
+  for (const line of text.split('\n')) {
+    const wait = WAIT.exec(line.trim());
+    if (line.startsWith('#')) lines.push({ kind: 'comment', text: line });
+    else if (line.startsWith('> ') || line === '>') lines.push({ kind: 'send', text: line.slice(2) });
+    else if (wait) lines.push({ kind: 'wait', hours: Number(wait[1]), raw: line.trim() });
+  }
+  return lines;
+}
+
+interface Reply {
+  outputs: Output[];
+  events: EngineEvent[];
+  language: string | undefined;
+}
+
+type Channel = 'sms' | 'telegram';
+
+/** Plays the script against the engine and writes the transcript one channel shows. */
+export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): string {
+  let session: Session | null = null;
+  let now = TRANSCRIPT_EPOCH;
+  let lastQuestion: Output | undefined;
+  const out: string[] = [];
+  for (const line of script) {
+    if (line.kind === 'comment') out.push(line.text);
+    else if (line.kind === 'wait') {
+      now += line.hours * 3_600_000;
+      out.push(line.raw);
+    } else {
+      now += 60_000;
+      const t = translator.t(session?.language);
+      const tap = channel === 'telegram' ? buttonFor(lastQuestion, line.text) : undefined;
+      const input: Input = tap ? { kind: 'choice', question: tap.question, choice: tap.id } : { kind: 'text', text: line.text };
+      out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
+      const result = step(flowSet, session, input, { now });
+      session = result.session;
+      const reply: Reply = { outputs: result.outputs, events: result.events, language: session.language };
+      out.push(...formatReply(reply, translator, channel));
+      lastQuestion = [...result.outputs].reverse().find((o) => o.choices && o.choices.length > 0) ?? lastQuestion;
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** In Telegram she taps rather than types: "2" becomes a tap on the second button shown. */
+function buttonFor(question: Output | undefined, text: string): { question: number; id: string; label: string } | undefined {
+  if (!question?.choices || !/^\d+$/.test(text.trim())) return undefined;
+  const choice = question.choices[Number(text.trim()) - 1];
+  return choice ? { question: question.question ?? 0, id: choice.id, label: choice.label } : undefined;
+}
+
+function formatReply(reply: Reply, translator: Translator, channel: Channel): string[] {
+  const t = translator.t(reply.language);
+  const lines: string[] = [];
+  if (channel === 'sms') {
+    for (const sms of renderSms(reply.outputs, t)) lines.push(...block(sms));
+  } else {
+    for (const message of renderTelegram(reply.outputs, t)) {
+      lines.push(...block(message.text), ...message.buttons.map((b) => `  [${b.label}]`));
+    }
+  }
+  for (const event of reply.events) lines.push(`* ${describeEvent(event)}`);
+  return lines;
+}
+
+function block(text: string): string[] {
+  return text.split('\n').map((line, i) => (i === 0 ? `< ${line}` : `  ${line}`).trimEnd());
+}
+
+function describeEvent(event: EngineEvent): string {
+  const { type, ...details } = event;
+  const values = Object.values(details).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+  return values.length > 0 ? `${type}: ${values.join(' ')}` : type;
+}

@@ -30,18 +30,19 @@ export class ContactsRepository {
   /**
    * The contact for this address on this channel, created on first contact. Safe under concurrency:
    * the unique (channel, address_index) lets exactly one insert win, and everyone reads that row.
+   * Reads first because nearly every message comes from someone already known.
    */
   async findOrCreate(channel: ChannelName, address: string, source: string): Promise<Contact> {
     const addressIndex = this.index.of(channel, address);
     for (let attempt = 0; attempt < FIND_OR_CREATE_ATTEMPTS; attempt++) {
+      const existing = await this.findByIndex(channel, addressIndex);
+      if (existing) return existing;
       const [inserted] = await this.db
         .insert(contacts)
         .values({ channel, addressIndex, source })
         .onConflictDoNothing({ target: [contacts.channel, contacts.addressIndex] })
         .returning();
       if (inserted) return toContact(inserted);
-      const existing = await this.findByIndex(channel, addressIndex);
-      if (existing) return existing;
     }
     throw new Error('contact could not be created: it was erased repeatedly while being created');
   }

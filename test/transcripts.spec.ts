@@ -2,7 +2,11 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/content.loader';
 import { createTranslator } from '../src/content/i18n';
+import { smsSegments } from './transcripts/sms-budget';
 import { parseScript, playTranscript } from './transcripts/transcript.runner';
+
+/** Cost ceiling per message agreed for the content: three SMS segments. */
+const MAX_SEGMENTS = 3;
 
 /**
  * Every `test/transcripts/<name>.sms.txt` is a script; its SMS and Telegram renderings must match
@@ -30,9 +34,14 @@ describe('golden transcripts', () => {
     const name = file.replace(/\.sms\.txt$/, '');
     const script = parseScript(readFileSync(join(DIR, file), 'utf8'));
 
+    it(`keeps every SMS within ${MAX_SEGMENTS} segments`, () => {
+      const { messages } = playTranscript(script, content.flowSet, translator, 'sms');
+      expect(messages.filter((text) => smsSegments(text) > MAX_SEGMENTS)).toEqual([]);
+    });
+
     it.each(['sms', 'telegram'] as const)('reads as recorded on %s', (channel) => {
       const path = join(DIR, `${name}.${channel}.txt`);
-      const actual = playTranscript(script, content.flowSet, translator, channel);
+      const actual = playTranscript(script, content.flowSet, translator, channel).transcript;
       if (UPDATE) writeFileSync(path, actual);
       else {
         if (!existsSync(path)) throw new Error(`${path} missing: run UPDATE_TRANSCRIPTS=1 npx jest test/transcripts.spec.ts`);

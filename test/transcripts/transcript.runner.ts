@@ -40,8 +40,16 @@ interface Reply {
 
 type Channel = 'sms' | 'telegram';
 
+export interface Played {
+  /** the transcript as the file holds it */
+  transcript: string;
+  /** every message body sent, as rendered for the channel (SMS text or Telegram HTML text) */
+  messages: string[];
+}
+
 /** Plays the script against the engine and writes the transcript one channel shows. */
-export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): string {
+export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): Played {
+  const messages: string[] = [];
   let session: Session | null = null;
   let now = TRANSCRIPT_EPOCH;
   let lastQuestion: Output | undefined;
@@ -60,11 +68,11 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
       const result = step(flowSet, session, input, { now });
       session = result.session;
       const reply: Reply = { outputs: result.outputs, events: result.events, language: session.language };
-      out.push(...formatReply(reply, translator, channel));
+      out.push(...formatReply(reply, translator, channel, messages));
       lastQuestion = [...result.outputs].reverse().find((o) => o.choices && o.choices.length > 0) ?? lastQuestion;
     }
   }
-  return out.join('\n') + '\n';
+  return { transcript: out.join('\n') + '\n', messages };
 }
 
 /** In Telegram she taps rather than types: "2" becomes a tap on the second button shown. */
@@ -74,13 +82,17 @@ function buttonFor(question: Output | undefined, text: string): { question: numb
   return choice ? { question: question.question ?? 0, id: choice.id, label: choice.label } : undefined;
 }
 
-function formatReply(reply: Reply, translator: Translator, channel: Channel): string[] {
+function formatReply(reply: Reply, translator: Translator, channel: Channel, sent: string[]): string[] {
   const t = translator.t(reply.language);
   const lines: string[] = [];
   if (channel === 'sms') {
-    for (const sms of renderSms(reply.outputs, t)) lines.push(...block(sms));
+    for (const sms of renderSms(reply.outputs, t)) {
+      sent.push(sms);
+      lines.push(...block(sms));
+    }
   } else {
     for (const message of renderTelegram(reply.outputs, t)) {
+      sent.push(message.text);
       lines.push(...block(message.text), ...message.buttons.map((b) => `  [${b.label}]`));
     }
   }

@@ -1,10 +1,9 @@
-import { DEFAULT_EXPIRY_MS, SENSITIVE_EXPIRY_MS } from '../engine/engine.types';
+import { DEFAULT_EXPIRY_MS, NODE_TYPES, SENSITIVE_EXPIRY_MS } from '../engine/engine.types';
 import type { ActionSpec, ChoiceSpec, Flow, FlowNode, ValidatorSpec } from '../engine/engine.types';
 import { actionDefinition, isActionType } from '../engine/actions';
 import { ContentProblem, makeProblem } from './content.types';
 import { isRecord } from './yaml-file';
 
-const NODE_TYPES = ['message', 'menu', 'ask', 'action'];
 const VALIDATOR_TYPES = ['digits', 'phone', 'one_of'];
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -60,7 +59,7 @@ function readNode(id: string, spec: unknown, report: (problem: string) => void):
     report('must be a mapping');
     return null;
   }
-  if (!NODE_TYPES.includes(spec.type as string)) {
+  if (!(NODE_TYPES as readonly string[]).includes(spec.type as string)) {
     report(`unknown node type "${String(spec.type)}"`);
     return null;
   }

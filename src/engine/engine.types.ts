@@ -77,6 +77,9 @@ export interface ActionNode extends NodeBase {
 
 export type FlowNode = MessageNode | MenuNode | AskNode | ActionNode;
 
+/** Every node kind, for the content check and the engine's coverage test. */
+export const NODE_TYPES = ['message', 'menu', 'ask', 'action'] as const satisfies ReadonlyArray<FlowNode['type']>;
+
 export type ActionSpec =
   | { type: 'set_language'; language: string }
   | { type: 'go_to'; target: Target }

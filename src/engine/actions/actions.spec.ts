@@ -1,0 +1,75 @@
+import { SESSION_SCHEMA_VERSION } from '../engine.types';
+import type { ActionSpec, EngineEvent, Session } from '../engine.types';
+import { testFlowSet } from '../engine.test-flows';
+import { actionRegistry } from './index';
+import type { ActionOutcome } from './action.types';
+
+interface ActionCase {
+  name: string;
+  spec: ActionSpec;
+  before?: Partial<Session>;
+  events: EngineEvent[];
+  jump?: string;
+  end?: boolean;
+  /** what the session holds afterwards (only the listed fields are compared). */
+  after?: Partial<Session>;
+}
+
+/** One table per action type. A registered action without cases fails the suite (see last test). */
+const cases: Record<string, ActionCase[]> = {
+  set_language: [
+    { name: 'switches to Bambara', spec: { type: 'set_language', language: 'bm' }, before: { language: 'fr' },
+      events: [{ type: 'language_changed', language: 'bm' }], after: { language: 'bm' } },
+    { name: 'sets a first language', spec: { type: 'set_language', language: 'fr' },
+      events: [{ type: 'language_changed', language: 'fr' }], after: { language: 'fr' } },
+  ],
+  go_to: [
+    { name: 'jumps to another flow', spec: { type: 'go_to', target: '@help' }, events: [], jump: '@help' },
+    { name: 'jumps to a node of the same flow', spec: { type: 'go_to', target: 'main' }, events: [], jump: 'main' },
+  ],
+  request_callback: [
+    { name: 'hands over every answer and forgets it', spec: { type: 'request_callback' },
+      before: { vars: { number: '+22370123456', window: 'morning' } },
+      events: [{ type: 'callback_requested', vars: { number: '+22370123456', window: 'morning' } }], after: { vars: {} } },
+    { name: 'hands over only the listed fields', spec: { type: 'request_callback', fields: ['number'] },
+      before: { vars: { number: '+22370123456', other: 'x' } },
+      events: [{ type: 'callback_requested', vars: { number: '+22370123456' } }], after: { vars: { other: 'x' } } },
+  ],
+  opt_out: [{ name: 'records the wish to receive nothing more', spec: { type: 'opt_out' }, events: [{ type: 'opted_out' }] }],
+  opt_in: [{ name: 'records the wish to receive messages again', spec: { type: 'opt_in' }, events: [{ type: 'opted_in' }] }],
+  erase_me: [
+    { name: 'asks for erasure and forgets the session answers', spec: { type: 'erase_me' },
+      before: { vars: { number: '+22370123456' }, history: [{ flow: 'menu', node: 'main' }] },
+      events: [{ type: 'erase_requested' }], after: { vars: {}, history: [] } },
+  ],
+  end: [{ name: 'ends the conversation', spec: { type: 'end' }, events: [], end: true }],
+};
+
+function session(overrides: Partial<Session> = {}): Session {
+  return { v: SESSION_SCHEMA_VERSION, at: { flow: 'menu', node: 'main' }, history: [], misses: 0, question: 1, lastActiveAt: 0, vars: {}, ...overrides };
+}
+
+describe('actions', () => {
+  for (const [type, table] of Object.entries(cases)) {
+    describe(type, () => {
+      it.each(table.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+        const s = session(structuredClone(c.before ?? {}));
+        const def = actionRegistry[c.spec.type] as unknown as { run(spec: ActionSpec, st: unknown): ActionOutcome };
+        const outcome = def.run(c.spec, { flowSet: testFlowSet(), session: s, flow: 'menu' });
+        expect(outcome.events).toEqual(c.events);
+        expect(outcome.jump).toBe(c.jump);
+        expect(!!outcome.end).toBe(!!c.end);
+        for (const [field, value] of Object.entries(c.after ?? {})) expect(s[field as keyof Session]).toEqual(value);
+      });
+    });
+  }
+
+  it('has cases for every registered action type', () => {
+    const missing = Object.keys(actionRegistry).filter((type) => !(cases[type]?.length > 0));
+    expect(missing).toEqual([]);
+  });
+
+  it('registers each action under its own type', () => {
+    for (const [type, def] of Object.entries(actionRegistry)) expect(def.type).toBe(type);
+  });
+});

@@ -40,11 +40,10 @@ export async function openDatabase(
   config: Pick<Config, 'database'>,
   options: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
-  const migrationsFolder = options.migrationsFolder ?? findMigrationsFolder();
-  const handle = config.database.url
-    ? await openPostgres(config.database.url, options.migrate !== false ? migrationsFolder : undefined)
-    : await openPglite(join(config.database.dataDir, 'pglite'), options.migrate !== false ? migrationsFolder : undefined);
-  return handle;
+  const migrations = options.migrate === false ? undefined : (options.migrationsFolder ?? findMigrationsFolder());
+  return config.database.url
+    ? openPostgres(config.database.url, migrations)
+    : openPglite(join(config.database.dataDir, 'pglite'), migrations);
 }
 
 async function openPostgres(url: string, migrationsFolder?: string): Promise<DatabaseHandle> {

@@ -1,0 +1,123 @@
+/**
+ * The whole service as a person runs it: the compiled service started as a process (embedded
+ * PGlite in a temporary folder, the machine's Redis under its own prefix), driven by `npm run chat`
+ * with conversations piped on standard input, then stopped with SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { localeText } from '../support/locale-text';
+import { ensureBuilt, ROOT, runChat, RunningService, startService } from '../support/service-process';
+
+jest.setTimeout(120_000);
+
+const CANARY_NUMBER = '+22376999111';
+const CANARY_TEXT = 'kanari-secret-mot-4711';
+
+describe('the service started by the README command, driven by npm run chat', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist/src/main.js'))) ensureBuilt();
+    service = await startService();
+  });
+
+  afterAll(async () => {
+    if (service) await service.stop();
+  });
+
+  it('takes a French conversation to the reparations and testimony overviews and back home', () => {
+    const { stdout, status } = runChat(service.url, ['Bonjour', '1', '1', '0', '2', 'menu']);
+    expect(status).toBe(0);
+    expect(stdout).toContain(localeText('fr', 'language:prompt'));
+    expect(stdout).toContain(localeText('fr', 'reparations:overview'));
+    expect(stdout).toContain(localeText('fr', 'testimony:overview'));
+    expect(stdout.split(localeText('fr', 'menu:prompt')).length - 1).toBe(3);
+  });
+
+  it('takes a Bambara conversation to the reparations and testimony overviews and back home', () => {
+    const { stdout } = runChat(service.url, ['I ni ce', '2', '1', 'menu', '2', '0']);
+    expect(stdout).toContain(localeText('bm', 'menu:prompt'));
+    expect(stdout).toContain(localeText('bm', 'reparations:overview'));
+    expect(stdout).toContain(localeText('bm', 'testimony:overview'));
+  });
+
+  it('re-prompts a nonsense word with the valid choices, and answers help and back', () => {
+    const { stdout } = runChat(service.url, ['Bonjour', '1', 'xyzzy', 'aide', 'retour']);
+    const afterNonsense = stdout.slice(stdout.indexOf('> xyzzy'));
+    expect(afterNonsense).toContain(localeText('fr', 'common:reprompt'));
+    expect(afterNonsense).toContain(`1 ${localeText('fr', 'menu:reparations')}`);
+    expect(stdout.slice(stdout.indexOf('> aide'))).toContain(localeText('fr', 'help:about'));
+    expect(stdout.slice(stdout.indexOf('> retour'))).toContain(localeText('fr', 'menu:prompt'));
+  });
+
+  it('continues an earlier conversation when --from names it', () => {
+    runChat(service.url, ['Bonjour', '3'], ['--from', 'sim-continue-1']);
+    const { stdout } = runChat(service.url, ['1'], ['--from', 'sim-continue-1']);
+    expect(stdout).toContain(localeText('en', 'reparations:overview'));
+  });
+
+  it('shows the Telegram rendering with buttons under the text', () => {
+    const { stdout } = runChat(service.url, ['/start', '2'], ['--channel', 'telegram']);
+    expect(stdout).toContain(`[ ${localeText('fr', 'language:name.bm')} ]`);
+    expect(stdout).toContain(`[ ${localeText('bm', 'menu:reparations')} ]`);
+  });
+
+  it('never writes a phone number or a message body to its logs', () => {
+    runChat(service.url, ['Bonjour', CANARY_TEXT, '1'], ['--from', CANARY_NUMBER]);
+    expect(service.output()).not.toContain(CANARY_NUMBER);
+    expect(service.output()).not.toContain(CANARY_NUMBER.slice(1));
+    expect(service.output()).not.toContain(CANARY_TEXT);
+  });
+
+  it('answers a malformed simulator request with a 400 and no stack trace', async () => {
+    const response = await fetch(`${service.url}/simulator/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"from": "sim-x", "text": ',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toMatch(/at .*\.(js|ts):\d+/);
+    const wrong = await fetch(`${service.url}/simulator/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'sim x!', text: 42 }),
+    });
+    expect(wrong.status).toBe(400);
+  });
+
+  it('answers an oversized request with a 413', async () => {
+    const response = await fetch(`${service.url}/simulator/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'sim-big', text: 'a'.repeat(200_000) }),
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe('the terminal chat without a service', () => {
+  it('says how to start one', () => {
+    const { stderr, status } = runChat('http://127.0.0.1:9', ['Bonjour']);
+    expect(status).toBe(1);
+    expect(stderr).toContain('npm start');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('exits cleanly within 10 s of SIGTERM, finishing a request in flight', async () => {
+    if (!existsSync(join(ROOT, 'dist/src/main.js'))) ensureBuilt();
+    const service = await startService();
+    const inFlight = fetch(`${service.url}/simulator/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'sim-shutdown', text: 'Bonjour' }),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const stopped = service.stop('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const { code, ms } = await stopped;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Input, Output } from '../engine/engine.types';
+import type { EngineEvent, Input, Output } from '../engine/engine.types';
 
 /**
  * The channels Sira speaks on. A contact is one identity on one channel: the same woman on SMS and
@@ -16,6 +16,8 @@ export interface InboundMessage {
   input: Input;
   /** epoch ms when the provider says it was received (or when we received it). */
   receivedAt: number;
+  /** the provider it came through ('twilio', 'telegram', …), recorded on a new contact; default: the channel. */
+  source?: string;
 }
 
 /** The result of handling one inbound message. */
@@ -24,5 +26,13 @@ export interface HandleResult {
   status: 'processed' | 'duplicate';
   /** the contact's language after the step (for rendering). */
   language: string;
+  /** what to send; empty when `deliver` is false. */
   outputs: Output[];
+  /**
+   * false when nothing may be sent: a duplicate, or a contact who has opted out (after STOP nothing
+   * is sent until START; the STOP confirmation itself is delivered). Channels send only when true.
+   */
+  deliver: boolean;
+  /** the types of the engine events applied (no personal data), for logs and tests. */
+  events: EngineEvent['type'][];
 }

@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CONTENT } from '../content/content.module';
+import type { LoadedContent } from '../content/content.types';
+import { BlindIndex } from '../crypto/blind-index';
+import { ContactLock } from './contact.lock';
+import { ConversationTurn } from './conversation.turn';
+import { DedupLease } from './dedup.lease';
+import type { HandleResult, InboundMessage } from './inbound-message';
+import { OutboundRegistry } from './outbound.registry';
+
+/**
+ * The shell around the engine, in this order: claim the provider's message id (a short lease), take
+ * the contact's lock (across processes), run the turn, hand the replies to the channel, mark the id
+ * done, release the lock. If anything fails the lease is given back and the error rethrown, so the
+ * provider's redelivery is handled rather than dropped as a duplicate.
+ */
+@Injectable()
+export class ConversationService {
+  private readonly log = new Logger(ConversationService.name);
+
+  constructor(
+    private readonly dedup: DedupLease,
+    private readonly lock: ContactLock,
+    private readonly index: BlindIndex,
+    private readonly turn: ConversationTurn,
+    private readonly outbound: OutboundRegistry,
+    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
+  ) {}
+
+  async handle(msg: InboundMessage): Promise<HandleResult> {
+    const started = Date.now();
+    if (!(await this.dedup.claim(msg.channel, msg.providerMessageId))) {
+      this.log.debug(`duplicate ${msg.channel} message ignored`);
+      return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
+    }
+    try {
+      const blindIndex = this.index.of(msg.channel, msg.address);
+      const result = await this.lock.withLock(blindIndex, () => this.handleLocked(msg, blindIndex));
+      this.log.log(`${msg.channel} message handled in ${Date.now() - started} ms [${result.events.join(', ')}]`);
+      return result;
+    } catch (err) {
+      await this.dedup.release(msg.channel, msg.providerMessageId).catch(() => undefined);
+      this.log.error(`${msg.channel} message failed: ${err instanceof Error ? err.name : 'error'}`);
+      throw err;
+    }
+  }
+
+  private async handleLocked(msg: InboundMessage, blindIndex: string): Promise<HandleResult> {
+    const { result, contactId } = await this.turn.run(msg, blindIndex);
+    if (result.deliver) {
+      await this.outbound.deliver(msg.channel, msg.address, result.language, result.outputs, {
+        contactId,
+        providerMessageId: msg.providerMessageId,
+      });
+    }
+    await this.dedup.markDone(msg.channel, msg.providerMessageId);
+    return result;
+  }
+}

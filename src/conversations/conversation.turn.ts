@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { CONTENT } from '../content/content.module';
+import type { LoadedContent } from '../content/content.types';
+import type { Contact } from '../contacts/contact';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { SESSION_SCHEMA_VERSION, type Output, type Session } from '../engine/engine.types';
+import { step } from '../engine/step';
+import { ContactEventsApplier } from './contact-events.applier';
+import type { HandleResult, InboundMessage } from './inbound-message';
+import { SessionStore } from './session.store';
+
+/** The outcome of one turn, before the replies are handed to the channel. */
+export interface TurnOutcome {
+  result: HandleResult;
+  /** the contact the replies go to (still known after an erase, for the confirmation). */
+  contactId: string;
+}
+
+/**
+ * One engine step for one contact, run while the caller holds her lock: contact, session, step,
+ * events, save. Knows nothing of de-duplication, locks or channels.
+ */
+@Injectable()
+export class ConversationTurn {
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly sessions: SessionStore,
+    private readonly events: ContactEventsApplier,
+    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async run(msg: InboundMessage, blindIndex: string): Promise<TurnOutcome> {
+    const contact = await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel);
+    const now = this.clock.now();
+    const stored = await this.sessions.load(blindIndex);
+    const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now });
+    const applied = await this.events.apply(contact, blindIndex, stepped.events);
+    if (!applied.erased) await this.sessions.save(blindIndex, stepped.session);
+
+    const deliver = applied.erased || applied.optedOutNow || !applied.contact?.optedOut;
+    const language = stepped.session.language ?? applied.contact?.language ?? contact.language ?? this.content.base;
+    const outputs: Output[] = deliver ? stepped.outputs : [];
+    return {
+      contactId: contact.id,
+      result: { status: 'processed', language, outputs, deliver, events: stepped.events.map((e) => e.type) },
+    };
+  }
+}
+
+/**
+ * Her language and opt-out live in PostgreSQL longer than any session in Redis. When the session does
+ * not know her language, it is seeded, so a returning contact is not asked again. A missing session of
+ * a known contact becomes an "ended" one: the engine then starts afresh (at the menu in her language)
+ * without reading anything old back to her, and START still works for one who opted out long ago.
+ */
+export function seedSession(session: Session | null, contact: Pick<Contact, 'language' | 'optedOut'>, now: number): Session | null {
+  const language = contact.language ?? undefined;
+  if (!session) {
+    if (!language && !contact.optedOut) return null;
+    const fresh: Session = { v: SESSION_SCHEMA_VERSION, at: { flow: '', node: '' }, history: [], misses: 0, question: 0, lastActiveAt: now, vars: {}, ended: true };
+    return language ? { ...fresh, language } : fresh;
+  }
+  return session.language || !language ? session : { ...session, language };
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module';
+import { ContactEventsApplier } from './contact-events.applier';
+import { ContactLock } from './contact.lock';
+import { ConversationService } from './conversation.service';
+import { CONVERSATION_TIMINGS, DEFAULT_TIMINGS } from './conversation.timings';
+import { ConversationTurn } from './conversation.turn';
+import { DedupLease } from './dedup.lease';
+import { OutboundRegistry } from './outbound.registry';
+import { SessionStore } from './session.store';
+
+/**
+ * The conversation shell. Needs the global RedisModule, CryptoModule, DatabaseModule, ClockModule and
+ * the CONTENT provider. Channel modules import it for `ConversationService` and `OutboundRegistry`.
+ */
+@Module({
+  imports: [ContactsModule],
+  providers: [
+    { provide: CONVERSATION_TIMINGS, useValue: DEFAULT_TIMINGS },
+    DedupLease,
+    ContactLock,
+    SessionStore,
+    ContactEventsApplier,
+    ConversationTurn,
+    OutboundRegistry,
+    ConversationService,
+  ],
+  exports: [ConversationService, OutboundRegistry, SessionStore],
+})
+export class ConversationsModule {}

@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Output } from '../engine/engine.types';
+import type { ChannelName } from './inbound-message';
+
+/** What a channel receives with the replies, besides her address: ids only, never her words. */
+export interface OutboundMeta {
+  contactId: string;
+  /** the inbound message these replies answer (an idempotency key for the channel's queue). */
+  providerMessageId: string;
+}
+
+/**
+ * A channel's sink for replies. `deliver` should only queue (the channel sends, paced, later):
+ * it runs while the contact's lock is held, and a throw makes the provider redeliver the message.
+ */
+export interface OutboundPort {
+  deliver(address: string, language: string, outputs: Output[], meta: OutboundMeta): Promise<void>;
+}
+
+/**
+ * Channel modules register their port at init (`registry.register('sms', port)`). A channel with no
+ * port (the simulator, whose controller renders the returned outputs itself) is not an error.
+ */
+@Injectable()
+export class OutboundRegistry {
+  private readonly log = new Logger(OutboundRegistry.name);
+  private readonly ports = new Map<ChannelName, OutboundPort>();
+
+  register(channel: ChannelName, port: OutboundPort): void {
+    if (this.ports.has(channel)) throw new Error(`an outbound port is already registered for ${channel}`);
+    this.ports.set(channel, port);
+  }
+
+  unregister(channel: ChannelName): void {
+    this.ports.delete(channel);
+  }
+
+  /** Hands replies to the channel; false when the channel has no port (the caller renders them). */
+  async deliver(channel: ChannelName, address: string, language: string, outputs: Output[], meta: OutboundMeta): Promise<boolean> {
+    const port = this.ports.get(channel);
+    if (!port) {
+      if (channel !== 'simulator') this.log.warn(`no outbound port for channel ${channel}; replies not sent`);
+      return false;
+    }
+    if (outputs.length) await port.deliver(address, language, outputs, meta);
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { DependencyHealth } from './health.indicators';
+
+/**
+ * `/health/live`: the process runs (restart it if this fails). `/health/ready`: Redis and the database
+ * answer (send it traffic only then); 503 with the dependency that is down otherwise. `/health` = ready.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly dependencies: DependencyHealth,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get()
+  @HealthCheck()
+  overall() {
+    return this.ready();
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.dependencies.redisReady(), () => this.dependencies.databaseReady()]);
+  }
+}

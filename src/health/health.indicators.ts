@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { DATABASE_HANDLE } from '../db/database.module';
+import type { DatabaseHandle } from '../db/open-database';
+import { REDIS, type RedisClient } from '../redis/redis.module';
+
+/** A dependency that does not answer within this time counts as down (commands queue while offline). */
+export const HEALTH_TIMEOUT_MS = 1_000;
+
+/**
+ * Readiness of the outside systems. The answer names the dependency and a fixed reason, never an
+ * error message (a driver's message may quote a URL with its password).
+ */
+@Injectable()
+export class DependencyHealth {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+  ) {}
+
+  async redisReady() {
+    const session = this.indicators.check('redis');
+    if (!this.redis.isReady) return session.down({ reason: 'not connected' });
+    const ok = await answersWithin(() => this.redis.ping());
+    return ok ? session.up() : session.down({ reason: 'no answer' });
+  }
+
+  async databaseReady() {
+    const session = this.indicators.check('database');
+    const ok = await answersWithin(() => this.database.ping());
+    return ok ? session.up({ kind: this.database.kind }) : session.down({ kind: this.database.kind, reason: 'no answer' });
+  }
+}
+
+async function answersWithin(probe: () => Promise<unknown>, ms = HEALTH_TIMEOUT_MS): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([probe().then(() => true as const), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

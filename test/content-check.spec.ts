@@ -37,6 +37,7 @@ const CASES: Record<string, string[]> = {
   'yaml-syntax': ['flows/extra.yaml: YAML syntax error: Missing closing "quote at line 6, column 26'],
   'index-unknown-target': ['flows/_index.yaml: "home": unknown target "@nowhere"'],
   'missing-stop-command': ['flows/_index.yaml: missing "commands.stop"'],
+  'undeclared-language': ['flows/menu.yaml: node "stopped": set_language: undeclared language "xx"'],
 };
 
 async function boot(dir: string): Promise<LoadedContent> {

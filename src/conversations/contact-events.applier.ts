@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Contact } from '../contacts/contact';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import type { EngineEvent } from '../engine/engine.types';
@@ -22,8 +22,8 @@ export class ContactEventsApplier {
   callbackRequests = 0;
 
   constructor(
-    private readonly contacts: ContactsRepository,
-    private readonly sessions: SessionStore,
+    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
   ) {}
 
   async apply(start: Contact, blindIndex: string, events: EngineEvent[]): Promise<AppliedEvents> {

@@ -31,7 +31,7 @@ export class ContactLock {
 
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
-    private readonly keys: RedisKeys,
+    @Inject(RedisKeys) private readonly keys: RedisKeys,
     @Inject(CONVERSATION_TIMINGS) private readonly timings: ConversationTimings,
   ) {}
 

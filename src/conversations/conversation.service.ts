@@ -19,11 +19,11 @@ export class ConversationService {
   private readonly log = new Logger(ConversationService.name);
 
   constructor(
-    private readonly dedup: DedupLease,
-    private readonly lock: ContactLock,
-    private readonly index: BlindIndex,
-    private readonly turn: ConversationTurn,
-    private readonly outbound: OutboundRegistry,
+    @Inject(DedupLease) private readonly dedup: DedupLease,
+    @Inject(ContactLock) private readonly lock: ContactLock,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
+    @Inject(ConversationTurn) private readonly turn: ConversationTurn,
+    @Inject(OutboundRegistry) private readonly outbound: OutboundRegistry,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
   ) {}
 

@@ -24,9 +24,9 @@ export interface TurnOutcome {
 @Injectable()
 export class ConversationTurn {
   constructor(
-    private readonly contacts: ContactsRepository,
-    private readonly sessions: SessionStore,
-    private readonly events: ContactEventsApplier,
+    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
+    @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Inject(ContactEventsApplier) private readonly events: ContactEventsApplier,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'>,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -17,7 +17,7 @@ const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redi
 export class DedupLease {
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
-    private readonly keys: RedisKeys,
+    @Inject(RedisKeys) private readonly keys: RedisKeys,
     @Inject(CONVERSATION_TIMINGS) private readonly timings: ConversationTimings,
   ) {}
 

@@ -14,7 +14,7 @@ export class SessionStore {
 
   constructor(
     @Inject(REDIS) private readonly redis: RedisClient,
-    private readonly keys: RedisKeys,
+    @Inject(RedisKeys) private readonly keys: RedisKeys,
     @Inject(CONVERSATION_TIMINGS) private readonly timings: ConversationTimings,
   ) {}
 

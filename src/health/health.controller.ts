@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { DependencyHealth } from './health.indicators';
 
@@ -9,8 +9,8 @@ import { DependencyHealth } from './health.indicators';
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly dependencies: DependencyHealth,
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(DependencyHealth) private readonly dependencies: DependencyHealth,
   ) {}
 
   @Get('live')

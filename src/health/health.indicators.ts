@@ -14,7 +14,7 @@ export const HEALTH_TIMEOUT_MS = 1_000;
 @Injectable()
 export class DependencyHealth {
   constructor(
-    private readonly indicators: HealthIndicatorService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
   ) {}

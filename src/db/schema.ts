@@ -3,3 +3,4 @@
  * migrations in `drizzle/`; a new table is exported here and `npm run db:generate` writes its migration.
  */
 export { contacts } from '../contacts/contacts.schema';
+export { outboundMessages } from '../outbound/outbound-messages.schema';

@@ -19,11 +19,20 @@ function newClient(url: string) {
 
 const log = new Logger('Redis');
 
+/** Redis did not answer at boot: the service refuses to start instead of hanging silently. */
+export class RedisUnavailableError extends Error {
+  constructor(where: string, ms: number) {
+    super(`Redis at ${where} did not answer within ${ms} ms: start Redis (e.g. \`redis-server\`) or set REDIS_URL`);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
 /**
- * Creates and connects a client. Errors are logged (without the URL, which may hold a password)
- * and never crash the process: node-redis reconnects by itself with backoff.
+ * Creates and connects a client, giving up after `bootTimeoutMs`. Once connected, errors are logged
+ * (without the URL, which may hold a password) and never crash the process: node-redis reconnects by
+ * itself with backoff.
  */
-export async function connectRedis(url: string): Promise<RedisClient> {
+export async function connectRedis(url: string, bootTimeoutMs = 10_000): Promise<RedisClient> {
   const client = newClient(url);
   let lastError = '';
   client.on('error', (err: Error) => {
@@ -36,8 +45,29 @@ export async function connectRedis(url: string): Promise<RedisClient> {
     if (lastError) log.log('connection restored');
     lastError = '';
   });
-  await client.connect();
-  return client;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError(hostOf(url), bootTimeoutMs)), bootTimeoutMs);
+  });
+  try {
+    await Promise.race([client.connect(), timeout]);
+    return client;
+  } catch (err) {
+    if (client.isOpen) client.destroy();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** host:port only: the URL's user and password never reach a message. */
+function hostOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'REDIS_URL';
+  }
 }
 
 /** Closes the client when Nest shuts down (after in-flight work has finished). */

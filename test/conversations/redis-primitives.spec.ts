@@ -1,3 +1,4 @@
+import { connectRedis, RedisUnavailableError } from '../../src/redis/redis.module';
 import { ContactBusyError, ContactLock } from '../../src/conversations/contact.lock';
 import { DedupLease } from '../../src/conversations/dedup.lease';
 import { SessionStore } from '../../src/conversations/session.store';
@@ -188,5 +189,21 @@ describe('RedisKeys', () => {
     expect(() => t.keys.session('+22370000000')).toThrow('blind index');
     expect(() => t.keys.lock('123456789012345678')).toThrow('blind index');
     expect(t.keys.session(fakeBlindIndex())).toMatch(new RegExp(`^${t.prefix}:session:`));
+  });
+});
+
+describe('connectRedis', () => {
+  it('refuses to start, naming host and port but not the password, when Redis does not answer', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const attempt = connectRedis(`redis://sira:hunter2-secret@127.0.0.1:${port}`, 300);
+    await expect(attempt).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(attempt).rejects.toThrow(`127.0.0.1:${port}`);
+    await expect(attempt).rejects.not.toThrow('hunter2');
   });
 });

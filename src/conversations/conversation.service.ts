@@ -33,6 +33,7 @@ export class ConversationService {
       this.log.debug(`duplicate ${msg.channel} message ignored`);
       return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
     }
+    const stopRenewing = this.dedup.keepAlive(msg.channel, msg.providerMessageId);
     try {
       const blindIndex = this.index.of(msg.channel, msg.address);
       const result = await this.lock.withLock(blindIndex, () => this.handleLocked(msg, blindIndex));
@@ -42,6 +43,8 @@ export class ConversationService {
       await this.dedup.release(msg.channel, msg.providerMessageId).catch(() => undefined);
       this.log.error(`${msg.channel} message failed: ${err instanceof Error ? err.name : 'error'}`);
       throw err;
+    } finally {
+      stopRenewing();
     }
   }
 

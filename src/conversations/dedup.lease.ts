@@ -7,6 +7,8 @@ import type { ChannelName } from './inbound-message';
 // Deletes the key only while it is still a lease: a message already marked done stays done.
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('DEL', KEYS[1]) end return 0`;
 
+const EXTEND_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0`;
+
 /**
  * At-most-once-at-a-time handling of a provider message id, at-least-once overall.
  * `claim` takes a short lease; only `markDone` (after the session is saved and replies are queued)
@@ -34,6 +36,21 @@ export class DedupLease {
     await this.redis.set(this.keys.dedup(channel, providerMessageId), 'done', {
       expiration: { type: 'PX', value: this.timings.dedupDoneMs },
     });
+  }
+
+  /**
+   * Keeps the lease alive while this process is still working on the message (a slow database must
+   * not let a redelivery in); a crashed process stops renewing, so its lease still runs out.
+   * Returns the function that stops renewing.
+   */
+  keepAlive(channel: ChannelName, providerMessageId: string): () => void {
+    const key = this.keys.dedup(channel, providerMessageId);
+    const every = Math.max(10, Math.floor(this.timings.dedupLeaseMs / 3));
+    const timer = setInterval(() => {
+      this.redis.eval(EXTEND_LEASE, { keys: [key], arguments: [String(this.timings.dedupLeaseMs)] }).catch(() => undefined);
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** gives the message back after a failure so the provider's retry is not taken for a duplicate. */

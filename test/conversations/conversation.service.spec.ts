@@ -95,6 +95,17 @@ describe('a conversation through the service', () => {
     expect(survivor.sms.sent.filter((s) => s.address === from)).toHaveLength(1);
   });
 
+  it('keeps a slow message’s lease alive, so a redelivery meanwhile is still a duplicate', async () => {
+    const slow = await instance({ timings: { dedupLeaseMs: 200 } });
+    const other = await instance();
+    const from = randomNumber();
+    slow.sms.before = () => sleep(700);
+    const first = slow.sendSms(from, 'Bonjour', 'SMslow');
+    await sleep(450);
+    expect((await other.sendSms(from, 'Bonjour', 'SMslow')).status).toBe('duplicate');
+    expect((await first).status).toBe('processed');
+  });
+
   it('runs two messages of one contact on two instances one after the other, the second seeing the first', async () => {
     const a = await instance();
     const b = await instance();

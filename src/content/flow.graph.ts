@@ -27,8 +27,10 @@ export function nodeKeys(node: FlowNode): string[] {
       return [node.text, ...node.choices.flatMap((c) => (c.keywords ? [c.label, c.keywords] : [c.label]))];
     case 'ask':
       return [node.text, node.invalid];
-    case 'action':
-      return [];
+    case 'action': {
+      const def = actionDefinition(node.action);
+      return def?.keys ? def.keys(node.action) : [];
+    }
   }
 }
 

@@ -70,10 +70,14 @@ function readNode(id: string, spec: unknown, report: (problem: string) => void):
     return '';
   };
   switch (spec.type) {
-    case 'message':
-      return { id, type: 'message', text: str('text'), next: str('next') };
-    case 'menu':
-      return { id, type: 'menu', text: str('text'), choices: readChoices(spec.choices, report) };
+    case 'message': {
+      const params = readNames(spec.params, 'params', report);
+      return { id, type: 'message', text: str('text'), next: str('next'), ...(params ? { params } : {}) };
+    }
+    case 'menu': {
+      const saveAs = spec.save_as === undefined ? undefined : str('save_as');
+      return { id, type: 'menu', text: str('text'), choices: readChoices(spec.choices, report), ...(saveAs ? { save_as: saveAs } : {}) };
+    }
     case 'ask':
       return {
         id, type: 'ask', text: str('text'), validate: readValidator(spec.validate, report),
@@ -82,6 +86,16 @@ function readNode(id: string, spec: unknown, report: (problem: string) => void):
     default:
       return readActionNode(id, spec, report);
   }
+}
+
+/** An optional list of snake_case names (message `params`). */
+function readNames(value: unknown, field: string, report: (problem: string) => void): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^[a-z_]+$/.test(v))) {
+    report(`"${field}" must be a list of snake_case names`);
+    return undefined;
+  }
+  return value as string[];
 }
 
 function readChoices(value: unknown, report: (problem: string) => void): ChoiceSpec[] {

@@ -18,7 +18,7 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
   if (command) return runCommand(turn, command);
   if (node.type === 'menu') {
     const choice = matchChoice(turn.flowSet, node, text);
-    return choice ? choose(turn, choice) : miss(turn, node);
+    return choice ? choose(turn, node, choice) : miss(turn, node);
   }
   const value = validateAnswer(node.validate, input.text);
   if (value === null) return miss(turn, node);
@@ -34,7 +34,7 @@ function answerButton(turn: Turn, node: WaitingNode, input: { question: number; 
     return;
   }
   const choice = node.choices.find((c) => c.id === input.choice);
-  return choice ? choose(turn, choice) : miss(turn, node);
+  return choice ? choose(turn, node, choice) : miss(turn, node);
 }
 
 /** A global command word typed alone; commands without a target in this flow set are not commands. */
@@ -70,8 +70,9 @@ export function matchChoice(flowSet: FlowSet, node: MenuNode, text: string): Cho
   );
 }
 
-function choose(turn: Turn, choice: ChoiceSpec): void {
+function choose(turn: Turn, node: MenuNode, choice: ChoiceSpec): void {
   turn.s.misses = 0;
+  if (node.save_as) turn.s.vars = { ...turn.s.vars, [node.save_as]: choice.id };
   enter(turn, resolveTarget(turn.flowSet.flows, turn.s.at.flow, choice.go));
 }
 

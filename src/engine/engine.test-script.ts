@@ -28,6 +28,8 @@ export interface ScriptCase {
   /** a stored session to start from instead of none. */
   session?: Session;
   flowSet?: FlowSet;
+  /** the shell's facts passed with every turn. */
+  facts?: Record<string, string>;
 }
 
 export const T0 = 1_700_000_000_000;
@@ -40,7 +42,7 @@ export function play(c: ScriptCase): Session | null {
   c.turns.forEach((turn, i) => {
     now += turn.after ?? 1000;
     const input: Input = typeof turn.send === 'string' ? { kind: 'text', text: turn.send } : turn.send;
-    const result = step(flowSet, session, input, { now });
+    const result = step(flowSet, session, input, { now, ...(c.facts ? { facts: c.facts } : {}) });
     const where = `turn ${i + 1} (${JSON.stringify(turn.send)})`;
     const got = {
       says: result.outputs.map((o) => o.text),

@@ -24,8 +24,11 @@ export type Target = string;
 
 export type ValidatorSpec =
   | { type: 'digits'; min_length?: number; max_length?: number }
-  /** `country`: ISO 3166 region used for numbers written without +prefix (default ML, Mali). */
-  | { type: 'phone'; country?: string }
+  /**
+   * `country`: ISO 3166 region used for numbers written without +prefix (default ML, Mali).
+   * `countries`: when set, only numbers of these regions are accepted (a callback goes abroad only on purpose).
+   */
+  | { type: 'phone'; country?: string; countries?: string[] }
   | { type: 'one_of'; options: string[] };
 
 export interface ChoiceSpec {
@@ -48,6 +51,8 @@ export interface MessageNode extends NodeBase {
   type: 'message';
   text: string;
   next: Target;
+  /** names of facts (see StepContext.facts) passed to the text as i18next params of the same name. */
+  params?: string[];
 }
 
 /** Sends a text with numbered choices and waits for one. */
@@ -55,6 +60,8 @@ export interface MenuNode extends NodeBase {
   type: 'menu';
   text: string;
   choices: ChoiceSpec[];
+  /** when set, the chosen choice's id is stored in `vars[save_as]` (e.g. a callback's topic). */
+  save_as?: string;
 }
 
 /** Sends a question and waits for free input checked by `validate`; stores it in `vars[save_as]`. */
@@ -83,7 +90,12 @@ export const NODE_TYPES = ['message', 'menu', 'ask', 'action'] as const satisfie
 export type ActionSpec =
   | { type: 'set_language'; language: string }
   | { type: 'go_to'; target: Target }
-  | { type: 'request_callback'; fields?: string[] }
+  /** `confirm`: i18n key said once the shell has stored the request (it may swap it, see Output.awaits). */
+  | { type: 'request_callback'; fields?: string[]; confirm?: string }
+  /** her consent to the privacy notice of `version` (the shell records it and only then stores her address). */
+  | { type: 'give_consent'; version: string }
+  /** jumps to `go` when the shell reported the fact `fact` for this step (StepContext.facts), else `next`. */
+  | { type: 'branch'; fact: string; go: Target }
   | { type: 'opt_out' }
   | { type: 'opt_in' }
   | { type: 'erase_me' }
@@ -168,11 +180,18 @@ export interface Output {
   choices?: OutputChoice[];
   /** the question number the choices answer (for button data). */
   question?: number;
+  /**
+   * Index (in this step's events) of the event whose outcome only the shell knows, e.g. the reference
+   * code of a stored callback request. The shell settles the output (fills params or swaps the text)
+   * after applying that event, and drops it when the event could not be applied. Channels never see it.
+   */
+  awaits?: number;
 }
 
 export type EngineEvent =
   | { type: 'language_changed'; language: string }
   | { type: 'callback_requested'; vars: Record<string, string> }
+  | { type: 'consent_given'; version: string }
   | { type: 'opted_out' }
   | { type: 'opted_in' }
   | { type: 'erase_requested' }
@@ -182,6 +201,12 @@ export type EngineEvent =
 export interface StepContext {
   /** epoch milliseconds, from the caller's clock. */
   now: number;
+  /**
+   * What the shell knows and the engine cannot (e.g. `open_callback`: the reference of her open
+   * request; `own_number`: her address is a phone number). Plain data, read by `branch` actions and
+   * message `params`; absent facts are simply false.
+   */
+  facts?: Record<string, string>;
 }
 
 export interface StepResult {

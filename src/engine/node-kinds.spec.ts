@@ -6,6 +6,8 @@ const cases: Record<string, ScriptCase[]> = {
   message: [
     { name: 'sends its text and goes on at once to the next question', turns: [...START_FR,
       { send: '1', says: ['reparations:overview', 'reparations:menu'], at: 'reparations/rmenu' }] },
+    { name: 'passes the named facts as params', facts: { open_callback: 'K7M2QX' }, turns: [...START_FR,
+      { send: 'sondage', says: ['survey:open', 'menu:prompt'], check: (r) => expect(r.outputs[0].params).toEqual({ open_callback: 'K7M2QX' }) }] },
     { name: 'chains back to the menu it came from', turns: [...START_FR, { send: '1' },
       { send: 'loi', says: ['reparations:law_text', 'reparations:menu'], at: 'reparations/rmenu' }] },
   ],
@@ -22,6 +24,11 @@ const cases: Record<string, ScriptCase[]> = {
     { name: 'matches a button tap of the current question', turns: [{ send: 'hi' },
       { send: { kind: 'choice', question: 1, choice: 'bm' }, says: ['menu:prompt'], events: [{ type: 'language_changed', language: 'bm' }] }] },
     { name: 'does not match a number past the last choice', turns: [...START_FR, { send: '9', says: ['common:reprompt'], at: 'menu/main', misses: 1 }] },
+    { name: 'with save_as keeps the id of the chosen choice for the request', turns: [...START_FR, { send: 'sondage', at: 'survey/when', vars: {} },
+      { send: 'soir', vars: {}, events: [{ type: 'consent_given', version: 'v1' }, { type: 'callback_requested', vars: { window: 'evening' } }] }] },
+    { name: 'with save_as keeps a button tap too', turns: [...START_FR, { send: 'sondage' },
+      { send: { kind: 'choice', question: 3, choice: 'morning' }, events: [{ type: 'consent_given', version: 'v1' }, { type: 'callback_requested', vars: { window: 'morning' } }] }] },
+    { name: 'without save_as keeps nothing', turns: [...START_FR, { send: '1', vars: {} }] },
   ],
   ask: [
     { name: 'saves a valid phone number in E.164', turns: [...START_FR, { send: '2' },
@@ -43,6 +50,14 @@ const cases: Record<string, ScriptCase[]> = {
     { name: 'request_callback hands the answers over then forgets them', turns: [...START_FR, { send: '2' }, { send: '70123456' },
       { send: '1234', says: ['callback:done', 'menu:prompt'], vars: {},
         events: [{ type: 'callback_requested', vars: { number: '+22370123456', code: '1234' } }] }] },
+    { name: 'request_callback says its confirmation awaiting the request event, before what follows', turns: [...START_FR, { send: 'sondage' },
+      { send: 'matin', says: ['survey:registered', 'menu:prompt'], check: (r) => {
+        expect(r.outputs[0].awaits).toBe(1);
+        expect(r.events[1].type).toBe('callback_requested');
+      } }] },
+    { name: 'branch goes on to next without its fact', turns: [...START_FR, { send: 'sondage', says: ['survey:when'], at: 'survey/when' }] },
+    { name: 'branch jumps when the shell reports its fact', facts: { open_callback: 'K7M2QX' }, turns: [...START_FR,
+      { send: 'sondage', says: ['survey:open', 'menu:prompt'], at: 'menu/main' }] },
     { name: 'end marks the conversation ended; the next message starts again at the menu', turns: [...START_FR,
       { send: '4', says: ['menu:bye_text'], ended: true },
       { send: '1', says: ['menu:prompt'], at: 'menu/main', ended: false, events: [{ type: 'conversation_restarted', reason: 'ended' }] }] },

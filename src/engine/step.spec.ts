@@ -19,7 +19,7 @@ const conversations: ScriptCase[] = [
   { name: 'a Bambara command word works too', turns: [...START_FR, { send: 'kan', says: ['language:prompt'] }] },
   { name: 'nonsense gets a re-prompt that shows the choices again', turns: [...START_FR, { send: 'blabla', says: ['common:reprompt'],
     misses: 1, at: 'menu/main', check: (r) => {
-      expect(r.outputs[0].choices?.map((c) => c.id)).toEqual(['reparations', 'callback', 'quiz', 'bye', 'broken']);
+      expect(r.outputs[0].choices?.map((c) => c.id)).toEqual(['reparations', 'callback', 'quiz', 'bye', 'broken', 'survey']);
       expect(r.outputs[0].question).toBe(r.session.question);
     } }] },
   { name: 'three misses in a row lead to the rescue menu, and the count starts again', turns: [...START_FR,

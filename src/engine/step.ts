@@ -20,7 +20,8 @@ type RestartReason = 'new' | 'stale_version' | 'expired' | 'start' | 'ended';
  * Pure: no I/O, no clock (ctx.now), no randomness; never throws on any input.
  */
 export function step(flowSet: FlowSet, session: Session | null, input: Input, ctx: StepContext): StepResult {
-  const turn: Turn = { flowSet, s: session ? copySession(session) : freshSession(ctx.now), outputs: [], events: [] };
+  const facts = ctx.facts ?? {};
+  const turn: Turn = { flowSet, s: session ? copySession(session) : freshSession(ctx.now), outputs: [], events: [], facts };
   if (!session) restart(turn, 'new', input);
   else if (session.v !== SESSION_SCHEMA_VERSION) restart(turn, 'stale_version', input);
   else if (input.kind === 'start') restart(turn, 'start', input);

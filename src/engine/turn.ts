@@ -6,6 +6,8 @@ export interface Turn {
   s: Session;
   outputs: Output[];
   events: EngineEvent[];
+  /** the shell's facts for this step (StepContext.facts). */
+  facts: Record<string, string>;
 }
 
 export type WaitingNode = MenuNode | AskNode;

@@ -14,7 +14,7 @@ export function validateAnswer(spec: ValidatorSpec, raw: string): string | null 
     case 'digits':
       return validateDigits(spec, raw);
     case 'phone':
-      return validatePhone(raw, spec.country ?? DEFAULT_PHONE_COUNTRY);
+      return validatePhone(raw, spec.country ?? DEFAULT_PHONE_COUNTRY, spec.countries);
     case 'one_of': {
       const wanted = normalizeText(raw);
       return (spec.options ?? []).find((o) => normalizeText(String(o)) === wanted && wanted !== '') ?? null;
@@ -33,11 +33,13 @@ function validateDigits(spec: { min_length?: number; max_length?: number }, raw:
   return digits;
 }
 
-function validatePhone(raw: string, country: string): string | null {
+function validatePhone(raw: string, country: string, allowed?: string[]): string | null {
   if (raw.length > 40) return null;
   try {
     const parsed = parsePhoneNumberFromString(raw.trim(), country as CountryCode);
-    return parsed && parsed.isValid() ? parsed.number : null;
+    if (!parsed || !parsed.isValid()) return null;
+    if (allowed && !(parsed.country && allowed.includes(parsed.country))) return null;
+    return parsed.number;
   } catch {
     return null;
   }

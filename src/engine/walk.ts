@@ -1,4 +1,4 @@
-import type { NodeRef } from './engine.types';
+import type { NodeRef, Output } from './engine.types';
 import { runAction } from './actions';
 import { resolveTarget, sameRef } from './targets';
 import { HISTORY_LIMIT, MAX_CHAIN, Turn, WaitingNode, isWaiting, nodeAt, questionOutput } from './turn';
@@ -38,13 +38,16 @@ function walk(turn: Turn, start: NodeRef | null, leaving: NodeRef | undefined): 
       return 'waiting';
     }
     if (node.type === 'message') {
-      turn.outputs.push({ text: node.text });
+      turn.outputs.push(messageOutput(node.text, node.params, turn.facts));
       ref = resolveTarget(turn.flowSet.flows, ref.flow, node.next);
       continue;
     }
-    const outcome = node.type === 'action' ? runAction(node.action, { flowSet: turn.flowSet, session: turn.s, flow: ref.flow }) : null;
+    const outcome = node.type === 'action' ? runAction(node.action, { flowSet: turn.flowSet, session: turn.s, flow: ref.flow, facts: turn.facts }) : null;
     if (!outcome) return 'broken';
+    // an action's `awaits` counts in its own events; the shell needs the index in the whole step
+    const base = turn.events.length;
     turn.events.push(...outcome.events);
+    for (const o of outcome.outputs ?? []) turn.outputs.push(o.awaits === undefined ? o : { ...o, awaits: base + o.awaits });
     if (outcome.end) {
       turn.s.at = ref;
       turn.s.ended = true;
@@ -53,6 +56,11 @@ function walk(turn: Turn, start: NodeRef | null, leaving: NodeRef | undefined): 
     ref = resolveTarget(turn.flowSet.flows, ref.flow, outcome.jump ?? node.next);
   }
   return 'runaway';
+}
+
+function messageOutput(text: string, params: string[] | undefined, facts: Record<string, string>): Output {
+  if (!params?.length) return { text };
+  return { text, params: Object.fromEntries(params.map((name) => [name, facts[name] ?? ''])) };
 }
 
 function ask(turn: Turn, ref: NodeRef, node: WaitingNode, leaving: NodeRef | undefined): void {

@@ -1,5 +1,5 @@
 import { SESSION_SCHEMA_VERSION } from '../engine.types';
-import type { ActionSpec, EngineEvent, Session } from '../engine.types';
+import type { ActionSpec, EngineEvent, Output, Session } from '../engine.types';
 import { testFlowSet } from '../engine.test-flows';
 import { actionRegistry } from './index';
 import type { ActionOutcome } from './action.types';
@@ -13,6 +13,9 @@ interface ActionCase {
   end?: boolean;
   /** what the session holds afterwards (only the listed fields are compared). */
   after?: Partial<Session>;
+  facts?: Record<string, string>;
+  /** what the action says itself (default: nothing). */
+  outputs?: Output[];
 }
 
 /** One table per action type. A registered action without cases fails the suite (see last test). */
@@ -34,6 +37,20 @@ const cases: Record<string, ActionCase[]> = {
     { name: 'hands over only the listed fields', spec: { type: 'request_callback', fields: ['number'] },
       before: { vars: { number: '+22370123456', other: 'x' } },
       events: [{ type: 'callback_requested', vars: { number: '+22370123456' } }], after: { vars: { other: 'x' } } },
+    { name: 'says its confirmation awaiting its own event', spec: { type: 'request_callback', confirm: 'callback:registered' },
+      before: { vars: { topic: 'other' } }, events: [{ type: 'callback_requested', vars: { topic: 'other' } }],
+      outputs: [{ text: 'callback:registered', awaits: 0 }], after: { vars: {} } },
+  ],
+  give_consent: [
+    { name: 'records consent to the notice version', spec: { type: 'give_consent', version: '2026-01' },
+      events: [{ type: 'consent_given', version: '2026-01' }] },
+  ],
+  branch: [
+    { name: 'jumps when the fact is reported', spec: { type: 'branch', fact: 'open_callback', go: 'open' },
+      facts: { open_callback: 'K7M2QX' }, events: [], jump: 'open' },
+    { name: 'goes on when the fact is absent', spec: { type: 'branch', fact: 'open_callback', go: 'open' }, events: [] },
+    { name: 'treats an empty fact as absent', spec: { type: 'branch', fact: 'own_number', go: 'confirm' },
+      facts: { own_number: '' }, events: [] },
   ],
   opt_out: [{ name: 'records the wish to receive nothing more', spec: { type: 'opt_out' }, events: [{ type: 'opted_out' }] }],
   opt_in: [{ name: 'records the wish to receive messages again', spec: { type: 'opt_in' }, events: [{ type: 'opted_in' }] }],
@@ -55,8 +72,9 @@ describe('actions', () => {
       it.each(table.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         const s = session(structuredClone(c.before ?? {}));
         const def = actionRegistry[c.spec.type] as unknown as { run(spec: ActionSpec, st: unknown): ActionOutcome };
-        const outcome = def.run(c.spec, { flowSet: testFlowSet(), session: s, flow: 'menu' });
+        const outcome = def.run(c.spec, { flowSet: testFlowSet(), session: s, flow: 'menu', facts: c.facts ?? {} });
         expect(outcome.events).toEqual(c.events);
+        expect(outcome.outputs ?? []).toEqual(c.outputs ?? []);
         expect(outcome.jump).toBe(c.jump);
         expect(!!outcome.end).toBe(!!c.end);
         for (const [field, value] of Object.entries(c.after ?? {})) expect(s[field as keyof Session]).toEqual(value);

@@ -1,7 +1,9 @@
 import type { ActionSpec, ActionType } from '../engine.types';
 import type { ActionDefinition, ActionOutcome, ActionState } from './action.types';
+import { branchAction } from './branch.action';
 import { endAction } from './end.action';
 import { eraseMeAction } from './erase-me.action';
+import { giveConsentAction } from './give-consent.action';
 import { goToAction } from './go-to.action';
 import { optInAction } from './opt-in.action';
 import { optOutAction } from './opt-out.action';
@@ -15,6 +17,8 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   set_language: setLanguageAction,
   go_to: goToAction,
   request_callback: requestCallbackAction,
+  give_consent: giveConsentAction,
+  branch: branchAction,
   opt_out: optOutAction,
   opt_in: optInAction,
   erase_me: eraseMeAction,

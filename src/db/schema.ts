@@ -4,4 +4,4 @@
  */
 export { contacts } from '../contacts/contacts.schema';
 export { outboundMessages } from '../outbound/outbound-messages.schema';
-export { callbackRequests, callbackTransitions } from \x27../callbacks/callbacks.schema\x27;
+export { callbackRequests, callbackTransitions } from '../callbacks/callbacks.schema';

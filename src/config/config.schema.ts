@@ -50,6 +50,16 @@ export const configSchema = z
     TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
 
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
+
+    /** staff working hours and days, Africa/Bamako local time: `HH:MM-HH:MM`, ISO weekdays `1-6` or `1,2,3`. */
+    CALLBACK_STAFF_HOURS: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/).default('08:00-18:00'),
+    CALLBACK_STAFF_DAYS: z.string().regex(/^[1-7](-[1-7])?(,[1-7](-[1-7])?)*$/).default('1-6'),
+    CALLBACK_URGENT_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+    CALLBACK_ESCALATE_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+    CALLBACK_CLAIM_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /** optional staff Telegram chat told "new request — urgent: yes/no" (needs TELEGRAM_BOT_TOKEN). */
+    CALLBACK_STAFF_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

@@ -16,6 +16,15 @@ export interface Config {
   twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
   telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
   shutdownTimeoutMs: number;
+  callbacks: {
+    staffHours: string;
+    staffDays: string;
+    urgentEscalateMs: number;
+    escalateMs: number;
+    claimTtlMs: number;
+    maxAttempts: number;
+    staffTelegramChatId?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -85,5 +94,14 @@ function toConfig(e: RawEnv): Config {
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    callbacks: {
+      staffHours: e.CALLBACK_STAFF_HOURS,
+      staffDays: e.CALLBACK_STAFF_DAYS,
+      urgentEscalateMs: e.CALLBACK_URGENT_ESCALATE_MINUTES * 60_000,
+      escalateMs: e.CALLBACK_ESCALATE_HOURS * 3_600_000,
+      claimTtlMs: e.CALLBACK_CLAIM_TTL_MINUTES * 60_000,
+      maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+      staffTelegramChatId: e.CALLBACK_STAFF_TELEGRAM_CHAT_ID,
+    },
   };
 }

@@ -1,0 +1,132 @@
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { Contact } from '../contacts/contact';
+import type { ContactsRepository } from '../contacts/contacts.repository';
+import type { AddressCipher } from '../crypto/address-cipher';
+import type { OutboundMessageRow } from './outbound-messages.schema';
+import type { OutboundMessagesRepository } from './outbound-messages.repository';
+import {
+  OutboundJobKind,
+  SendError,
+  outboundAddressContext,
+  type OutboundChannel,
+  type OutboundJobData,
+} from './outbound.types';
+
+export const DEFAULT_ATTEMPTS = 5;
+
+/** What happened to one job, for counters and tests (no personal data). */
+export type JobOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'unknown' | 'blocked';
+
+export interface ProcessorDeps {
+  messages: OutboundMessagesRepository;
+  contacts: ContactsRepository;
+  cipher: AddressCipher;
+}
+
+/**
+ * Sends one job at most once: the row is claimed (`queued` → `sending`) before the provider is called,
+ * so a redelivered job finds it taken. Whatever the provider says decides the row's next state.
+ */
+export class OutboundProcessor {
+  private readonly log = new Logger(OutboundProcessor.name);
+  /** outcomes since start, per kind of outcome (ids only; staff see the table for detail). */
+  readonly counts: Record<JobOutcome, number> = { sent: 0, skipped: 0, retrying: 0, failed: 0, unknown: 0, blocked: 0 };
+
+  constructor(
+    private readonly deps: ProcessorDeps,
+    private readonly channel: OutboundChannel,
+    /** called after a successful send with its row (pacing by segments). */
+    private readonly afterSend: (row: OutboundMessageRow) => Promise<void> = async () => undefined,
+  ) {}
+
+  async process(job: Job<OutboundJobData>): Promise<JobOutcome> {
+    const outcome = await this.run(job);
+    this.counts[outcome]++;
+    return outcome;
+  }
+
+  private async run(job: Job<OutboundJobData>): Promise<JobOutcome> {
+    const { rowId } = job.data;
+    const row = await this.deps.messages.findById(rowId);
+    // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
+    if (!row || row.status !== 'queued') return 'skipped';
+    if (!(await this.mayStillSend(job.data, row))) {
+      await this.deps.messages.discard(rowId);
+      return 'skipped';
+    }
+    const claimed = await this.deps.messages.claim(rowId);
+    if (!claimed) return 'skipped';
+    let address: string;
+    try {
+      address = this.deps.cipher.decrypt(job.data.to, outboundAddressContext(rowId));
+    } catch {
+      await this.deps.messages.markFinal(rowId, 'failed', 'address_unreadable');
+      return 'failed';
+    }
+    try {
+      const { providerId } = await this.channel.sender.send({ rowId, contactId: job.data.contactId, address, message: job.data.message });
+      await this.deps.messages.markSent(rowId, providerId);
+      await this.afterSend(claimed);
+      return 'sent';
+    } catch (err) {
+      return this.onError(job, err);
+    }
+  }
+
+  /**
+   * Checked again at send time: a proactive message never goes to someone opted out; a reply only if
+   * it was queued after her opt-out (the STOP confirmation itself), never one queued before it.
+   */
+  private async mayStillSend(data: OutboundJobData, row: OutboundMessageRow): Promise<boolean> {
+    if (data.contactId === null) return true; // answer to her erasure: nothing left to check against.
+    const contact: Contact | undefined = await this.deps.contacts.findById(data.contactId);
+    if (!contact) return false;
+    if (!contact.optedOut) return true;
+    if (data.kind !== OutboundJobKind.Reply) return false;
+    return contact.optedOutAt !== null && row.createdAt.getTime() >= contact.optedOutAt.getTime();
+  }
+
+  private async onError(job: Job<OutboundJobData>, err: unknown): Promise<JobOutcome> {
+    const { rowId, contactId } = job.data;
+    const error = err instanceof SendError ? err : new SendError('ambiguous', errorName(err));
+    switch (error.kind) {
+      case 'retryable': {
+        const attempts = job.opts.attempts ?? DEFAULT_ATTEMPTS;
+        if (job.attemptsMade + 1 >= attempts) {
+          await this.deps.messages.markFinal(rowId, 'failed', error.code);
+          this.log.warn(`${this.channel.channel} message failed after ${attempts} attempts (${error.code})`);
+          return 'failed';
+        }
+        await this.deps.messages.requeue(rowId, error.code);
+        this.counts.retrying++;
+        throw error; // BullMQ retries with the backoff computed from this error.
+      }
+      case 'blocked':
+        await this.deps.messages.markFinal(rowId, 'failed', error.code);
+        if (contactId) await this.deps.contacts.setOptedOut(contactId, true, error.optOutSource ?? 'blocked').catch(() => undefined);
+        this.log.log(`${this.channel.channel} contact stopped by the provider (${error.code})`);
+        return 'blocked';
+      case 'ambiguous':
+        // It may have gone out: sending again could text her twice. Staff see the `unknown` rows.
+        await this.deps.messages.markFinal(rowId, 'unknown', error.code);
+        this.log.warn(`${this.channel.channel} send outcome unknown (${error.code}); not resent`);
+        return 'unknown';
+      default:
+        await this.deps.messages.markFinal(rowId, 'failed', error.code);
+        this.log.warn(`${this.channel.channel} message refused by the provider (${error.code})`);
+        return 'failed';
+    }
+  }
+}
+
+/** Bounded exponential backoff, or the provider's own retry-after when it gave one. */
+export function backoffDelay(attemptsMade: number, err: unknown, base = 1_000, max = 60_000): number {
+  if (err instanceof SendError && err.retryAfterMs !== undefined) return Math.min(Math.max(err.retryAfterMs, 0), max);
+  return Math.min(base * 2 ** Math.max(attemptsMade - 1, 0), max);
+}
+
+function errorName(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') return (err as { code: string }).code;
+  return err instanceof Error ? err.name : 'error';
+}

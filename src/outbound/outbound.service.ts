@@ -45,7 +45,7 @@ export class OutboundService implements OnApplicationShutdown {
   private readonly log = new Logger(OutboundService.name);
   private readonly channels = new Map<ChannelName, RunningChannel>();
   /** BullMQ does not close clients it was given: they are closed here, after the workers. */
-  private readonly clients: ReturnType<typeof createClient>[] = [];
+  private readonly clients: Array<{ isOpen: boolean; close(): Promise<void>; destroy(): void }> = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,

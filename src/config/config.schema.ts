@@ -43,6 +43,19 @@ export const configSchema = z
     TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
     TWILIO_FROM: z.string().min(3).optional(),
     TWILIO_API_BASE_URL: url.optional(),
+    /** Twilio REST timeout; a send that times out is recorded `unknown`, never resent. */
+    TWILIO_TIMEOUT_MS: z.coerce.number().int().min(500).max(60000).default(10000),
+
+    /** SMS (any provider): pacing, cost budget and guards. */
+    SMS_SEGMENTS_PER_SECOND: z.coerce.number().min(0.01).max(100).default(1),
+    SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+    /** calling codes without '+', comma-separated: numbers elsewhere are neither answered nor texted. */
+    SMS_ALLOWED_COUNTRY_CODES: z.string().regex(/^\d{1,4}(,\d{1,4})*$/).default('223'),
+    SMS_SENDER_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+    SMS_SENDER_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(100000).default(60),
+    SMS_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(10000000).default(5000),
+    /** languages whose SMS spelling map is applied ('none' for none). */
+    SMS_SPELLING: z.string().regex(/^(none|[a-z]{2,3}(,[a-z]{2,3})*)$/).default('bm,fr'),
 
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/).optional(),
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),

@@ -13,7 +13,18 @@ export interface Config {
   keys: { encryptionKeys?: string; blindIndexKey?: string; keyFile: string };
   content: { flowsDir: string; localesDir: string; minStatus: 'draft' | 'reviewed' | 'legal' };
   simulator: { enabled: boolean };
-  twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
+  twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string; timeoutMs: number };
+  sms: {
+    segmentsPerSecond: number;
+    maxSegments: number;
+    /** calling codes without '+', e.g. ['223']. */
+    allowedCountryCodes: string[];
+    senderMessagesPerMinute: number;
+    senderDailySegments: number;
+    dailySegments: number;
+    /** languages whose SMS spelling map is applied. */
+    spelling: string[];
+  };
   telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
   shutdownTimeoutMs: number;
   callbacks: {
@@ -88,8 +99,17 @@ function toConfig(e: RawEnv): Config {
     simulator: { enabled: production ? false : (e.SIMULATOR_ENABLED ?? true) },
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBaseUrl: e.TWILIO_API_BASE_URL }
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBaseUrl: e.TWILIO_API_BASE_URL, timeoutMs: e.TWILIO_TIMEOUT_MS }
         : undefined,
+    sms: {
+      segmentsPerSecond: e.SMS_SEGMENTS_PER_SECOND,
+      maxSegments: e.SMS_MAX_SEGMENTS,
+      allowedCountryCodes: e.SMS_ALLOWED_COUNTRY_CODES.split(','),
+      senderMessagesPerMinute: e.SMS_SENDER_MESSAGES_PER_MINUTE,
+      senderDailySegments: e.SMS_SENDER_DAILY_SEGMENTS,
+      dailySegments: e.SMS_DAILY_SEGMENTS,
+      spelling: e.SMS_SPELLING === 'none' ? [] : e.SMS_SPELLING.split(','),
+    },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,

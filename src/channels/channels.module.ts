@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '../config/config';
 import { SimulatorModule } from './simulator/simulator.module';
+import { TelegramModule } from './telegram/telegram.module';
 
 /** The channels this configuration turns on; each one only translates to and from the conversation service. */
 @Module({})
@@ -8,6 +9,7 @@ export class ChannelsModule {
   static forRoot(config: Config): DynamicModule {
     const imports = [];
     if (config.simulator.enabled) imports.push(SimulatorModule);
+    if (config.telegram) imports.push(TelegramModule.forRoot(config));
     return { module: ChannelsModule, imports };
   }
 }

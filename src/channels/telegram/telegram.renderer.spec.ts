@@ -1,5 +1,5 @@
 import type { Translate } from '../render.types';
-import { buttonData, parseButtonData, renderTelegram } from './telegram.renderer';
+import { buttonData, parseButtonData, renderTelegram, splitTelegramText } from './telegram.renderer';
 
 const texts: Record<string, string> = {
   'menu:prompt': 'Menu <Sira> & co',
@@ -39,5 +39,35 @@ describe('renderTelegram', () => {
     expect(parseButtonData('q12:reparations')).toEqual({ question: 12, choice: 'reparations' });
     expect(parseButtonData('q12')).toBeNull();
     expect(parseButtonData('12:reparations')).toBeNull();
+  });
+});
+
+describe('splitTelegramText', () => {
+  const para = (n: number, len: number) => `${n}`.padEnd(len, 'a');
+
+  it('keeps a text that fits as one message', () => {
+    expect(splitTelegramText('Bonjour & bienvenue')).toEqual(['Bonjour &amp; bienvenue']);
+  });
+
+  it('cuts a long text at paragraph boundaries, each part under the limit, nothing lost', () => {
+    const raw = [para(1, 1500), para(2, 1500), para(3, 1500)].join('\n\n');
+    const parts = splitTelegramText(raw);
+    expect(parts).toEqual([`${para(1, 1500)}\n\n${para(2, 1500)}`, para(3, 1500)]);
+    expect(parts.every((p) => p.length < 4096)).toBe(true);
+  });
+
+  it('falls back to lines, then words, then characters, and never splits an HTML escape', () => {
+    expect(splitTelegramText('aaaa\nbbbb cccc', 9)).toEqual(['aaaa', 'bbbb cccc']);
+    expect(splitTelegramText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(splitTelegramText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    const escaped = splitTelegramText('a&b&c', 6);
+    expect(escaped.join('|')).not.toMatch(/&(?!amp;)/);
+    expect(escaped.map((p) => p.replace(/&amp;/g, '&')).join('')).toBe('a&b&c');
+  });
+
+  it('puts the buttons under the last part of a long question only', () => {
+    const long = ['x'.repeat(3000), 'y'.repeat(3000)].join('\n\n');
+    const messages = renderTelegram([{ text: 'long', question: 1, choices: [{ id: 'a', label: 'menu:help' }] }], () => long);
+    expect(messages.map((m) => m.buttons.length)).toEqual([0, 1]);
   });
 });

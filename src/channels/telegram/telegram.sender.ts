@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GrammyError, HttpError, type Bot } from 'grammy';
+import { BlindIndex } from '../../crypto/blind-index';
+import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
+import type { TelegramMessage } from '../render.types';
+import { TELEGRAM_BOT } from './telegram.bot';
+import { TelegramChatPacer } from './telegram-chat.pacer';
+
+/** Connection failures that prove the request never reached Telegram: safe to try again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Sends one rendered message with the Bot API (HTML parse mode, one button per row), paced per chat.
+ * Returns Telegram's message_id, which the outbound table keeps (for deletion on erasure), never the text.
+ */
+@Injectable()
+export class TelegramSender implements Sender<TelegramMessage> {
+  constructor(
+    @Inject(TELEGRAM_BOT) private readonly bot: Bot,
+    @Inject(TelegramChatPacer) private readonly pacer: TelegramChatPacer,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
+  ) {}
+
+  async send(request: SendRequest<TelegramMessage>): Promise<SendResult> {
+    const { text, buttons } = request.message;
+    await this.pacer.waitForSlot(this.index.of('telegram', request.address));
+    try {
+      const sent = await this.bot.api.sendMessage(request.address, text, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        reply_markup: buttons.length ? { inline_keyboard: buttons.map((b) => [{ text: b.label, callback_data: b.data }]) } : undefined,
+      });
+      return { providerId: String(sent.message_id) };
+    } catch (err) {
+      throw classifyTelegramError(err);
+    }
+  }
+}
+
+/**
+ * 429 and 5xx: Telegram did not take it (retried; 429 after its retry_after). 403: she blocked the bot
+ * or deleted her account (the contact is stopped). Other 4xx: it will never work. A network failure is
+ * retried only when the request surely never left; a timeout or reset may have sent it: ambiguous.
+ */
+export function classifyTelegramError(err: unknown): SendError {
+  if (err instanceof GrammyError) {
+    const code = err.error_code;
+    if (code === 429) return new SendError('retryable', '429', (err.parameters.retry_after ?? 1) * 1000);
+    if (code >= 500) return new SendError('retryable', String(code));
+    if (code === 403) return new SendError('blocked', '403', undefined, 'blocked');
+    return new SendError('permanent', String(code));
+  }
+  if (err instanceof HttpError) {
+    const code = (err.error as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return new SendError('retryable', code);
+    return new SendError('ambiguous', typeof code === 'string' ? code : 'network');
+  }
+  return new SendError('ambiguous', err instanceof Error ? err.name : 'error');
+}

@@ -1,0 +1,145 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Bot API call as the fake received it. */
+export interface BotApiCall {
+  method: string;
+  token: string;
+  /** the JSON (or form) parameters of the call. */
+  params: Record<string, unknown>;
+  at: number;
+}
+
+/** A failure to answer instead of success: `retryAfter` becomes `parameters.retry_after` (429). */
+export interface BotApiFailure {
+  status: number;
+  description: string;
+  retryAfter?: number;
+}
+
+interface FailureRule extends BotApiFailure {
+  method: string;
+  chatId?: string;
+  remaining: number;
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request: message text is empty',
+  403: 'Forbidden: bot was blocked by the user',
+  429: 'Too Many Requests: retry after 1',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+};
+
+/**
+ * A local stand-in for the Telegram Bot API (`TELEGRAM_API_ROOT`), a real HTTP server on loopback:
+ * it records every call (`/bot<token>/<method>`) and answers like Telegram, or fails on demand
+ * (429 with retry_after, 5xx, 403 "bot was blocked") for one method and, optionally, one chat.
+ */
+export class FakeTelegramServer {
+  readonly calls: BotApiCall[] = [];
+  private readonly rules: FailureRule[] = [];
+  private readonly pendingUpdates: unknown[] = [];
+  private nextMessageId = 1000;
+  private server?: Server;
+  url = '';
+
+  constructor(readonly bot = { id: 7000001, username: 'sira_test_bot', first_name: 'Sira' }) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next `times` calls of `method` (to `chatId` only, when given) fail with this answer. */
+  failNext(method: string, failure: Partial<BotApiFailure> & { status: number }, options: { times?: number; chatId?: string | number } = {}): void {
+    this.rules.push({
+      method,
+      status: failure.status,
+      description: failure.description ?? DESCRIPTIONS[failure.status] ?? 'Error',
+      retryAfter: failure.retryAfter,
+      chatId: options.chatId === undefined ? undefined : String(options.chatId),
+      remaining: options.times ?? 1,
+    });
+  }
+
+  /** Updates that the next getUpdates (long polling) returns. */
+  queueUpdate(update: unknown): void {
+    this.pendingUpdates.push(update);
+  }
+
+  callsOf(method: string, chatId?: string | number): BotApiCall[] {
+    return this.calls.filter((c) => c.method === method && (chatId === undefined || String(c.params.chat_id) === String(chatId)));
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.rules.length = 0;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const params = parseBody(await readBody(req), req.headers['content-type'] ?? '');
+    const call: BotApiCall = { method: match[2], token: match[1], params, at: Date.now() };
+    this.calls.push(call);
+    const rule = this.rules.find((r) => r.remaining > 0 && r.method === call.method && (r.chatId === undefined || r.chatId === String(params.chat_id)));
+    if (rule) {
+      rule.remaining--;
+      const parameters = rule.retryAfter === undefined ? undefined : { retry_after: rule.retryAfter };
+      return send(res, rule.status, { ok: false, error_code: rule.status, description: rule.description, parameters });
+    }
+    if (call.method === 'getUpdates') return this.answerUpdates(res);
+    send(res, 200, { ok: true, result: this.result(call) });
+  }
+
+  private result(call: BotApiCall): unknown {
+    switch (call.method) {
+      case 'getMe':
+        return { ...this.bot, is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+      case 'sendMessage':
+        return {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(call.params.chat_id), type: 'private' },
+          text: call.params.text,
+        };
+      default:
+        return true;
+    }
+  }
+
+  private async answerUpdates(res: ServerResponse): Promise<void> {
+    if (!this.pendingUpdates.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    send(res, 200, { ok: true, result: this.pendingUpdates.splice(0) });
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(body: string, contentType: string): Record<string, unknown> {
+  if (!body) return {};
+  if (contentType.includes('json')) return JSON.parse(body) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -20,10 +20,19 @@ async function bootstrap(): Promise<void> {
   app.get(Logger).log(`Sira listening on ${config.http.host}:${config.http.port} (${config.env})`);
 }
 
-/** Whatever hangs during shutdown, the process is gone within the timeout (Kubernetes/systemd send SIGKILL later). */
+/**
+ * Nest's shutdown hooks close the HTTP server (in-flight requests finish), then the workers and
+ * connections, and finally re-raise the signal. We catch that second delivery to exit with 0, and a
+ * watchdog guarantees the exit within the timeout whatever hangs.
+ */
 function armShutdownWatchdog(timeoutMs: number): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), timeoutMs).unref());
+    let received = 0;
+    process.on(signal, () => {
+      received += 1;
+      if (received === 1) setTimeout(() => process.exit(1), timeoutMs).unref();
+      else process.exit(0);
+    });
   }
 }
 

@@ -121,3 +121,22 @@ describe('graceful shutdown', () => {
     expect(ms).toBeLessThan(10_000);
   });
 });
+
+describe('start-up with broken content', () => {
+  it('refuses to start and names the file, node and problem', async () => {
+    if (!existsSync(join(ROOT, 'dist/src/main.js'))) ensureBuilt();
+    const fixture = join(ROOT, 'test/fixtures/broken-flows/unknown-target');
+    const started = startService({ FLOWS_DIR: join(fixture, 'flows'), LOCALES_DIR: join(fixture, 'locales') });
+    await expect(started).rejects.toThrow('flows/menu.yaml: node "main": unknown target "@nowhere"');
+  });
+});
+
+describe('start-up with an invalid setting', () => {
+  it('names the variable and never echoes its value', async () => {
+    if (!existsSync(join(ROOT, 'dist/src/main.js'))) ensureBuilt();
+    const secret = 'not-a-url-but-a-secret-9931';
+    const started = startService({ REDIS_URL: secret });
+    await expect(started).rejects.toThrow('REDIS_URL');
+    await expect(startService({ REDIS_URL: secret })).rejects.not.toThrow(secret);
+  });
+});

@@ -59,7 +59,13 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilLive(url, exited, () => output);
+  try {
+    await waitUntilLive(url, exited, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     port,

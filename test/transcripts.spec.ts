@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/content.loader';
 import { createTranslator } from '../src/content/i18n';
-import { smsSegments } from './transcripts/sms-budget';
+import { smsSegments } from '../src/channels/sms/sms-segments';
 import { parseScript, playTranscript } from './transcripts/transcript.runner';
 
 /** Cost ceiling per message agreed for the content: three SMS segments. */

@@ -2,6 +2,7 @@
  * `npm run flows:check`: loads every flow and locale exactly as the service does at boot, prints
  * each problem on its own line and a translation coverage table. Exit code 1 on any problem.
  */
+import { smsBudgetCheck } from '../channels/sms/sms-budget';
 import { loadConfig } from '../config/config';
 import { loadContent } from '../content/content.loader';
 import type { LanguageCoverage } from '../content/content.types';
@@ -25,8 +26,12 @@ function main(): number {
   for (const p of content.problems) console.error(p.message);
   console.log(`${flows} flows, ${content.languages.length} languages (${config.content.flowsDir}, ${config.content.localesDir})`);
   console.log(coverageTable(content.coverage, content.base));
-  if (content.problems.length > 0) {
-    console.error(`\nflows:check failed: ${content.problems.length} problem${content.problems.length === 1 ? '' : 's'}`);
+  const sms = smsBudgetCheck(content, config.sms);
+  console.log(`\n${sms.report}`);
+  for (const p of sms.problems) console.error(p);
+  const problems = content.problems.length + sms.problems.length;
+  if (problems > 0) {
+    console.error(`\nflows:check failed: ${problems} problem${problems === 1 ? '' : 's'}`);
     return 1;
   }
   console.log('\nflows:check passed');

@@ -1,5 +1,5 @@
 import type { Translate } from '../render.types';
-import { renderSms } from './sms.renderer';
+import { renderSms, renderSmsMessages } from './sms.renderer';
 
 const texts: Record<string, string> = {
   'menu:prompt': 'Menu Sira. Répondez par un numéro :',
@@ -26,5 +26,23 @@ describe('renderSms', () => {
 
   it('renders nothing for no output', () => {
     expect(renderSms([], t)).toEqual([]);
+  });
+});
+
+describe('renderSmsMessages', () => {
+  const bm: Record<string, string> = { 'menu:prompt': 'Sira ka menu. Nimɔrɔ dɔ ci:', 'menu:help': 'Dɛmɛ', 'menu:reparations': 'Tiɲɛni sara' };
+  const tbm: Translate = (key) => bm[key] ?? key;
+  const menu = [{ text: 'menu:prompt', question: 1, choices: [{ id: 'reparations', label: 'menu:reparations' }, { id: 'help', label: 'menu:help' }] }];
+
+  it('applies the SMS spelling of her language and reports encoding and segments', () => {
+    expect(renderSmsMessages(menu, tbm, { language: 'bm' })).toEqual([
+      { text: 'Sira ka menu. Nimòrò dò ci:\n1 Tinyèni sara\n2 Dèmè', encoding: 'GSM-7', segments: 1 },
+    ]);
+  });
+
+  it('leaves the text as written when the spelling is switched off for her language', () => {
+    expect(renderSmsMessages(menu, tbm, { language: 'bm', spelling: [] })).toEqual([
+      { text: 'Sira ka menu. Nimɔrɔ dɔ ci:\n1 Tiɲɛni sara\n2 Dɛmɛ', encoding: 'UCS-2', segments: 1 },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Flow, MenuNode } from '../engine/engine.types';
 import { normalizeText, splitKeywords } from '../engine/normalize';
 import { parseTarget } from '../engine/targets';
-import { COMMAND_NAMES, ContentProblem, ENGINE_KEYS, LanguageCoverage, RawContent, commandKey, makeProblem } from './content.types';
+import { COMMAND_NAMES, ContentProblem, OPTIONAL_COMMANDS, ENGINE_KEYS, LanguageCoverage, RawContent, commandKey, makeProblem } from './content.types';
 import { actionParamProblems } from './flow.parser';
 import { chainDeadEnd, nodeKeys, nodeTargets, reachableNodes, refKey, targetExists } from './flow.graph';
 import { lookupKey } from './locales.loader';
@@ -106,7 +106,9 @@ export function globalKeys(): string[] {
 }
 
 function missingGlobalKeys(raw: RawContent): ContentProblem[] {
+  const optional = new Set(OPTIONAL_COMMANDS.map(commandKey));
   return globalKeys()
+    .filter((key) => !optional.has(key))
     .filter((key) => lookupKey(raw.resources, raw.base, key) === undefined)
     .map((key) => makeProblem(`${raw.localesName}/${raw.base}/${key.split(':')[0]}.json`, undefined, missingKey(key, raw.base)));
 }
@@ -114,7 +116,9 @@ function missingGlobalKeys(raw: RawContent): ContentProblem[] {
 /** Every key the content uses: flow texts, labels and keyword lists, engine texts, command words. */
 export function usedKeys(raw: RawContent): string[] {
   const fromFlows = Object.values(raw.flows).flatMap((f) => Object.values(f.nodes).flatMap(nodeKeys));
-  return [...new Set([...fromFlows.filter((k) => k), ...globalKeys()])].sort();
+  // optional commands count only where the content has them (older content stays at 100 %)
+  const global = globalKeys().filter((k) => !OPTIONAL_COMMANDS.map(commandKey).includes(k) || lookupKey(raw.resources, raw.base, k) !== undefined);
+  return [...new Set([...fromFlows.filter((k) => k), ...global])].sort();
 }
 
 /** Per declared language: how many used keys it translates itself (others fall back to the base). */

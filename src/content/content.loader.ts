@@ -4,6 +4,8 @@ import { checkContent, translationCoverage } from './content.check';
 import type { ContentPaths, LoadedContent, RawContent } from './content.types';
 import { loadFlows } from './flow.loader';
 import { loadLocales } from './locales.loader';
+import { loadReviewStatuses } from './review-status';
+import { checkSources } from './sources.check';
 
 /**
  * Reads flows and locales from disk (the only I/O of content handling), checks them and builds
@@ -22,7 +24,9 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     base: locales.base,
     localesName: basename(paths.localesDir.replace(/\/+$/, '')) || 'locales',
   };
-  const problems = [...flows.problems, ...locales.problems, ...checkContent(raw)];
+  const reviews = loadReviewStatuses(paths.localesDir, raw.localesName, raw.resources);
+  const sources = checkSources({ ...paths, ...raw, languages: raw.languages.map((l) => l.code) });
+  const problems = [...flows.problems, ...locales.problems, ...checkContent(raw), ...sources, ...reviews.problems];
   return {
     flowSet: buildFlowSet(raw),
     resources: raw.resources,
@@ -30,5 +34,6 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     base: raw.base,
     problems,
     coverage: translationCoverage(raw),
+    reviews: reviews.statuses,
   };
 }

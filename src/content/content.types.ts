@@ -1,4 +1,5 @@
 import type { Flow, FlowSet } from '../engine/engine.types';
+import type { ReviewStatuses } from './review-status';
 
 /** `resources[lng][namespace]` = the nested JSON of `locales/<lng>/<namespace>.json` (same shape i18next takes). */
 export type LocaleResources = Record<string, Record<string, Record<string, unknown>>>;
@@ -55,6 +56,8 @@ export interface LoadedContent {
   base: string;
   problems: ContentProblem[];
   coverage: LanguageCoverage[];
+  /** review status per language and key (`locales/review-status.yaml`; absent = draft). */
+  reviews: ReviewStatuses;
 }
 
 /** What the loaders produce before the cross-file check. */
@@ -73,7 +76,9 @@ export interface RawContent {
 /** Texts the engine emits by itself (not written in any flow); the check requires them. */
 export const ENGINE_KEYS = ['common:reprompt', 'common:expired', 'common:stale_button'] as const;
 
-export const COMMAND_NAMES = ['home', 'back', 'help', 'language', 'stop', 'start', 'erase'] as const;
+export const COMMAND_NAMES = ['home', 'back', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit'] as const;
+/** Commands added after the first content: optional, so older content (and fixtures) stays valid. */
+export const OPTIONAL_COMMANDS: readonly string[] = ['safety', 'exit'];
 
 export function commandKey(name: string): string {
   return `common:commands.${name}`;

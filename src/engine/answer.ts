@@ -6,7 +6,8 @@ import { validateAnswer } from './validators';
 import { enter, goBack } from './walk';
 
 const MISSES_BEFORE_RESCUE = 3;
-const COMMAND_ORDER: GlobalCommand[] = ['home', 'back', 'help', 'language', 'stop', 'start', 'erase'];
+// exit first (it must always win), then distress words before the ordinary commands
+const COMMAND_ORDER: GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase'];
 
 /** Reads her input as an answer to the question the session stands at. */
 export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): void {
@@ -37,11 +38,16 @@ function answerButton(turn: Turn, node: WaitingNode, input: { question: number; 
   return choice ? choose(turn, node, choice) : miss(turn, node);
 }
 
-/** A global command word typed alone; commands without a target in this flow set are not commands. */
+/**
+ * A global command word typed alone (distress words: anywhere in the message, as whole words);
+ * commands without a target in this flow set are not commands.
+ */
 export function matchCommand(flowSet: FlowSet, text: string): GlobalCommand | null {
   if (text === '0') return 'home';
   for (const name of COMMAND_ORDER) {
-    if (!flowSet.globalWords[name]?.includes(text)) continue;
+    const words = flowSet.globalWords[name] ?? [];
+    const said = name === 'safety' ? words.some((w) => ` ${text} `.includes(` ${w} `)) : words.includes(text);
+    if (!said) continue;
     if (name === 'home' || name === 'back' || commandTarget(flowSet, name)) return name;
   }
   return null;

@@ -109,6 +109,8 @@ export function testFlowSet(): FlowSet {
       stop: ['stop', 'arret'],
       start: ['start'],
       erase: ['effacer'],
+      safety: ['danger', 'j ai peur'],
+      exit: ['merci'],
     },
     keywords: {
       'language:fr': ['francais'],

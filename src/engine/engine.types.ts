@@ -114,8 +114,12 @@ export interface Flow {
   nodes: Record<string, FlowNode>;
 }
 
-/** Global command names; their words live in the locales (`commands.<name>`). */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase';
+/**
+ * Global command names; their words live in the locales (`commands.<name>`). `safety` words are
+ * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
+ * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
+ */
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.

@@ -50,7 +50,9 @@ function restart(turn: Turn, reason: RestartReason, input: Input): void {
 
 function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
   // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words
-  return reason === 'ended' ? ['home', 'help', 'language', 'stop', 'start', 'erase'] : ['stop', 'erase'];
+  return reason === 'ended'
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit']
+    : ['stop', 'erase', 'safety', 'exit'];
 }
 
 function isExpired(flowSet: FlowSet, s: Session, now: number): boolean {

@@ -38,6 +38,18 @@ const CASES: Record<string, string[]> = {
   'index-unknown-target': ['flows/_index.yaml: "home": unknown target "@nowhere"'],
   'missing-stop-command': ['flows/_index.yaml: missing "commands.stop"'],
   'undeclared-language': ['flows/menu.yaml: node "stopped": set_language: undeclared language "xx"'],
+  'sources-missing-file': ['locales/sources.yaml: file missing (every text needs its source)'],
+  'sources-missing-entry': ['locales/sources.yaml: no entry for "menu:info_text" (add facts: ["§n …"] or kind: ui)'],
+  'sources-fact-not-found': ['locales/sources.yaml: "menu:info_text": fact not found in §2 of the fact sheet: "Décret 2022-0730/PT-RM of 23 Nov 2022"'],
+  'sources-unsourced-number': ['locales/fr/menu.json: "menu:info_text": digits "5", "000" not in the cited facts'],
+  'sources-digit-in-ui': ['locales/bm/menu.json: "menu:prompt": digits "2" not allowed in a ui text (list them in its "digits")'],
+  'phone-in-text': ['locales/bm/menu.json: "menu:info_text": looks like a phone number; contacts come only from the verified referral directory'],
+  'address-in-text': ['locales/fr/menu.json: "menu:info_text": looks like an address, e-mail or web link; these come only from the verified referral directory'],
+  'review-status-invalid': [
+    'locales/review-status.yaml: fr "menu:prompt": "reviewed" needs "by" (who) and "on" (date)',
+    'locales/review-status.yaml: fr "menu:info": status must be one of draft, reviewed, legal',
+    'locales/review-status.yaml: fr "menu:nowhere": no such text in locales/fr',
+  ],
 };
 
 async function boot(dir: string): Promise<LoadedContent> {

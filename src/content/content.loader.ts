@@ -4,6 +4,7 @@ import { checkContent, translationCoverage } from './content.check';
 import type { ContentPaths, LoadedContent, RawContent } from './content.types';
 import { loadFlows } from './flow.loader';
 import { loadLocales } from './locales.loader';
+import { loadReferrals } from './referrals';
 import { loadReviewStatuses } from './review-status';
 import { checkSources } from './sources.check';
 
@@ -26,7 +27,8 @@ export function loadContent(paths: ContentPaths): LoadedContent {
   };
   const reviews = loadReviewStatuses(paths.localesDir, raw.localesName, raw.resources);
   const sources = checkSources({ ...paths, ...raw, languages: raw.languages.map((l) => l.code) });
-  const problems = [...flows.problems, ...locales.problems, ...checkContent(raw), ...sources, ...reviews.problems];
+  const referrals = loadReferrals(paths.localesDir, raw.localesName);
+  const problems = [...flows.problems, ...locales.problems, ...checkContent(raw), ...sources, ...reviews.problems, ...referrals.problems];
   return {
     flowSet: buildFlowSet(raw),
     resources: raw.resources,
@@ -35,5 +37,6 @@ export function loadContent(paths: ContentPaths): LoadedContent {
     problems,
     coverage: translationCoverage(raw),
     reviews: reviews.statuses,
+    referrals: referrals.entries,
   };
 }

@@ -1,4 +1,5 @@
 import type { Flow, FlowSet } from '../engine/engine.types';
+import type { Referral } from './referrals';
 import type { ReviewStatuses } from './review-status';
 
 /** `resources[lng][namespace]` = the nested JSON of `locales/<lng>/<namespace>.json` (same shape i18next takes). */
@@ -58,6 +59,8 @@ export interface LoadedContent {
   coverage: LanguageCoverage[];
   /** review status per language and key (`locales/review-status.yaml`; absent = draft). */
   reviews: ReviewStatuses;
+  /** the referral directory, verified or not: only `servableReferrals` of it may be shown. */
+  referrals: Referral[];
 }
 
 /** What the loaders produce before the cross-file check. */

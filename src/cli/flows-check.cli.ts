@@ -6,6 +6,7 @@ import { smsBudgetCheck } from '../channels/sms/sms-budget';
 import { loadConfig } from '../config/config';
 import { loadContent } from '../content/content.loader';
 import type { LanguageCoverage } from '../content/content.types';
+import { reviewSummary } from '../content/review-status';
 
 function coverageTable(rows: LanguageCoverage[], base: string): string {
   const lines = ['language            keys translated   coverage'];
@@ -26,6 +27,7 @@ function main(): number {
   for (const p of content.problems) console.error(p.message);
   console.log(`${flows} flows, ${content.languages.length} languages (${config.content.flowsDir}, ${config.content.localesDir})`);
   console.log(coverageTable(content.coverage, content.base));
+  console.log(`\n${reviewSummary(content.resources, content.languages.map((l) => l.code), content.base, content.reviews)}`);
   const sms = smsBudgetCheck(content, config.sms);
   console.log(`\n${sms.report}`);
   for (const p of sms.problems) console.error(p);

@@ -118,3 +118,15 @@ export function describeBelow(below: KeyBelow[], min: ReviewLevel): string[] {
     return `${lng}: ${list.length} text${list.length === 1 ? '' : 's'} below "${min}": ${keys}`;
   });
 }
+
+/** `flows:check` report: per language, how many texts it is served at each status. */
+export function reviewSummary(resources: LocaleResources, languages: string[], base: string, statuses: ReviewStatuses): string {
+  const lines = ['review status       draft  reviewed     legal   (texts served; CONTENT_MIN_STATUS gates production)'];
+  for (const lng of languages) {
+    const legal = keysBelow(resources, [lng], base, statuses, 'legal');
+    const draft = legal.filter((b) => b.status === 'draft').length;
+    const total = localeStrings(resources, base).size;
+    lines.push(`${lng.padEnd(18)}${String(draft).padStart(6)}${String(legal.length - draft).padStart(10)}${String(total - legal.length).padStart(10)}`);
+  }
+  return lines.join('\n');
+}

@@ -3,17 +3,22 @@ export type ChatChannel = 'sms' | 'telegram';
 
 interface Reply {
   delivered: boolean;
-  sms: string[];
+  /** each SMS as sent, with its encoding and segment count (src/channels/simulator/simulator.renderer.ts). */
+  sms: { text: string; encoding: string; segments: number }[];
   telegram: { text: string; buttons: { label: string; data: string }[] }[];
 }
 
 export function formatReply(body: unknown, channel: ChatChannel): string {
   const reply = body as Reply;
   if (!reply.delivered) return '(nothing is sent: this number has opted out — send START to resume)';
-  if (channel === 'sms') return reply.sms.map((sms) => indent(sms)).join('\n');
+  if (channel === 'sms') return reply.sms.map((sms) => `${indent(sms.text)}\n    (${cost(sms)})`).join('\n');
   return reply.telegram
     .map((m) => [indent(stripHtml(m.text)), ...m.buttons.map((b) => `    [ ${stripHtml(b.label)} ]`)].join('\n'))
     .join('\n');
+}
+
+function cost(sms: Reply['sms'][number]): string {
+  return `${sms.encoding}, ${sms.segments} segment${sms.segments === 1 ? '' : 's'}`;
 }
 
 function indent(text: string): string {

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../../src/channels/sms/sms-spelling';
 import { localeText } from '../support/locale-text';
 import { ensureBuilt, ROOT, runChat, RunningService, startService } from '../support/service-process';
 
@@ -36,9 +37,11 @@ describe('the service started by the README command, driven by npm run chat', ()
 
   it('takes a Bambara conversation to the reparations and testimony overviews and back home', () => {
     const { stdout } = runChat(service.url, ['I ni ce', '2', '1', 'menu', '2', '0']);
-    expect(stdout).toContain(localeText('bm', 'menu:prompt'));
-    expect(stdout).toContain(localeText('bm', 'reparations:overview'));
-    expect(stdout).toContain(localeText('bm', 'testimony:overview'));
+    // The simulator shows each SMS as sent: after the Bambara SMS spelling (ɔ → ò, ɛ → è).
+    const sms = (key: string) => applySmsSpelling(localeText('bm', key), 'bm', DEFAULT_SMS_SPELLING);
+    expect(stdout).toContain(sms('menu:prompt'));
+    expect(stdout).toContain(sms('reparations:overview'));
+    expect(stdout).toContain(sms('testimony:overview'));
   });
 
   it('re-prompts a nonsense word with the valid choices, and answers help and back', () => {

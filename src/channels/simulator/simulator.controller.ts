@@ -1,8 +1,14 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, Clock } from '../../common/clock';
+import { CONTENT } from '../../content/content.module';
+import type { LoadedContent } from '../../content/content.types';
+import { TRANSLATOR, Translator } from '../../content/translator.provider';
 import { ConversationService } from '../../conversations/conversation.service';
 import type { Input } from '../../engine/engine.types';
+import { isSimulatorAsset, simulatorAsset } from './simulator.assets';
+import { SIMULATOR_CSP, simulatorPage } from './simulator.page';
 import { SimulatorRenderer, SimulatorReply } from './simulator.renderer';
 import { SimulatorMessage, simulatorMessageSchema } from './simulator.dto';
 
@@ -17,7 +23,32 @@ export class SimulatorController {
     private readonly conversations: ConversationService,
     private readonly renderer: SimulatorRenderer,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'languages' | 'base'>,
+    @Inject(TRANSLATOR) private readonly translator: Translator,
   ) {}
+
+  /** The two phones side by side (GET /simulator). */
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', SIMULATOR_CSP)
+  @Header('Cache-Control', 'no-store')
+  page(): string {
+    const words = this.translator.t(this.content.base)('common:commands.language');
+    return simulatorPage({
+      languages: this.content.languages,
+      base: this.content.base,
+      languageWord: words.split(',')[0].trim(),
+    });
+  }
+
+  /** The page's script and style sheet; any other name is a 404. */
+  @Get(':asset')
+  asset(@Param('asset') name: string, @Res({ passthrough: true }) res: Response): string {
+    if (!isSimulatorAsset(name)) throw new NotFoundException();
+    const { body, type } = simulatorAsset(name);
+    res.type(type).set('Cache-Control', 'no-store');
+    return body;
+  }
 
   @Post('messages')
   @HttpCode(200)

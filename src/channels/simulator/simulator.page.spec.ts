@@ -1,0 +1,47 @@
+import { ChannelsModule } from '../channels.module';
+import { loadConfig } from '../../config/config';
+import { SimulatorModule } from './simulator.module';
+import { simulatorPage } from './simulator.page';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('the simulator page', () => {
+  const page = simulatorPage({
+    languages: [
+      { code: 'fr', name: 'Français' },
+      { code: 'bm', name: 'Bamanankan <b>"x"</b>' },
+    ],
+    base: 'fr',
+    languageWord: 'langue',
+  });
+
+  it('offers every declared language, the base one selected', () => {
+    expect(page).toContain('<option value="fr" selected>Français (fr)</option>');
+    expect(page).toContain('<option value="bm">');
+  });
+
+  it('escapes content text instead of letting it become markup', () => {
+    expect(page).toContain('Bamanankan &#60;b&#62;&#34;x&#34;&#60;/b&#62;');
+    expect(page).not.toContain('<b>');
+  });
+
+  it('has no inline script, so its Content-Security-Policy can forbid them', () => {
+    expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/simulator/simulator.js" defer>']);
+    expect(page).not.toMatch(/\son[a-z]+=/);
+  });
+
+  it('gives every input a label and both phones a named conversation log', () => {
+    for (const id of ['language', 'sms-input', 'telegram-input']) expect(page).toContain(`for="${id}"`);
+    expect(page).toContain('role="log" aria-live="polite" aria-label="SMS phone conversation"');
+    expect(page).toContain('aria-label="Telegram chat conversation"');
+  });
+});
+
+describe('the simulator in production', () => {
+  it('is not mounted: the production configuration leaves the module out', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SIRA_ENCRYPTION_KEYS: `k1:${KEY}`, SIRA_BLIND_INDEX_KEY: KEY });
+    expect(config.simulator.enabled).toBe(false);
+    expect(ChannelsModule.forRoot(config).imports).not.toContain(SimulatorModule);
+    expect(ChannelsModule.forRoot(loadConfig({ NODE_ENV: 'development' })).imports).toContain(SimulatorModule);
+  });
+});

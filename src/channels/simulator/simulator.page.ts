@@ -1,0 +1,63 @@
+/**
+ * The simulator page, rendered on the server: two phones (an SMS phone and a Telegram chat) over the
+ * same running service, a language switch and a reset. The page holds no script of its own (the
+ * Content-Security-Policy allows only /simulator/simulator.js) and no resource from elsewhere.
+ */
+export interface SimulatorPageInput {
+  languages: { code: string; name: string }[];
+  base: string;
+  /** a word that opens the language menu in any language (global words are matched in every language). */
+  languageWord: string;
+}
+
+export const SIMULATOR_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+export function simulatorPage(input: SimulatorPageInput): string {
+  const options = input.languages
+    .map((l) => `<option value="${esc(l.code)}"${l.code === input.base ? ' selected' : ''}>${esc(l.name)} (${esc(l.code)})</option>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sira simulator (development)</title>
+<link rel="stylesheet" href="/simulator/simulator.css">
+<script src="/simulator/simulator.js" defer></script>
+</head>
+<body data-language-word="${esc(input.languageWord)}">
+<header class="bar">
+  <h1>Sira simulator <small>development only: nothing is sent to a real phone</small></h1>
+  <div class="controls">
+    <label for="language">Language</label>
+    <select id="language" name="language">${options}</select>
+    <button type="button" id="reset">Reset (new phones)</button>
+  </div>
+</header>
+<p id="notice" class="notice" role="status" aria-live="polite"></p>
+<main class="phones">
+${phone('sms', 'SMS phone', 'Type an SMS (e.g. Bonjour)', 'Send SMS')}
+${phone('telegram', 'Telegram chat', 'Type, or tap a button', 'Send')}
+</main>
+</body>
+</html>
+`;
+}
+
+function phone(id: string, title: string, placeholder: string, send: string): string {
+  const start = id === 'telegram' ? `<button type="button" class="start" data-start>Start (/start)</button>` : '';
+  return `<section class="phone phone-${id}" id="${id}" aria-labelledby="${id}-title">
+  <h2><span id="${id}-title">${title}</span> <span class="who" data-who></span> <span class="lang" data-lang></span></h2>
+  <ol class="log" role="log" aria-live="polite" aria-label="${title} conversation" data-log></ol>
+  <form class="compose" data-compose>
+    <label class="visually-hidden" for="${id}-input">${title}: message</label>
+    <input id="${id}-input" name="text" autocomplete="off" maxlength="1600" placeholder="${placeholder}">
+    <button type="submit">${send}</button>
+    ${start}
+  </form>
+</section>`;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -5,25 +5,15 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
 import { smsCost } from '../../src/channels/sms/sms-segments';
 import { localeText } from '../support/locale-text';
 import { ensureBuilt, ROOT, RunningService, startService } from '../support/service-process';
+import { launchChromium } from './chromium';
 
 jest.setTimeout(180_000);
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = join(ROOT, 'test-artifacts', 'simulator.png');
 const WAIT = { timeout: 20_000 };
 
@@ -36,10 +26,9 @@ describe('the web simulator in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
     if (!existsSync(join(ROOT, 'dist/src/channels/simulator/assets/simulator.js'))) ensureBuilt();
     service = await startService({ SMS_SPELLING: 'bm,fr' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${service.url}/simulator`);
   });

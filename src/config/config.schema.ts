@@ -51,7 +51,7 @@ export const configSchema = z
     SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
     /** calling codes without '+', comma-separated: numbers elsewhere are neither answered nor texted. */
     SMS_ALLOWED_COUNTRY_CODES: z.string().regex(/^\d{1,4}(,\d{1,4})*$/).default('223'),
-    SMS_SENDER_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+    SMS_SENDER_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
     SMS_SENDER_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(100000).default(60),
     SMS_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(10000000).default(5000),
     /** languages whose SMS spelling map is applied ('none' for none). */

@@ -46,6 +46,14 @@ export class OutboundMessagesRepository {
     return row;
   }
 
+  async findByProviderId(channel: ChannelName, providerId: string): Promise<OutboundMessageRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.channel, channel), eq(outboundMessages.providerId, providerId)));
+    return row;
+  }
+
   /** Moves a queued row to `sending` and counts the attempt; undefined when someone else has it. */
   async claim(id: string): Promise<OutboundMessageRow | undefined> {
     const [row] = await this.db

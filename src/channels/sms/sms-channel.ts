@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG } from '../../config/config.module';
+import type { Config } from '../../config/config';
+import { TRANSLATOR, type Translator } from '../../content/translator.provider';
+import { OutboundService } from '../../outbound/outbound.service';
+import { OutboundQueueName, type OutboundChannel, type Sender } from '../../outbound/outbound.types';
+import { SmsGuards } from './sms-guards';
+import { renderSmsMessages } from './sms.renderer';
+
+/** An SMS body, as queued and handed to the provider's sender. */
+export type SmsMessage = string;
+
+/**
+ * Connects a provider's sender to the outbound queue as the 'sms' channel: rendering with her
+ * language's SMS spelling, pacing by segment (SMS_SEGMENTS_PER_SECOND), and the guards (country,
+ * rate, daily caps) before anything is queued. A provider adapter calls `useProvider` at init.
+ */
+@Injectable()
+export class SmsChannel {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(TRANSLATOR) private readonly translator: Translator,
+    @Inject(OutboundService) private readonly outbound: OutboundService,
+    @Inject(SmsGuards) private readonly guards: SmsGuards,
+  ) {}
+
+  useProvider(sender: Sender<SmsMessage>): void {
+    this.outbound.registerChannel(this.definition(sender));
+  }
+
+  definition(sender: Sender<SmsMessage>): OutboundChannel<SmsMessage> {
+    const segmentMs = Math.ceil(1000 / this.config.sms.segmentsPerSecond);
+    return {
+      channel: 'sms',
+      queue: OutboundQueueName.Sms,
+      render: (outputs, language) =>
+        renderSmsMessages(outputs, this.translator.t(language), { language, spelling: this.config.sms.spelling }).map((r) => ({
+          message: r.text,
+          segments: r.segments,
+          encoding: r.encoding,
+        })),
+      sender,
+      // one message per segment interval, then the extra segments of a long one as a pause after it.
+      limiter: { max: 1, durationMs: segmentMs },
+      pauseAfterMs: ({ segments }) => Math.max((segments ?? 1) - 1, 0) * segmentMs,
+      admit: ({ address, segments }) => this.guards.admitOutgoing(address, segments),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConversationService } from '../../conversations/conversation.service';
+import { SmsGuards } from './sms-guards';
+import { toInboundMessage, type SmsInbound } from './sms-inbound';
+import { SmsSpool } from './sms-spool';
+
+/** What became of an accepted SMS; every case is answered 200 to the provider. */
+export type SmsAcceptance = 'processed' | 'duplicate' | 'spooled' | 'refused';
+
+/**
+ * The provider-neutral entry of the SMS channel: a provider adapter has verified the request and
+ * normalised it; here the country allow-list applies, then the conversation service handles it — or,
+ * when PostgreSQL is unreachable (or earlier messages still wait), it joins the spool.
+ */
+@Injectable()
+export class SmsInboundService {
+  private readonly log = new Logger(SmsInboundService.name);
+
+  constructor(
+    @Inject(ConversationService) private readonly conversations: ConversationService,
+    @Inject(SmsGuards) private readonly guards: SmsGuards,
+    @Inject(SmsSpool) private readonly spool: SmsSpool,
+  ) {}
+
+  async accept(sms: SmsInbound): Promise<SmsAcceptance> {
+    if (!this.guards.countryAllowed(sms.from)) {
+      await this.guards.refuse('country');
+      return 'refused';
+    }
+    const message = toInboundMessage(sms);
+    if ((await this.spool.length()) > 0) {
+      await this.spool.push(message);
+      void this.spool.drain().catch(() => undefined);
+      return 'spooled';
+    }
+    try {
+      const result = await this.conversations.handle(message);
+      return result.status;
+    } catch (err) {
+      if (await this.spool.databaseUp()) throw err;
+      await this.spool.push(message);
+      return 'spooled';
+    }
+  }
+}

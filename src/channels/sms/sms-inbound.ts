@@ -1,0 +1,31 @@
+import type { InboundMessage } from '../../conversations/inbound-message';
+
+/**
+ * An SMS as any provider delivers it (Twilio, a local aggregator, a relay phone): what a provider
+ * adapter produces after verifying the request, before the provider-neutral SMS channel takes over.
+ */
+export interface SmsInbound {
+  /** the adapter it came through: 'twilio', … (recorded on a new contact). */
+  provider: string;
+  /** the provider's id of this message: the de-duplication key. */
+  providerMessageId: string;
+  /** her number as the provider gives it (normalised to E.164 later; never logged). */
+  from: string;
+  /** the service number she wrote to. */
+  to: string;
+  text: string;
+  /** pictures or other media she attached (not read: the reply asks for text). */
+  mediaCount: number;
+  receivedAt: number;
+}
+
+export function toInboundMessage(sms: SmsInbound): InboundMessage {
+  return {
+    channel: 'sms',
+    providerMessageId: `${sms.provider}:${sms.providerMessageId}`,
+    address: sms.from,
+    input: { kind: 'text', text: sms.text },
+    receivedAt: sms.receivedAt,
+    source: sms.provider,
+  };
+}

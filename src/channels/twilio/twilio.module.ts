@@ -1,0 +1,25 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { CONFIG } from '../../config/config.module';
+import type { Config } from '../../config/config';
+import { SmsChannel } from '../sms/sms-channel';
+import { SmsModule } from '../sms/sms.module';
+import { TwilioSender } from './twilio.sender';
+import { TwilioWebhookController } from './twilio-webhook.controller';
+
+/** Twilio as the SMS provider: its webhooks in, its REST API out. On when TWILIO_* are set. */
+@Module({
+  imports: [SmsModule],
+  controllers: [TwilioWebhookController],
+})
+export class TwilioModule implements OnModuleInit {
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(SmsChannel) private readonly sms: SmsChannel,
+  ) {}
+
+  onModuleInit(): void {
+    const twilio = this.config.twilio;
+    if (!twilio) throw new Error('TwilioModule needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
+    this.sms.useProvider(new TwilioSender(twilio, this.config.http.publicBaseUrl));
+  }
+}

@@ -101,7 +101,7 @@ export interface OutboundChannel<M = unknown> {
   sender: Sender<M>;
   /** BullMQ limiter: at most `max` jobs per `durationMs`, across every process. */
   limiter: { max: number; durationMs: number };
-  /** optional extra pause after a send, e.g. SMS pacing by segment: (segments - 1) × interval. */
+  /** optional pause of the whole queue after a send, e.g. SMS pacing by segment: segments × interval. */
   pauseAfterMs?(rendered: { segments: number | null }): number;
   admit?: AdmitFn;
   /** attempts for retryable failures (default 5) and the backoff bounds. */

@@ -150,6 +150,22 @@ describe('SMS through Twilio: signed webhooks to the running app, replies record
     expect((await contacts.findByAddress('sms', from))!.optedOut).toBe(false);
   });
 
+  it('erases her on EFFACER: the confirmation still reaches her, her message records go with her', async () => {
+    const from = malianNumber();
+    await say(from, 'Bonjour');
+    await say(from, '1');
+    const contact = (await contacts.findByAddress('sms', from))!;
+    expect((await database.select().from(outboundMessages).where(eq(outboundMessages.contactId, contact.id))).length).toBeGreaterThan(0);
+    await say(from, 'EFFACER');
+    const confirmation = await say(from, '1');
+    expect(confirmation.length).toBeGreaterThan(0);
+    expect(await contacts.findByAddress('sms', from)).toBeUndefined();
+    expect(await database.select().from(outboundMessages).where(eq(outboundMessages.contactId, contact.id))).toEqual([]);
+    const sid = fake.messages.filter((m) => m.to === from).at(-1)!.sid;
+    const [row] = await database.select().from(outboundMessages).where(eq(outboundMessages.providerId, sid));
+    expect([row?.contactId, row?.status]).toEqual([null, 'sent']);
+  });
+
   it('answers 400 without a stack to a signed request with missing or malformed fields', async () => {
     const from = malianNumber();
     const cases: Record<string, string>[] = [

@@ -40,9 +40,10 @@ export class SmsChannel {
           encoding: r.encoding,
         })),
       sender,
-      // one message per segment interval, then the extra segments of a long one as a pause after it.
+      // At most one send per interval across processes, and after each send the queue rests one
+      // interval per segment, counted from the send (the provider spends them from then on).
       limiter: { max: 1, durationMs: segmentMs },
-      pauseAfterMs: ({ segments }) => Math.max((segments ?? 1) - 1, 0) * segmentMs,
+      pauseAfterMs: ({ segments }) => Math.max(segments ?? 1, 1) * segmentMs,
       admit: ({ address, segments }) => this.guards.admitOutgoing(address, segments),
     };
   }

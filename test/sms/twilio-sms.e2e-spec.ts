@@ -166,6 +166,15 @@ describe('SMS through Twilio: signed webhooks to the running app, replies record
     expect([row?.contactId, row?.status]).toEqual([null, 'sent']);
   });
 
+  it('treats the carrier opt-out word UNSUBSCRIBE as STOP, and UNSTOP as START', async () => {
+    const from = malianNumber();
+    await say(from, 'Bonjour');
+    await say(from, 'UNSUBSCRIBE');
+    expect((await contacts.findByAddress('sms', from))!.optedOut).toBe(true);
+    await say(from, 'UNSTOP');
+    expect((await contacts.findByAddress('sms', from))!.optedOut).toBe(false);
+  });
+
   it('answers 400 without a stack to a signed request with missing or malformed fields', async () => {
     const from = malianNumber();
     const cases: Record<string, string>[] = [

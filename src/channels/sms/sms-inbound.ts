@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../../conversations/inbound-message';
+import { normaliseSmsKeyword } from './sms-keywords';
 
 /**
  * An SMS as any provider delivers it (Twilio, a local aggregator, a relay phone): what a provider
@@ -24,7 +25,7 @@ export function toInboundMessage(sms: SmsInbound): InboundMessage {
     channel: 'sms',
     providerMessageId: `${sms.provider}:${sms.providerMessageId}`,
     address: sms.from,
-    input: { kind: 'text', text: sms.text },
+    input: { kind: 'text', text: normaliseSmsKeyword(sms.text) },
     receivedAt: sms.receivedAt,
     source: sms.provider,
   };

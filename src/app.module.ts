@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { ChannelsModule } from './channels/channels.module';
 import { Config, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -30,6 +31,7 @@ export class AppModule {
         ContactsModule,
         RedisModule,
         ContentModule,
+        CallbacksModule,
         ConversationsModule,
         HealthModule,
         ChannelsModule.forRoot(config),

@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Contact } from '../contacts/contact';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import type { EngineEvent } from '../engine/engine.types';
+import { CONVERSATION_HOOKS, type ConversationHooks, type Settlement } from './conversation-hooks';
+import type { InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
 
 export interface AppliedEvents {
@@ -9,6 +11,8 @@ export interface AppliedEvents {
   contact: Contact | null;
   optedOutNow: boolean;
   erased: boolean;
+  /** per event index: how the outputs awaiting that event are said (see conversation-hooks.ts). */
+  settled: Map<number, Settlement | undefined>;
 }
 
 /**
@@ -18,18 +22,19 @@ export interface AppliedEvents {
 @Injectable()
 export class ContactEventsApplier {
   private readonly log = new Logger(ContactEventsApplier.name);
-  /** callback requests seen; the callback module will store them (its own issue). */
-  callbackRequests = 0;
 
   constructor(
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(SessionStore) private readonly sessions: SessionStore,
+    @Optional() @Inject(CONVERSATION_HOOKS) private readonly hooks?: ConversationHooks,
   ) {}
 
-  async apply(start: Contact, blindIndex: string, events: EngineEvent[]): Promise<AppliedEvents> {
+  /** `msg`: the message being answered (her address is needed to record consent). */
+  async apply(start: Contact, blindIndex: string, events: EngineEvent[], msg?: InboundMessage): Promise<AppliedEvents> {
     let contact: Contact | null = start;
     let optedOutNow = false;
-    for (const event of events) {
+    const settled = new Map<number, Settlement | undefined>();
+    for (const [i, event] of events.entries()) {
       if (!contact) break;
       switch (event.type) {
         case 'language_changed':
@@ -47,15 +52,19 @@ export class ContactEventsApplier {
           await this.sessions.delete(blindIndex);
           contact = null;
           break;
+        case 'consent_given':
+          // only now is her address stored (encrypted); without the message there is no address to keep
+          if (msg) contact = await this.contacts.giveConsent(contact.id, event.version, msg.address);
+          break;
         case 'callback_requested':
-          // nothing personal is recorded yet: the vars (her answers) stay out of logs and storage.
-          this.callbackRequests++;
-          this.log.log('callback requested (storage arrives with the callback module)');
+          // her answers go to the callback module only; they never reach a log line
+          if (this.hooks && msg) settled.set(i, await this.hooks.apply(event, { contact, msg }));
+          else this.log.warn('callback requested but no callback module is loaded; nothing stored');
           break;
         default:
           break; // conversation_expired / conversation_restarted: nothing durable to record.
       }
     }
-    return { contact, optedOutNow, erased: contact === null };
+    return { contact, optedOutNow, erased: contact === null, settled };
   }
 }

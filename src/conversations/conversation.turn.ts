@@ -1,12 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONTENT } from '../content/content.module';
 import type { LoadedContent } from '../content/content.types';
+import { referralFacts } from '../content/referrals';
 import type { Contact } from '../contacts/contact';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { SESSION_SCHEMA_VERSION, type Output, type Session } from '../engine/engine.types';
 import { step } from '../engine/step';
 import { ContactEventsApplier } from './contact-events.applier';
+import { CONVERSATION_HOOKS, settleOutputs, type ConversationHooks } from './conversation-hooks';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
 
@@ -27,25 +29,36 @@ export class ConversationTurn {
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(ContactEventsApplier) private readonly events: ContactEventsApplier,
-    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'>,
+    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'> & Partial<Pick<LoadedContent, 'referrals'>>,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(CONVERSATION_HOOKS) private readonly hooks?: ConversationHooks,
   ) {}
 
   async run(msg: InboundMessage, blindIndex: string): Promise<TurnOutcome> {
     const contact = await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel);
+    const shortcut = contact.optedOut ? null : await this.hooks?.intercept({ contact, msg });
+    if (shortcut) return this.shortcutOutcome(contact, shortcut);
     const now = this.clock.now();
     const stored = await this.sessions.load(blindIndex);
-    const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now });
-    const applied = await this.events.apply(contact, blindIndex, stepped.events);
+    // verified, unexpired referral contacts only (src/content/referrals.ts), for flows/safety.yaml
+    const facts = { ...referralFacts(this.content.referrals ?? [], now), ...((await this.hooks?.facts({ contact, msg })) ?? {}) };
+    const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now, facts });
+    const applied = await this.events.apply(contact, blindIndex, stepped.events, msg);
     if (!applied.erased) await this.sessions.save(blindIndex, stepped.session);
 
     const deliver = applied.erased || applied.optedOutNow || !applied.contact?.optedOut;
     const language = stepped.session.language ?? applied.contact?.language ?? contact.language ?? this.content.base;
-    const outputs: Output[] = deliver ? stepped.outputs : [];
+    const outputs: Output[] = deliver ? settleOutputs(stepped.outputs, applied.settled) : [];
     return {
       contactId: contact.id,
       result: { status: 'processed', language, outputs, deliver, events: stepped.events.map((e) => e.type) },
     };
+  }
+
+  /** A reply that needed no engine step: her session (where she stands in a flow) is left as it was. */
+  private shortcutOutcome(contact: Contact, outputs: Output[]): TurnOutcome {
+    const language = contact.language ?? this.content.base;
+    return { contactId: contact.id, result: { status: 'processed', language, outputs, deliver: true, events: [] } };
   }
 }
 

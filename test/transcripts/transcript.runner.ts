@@ -14,6 +14,13 @@ import { step } from '../../src/engine/step';
 import type { Translator } from '../../src/content/i18n';
 import { renderSms } from '../../src/channels/sms/sms.renderer';
 import { renderTelegram } from '../../src/channels/telegram/telegram.renderer';
+import { settleOutputs, type Settlement } from '../../src/conversations/conversation-hooks';
+
+/**
+ * The reference code a transcript shows for a stored callback request: the engine cannot know it;
+ * the shell fills it in once the row has committed (src/callbacks), here with a fixed example.
+ */
+export const TRANSCRIPT_REF_CODE = 'K7M2QX';
 
 export type ScriptLine = { kind: 'comment'; text: string } | { kind: 'send'; text: string } | { kind: 'wait'; hours: number; raw: string };
 
@@ -67,12 +74,20 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
       out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
       const result = step(flowSet, session, input, { now });
       session = result.session;
-      const reply: Reply = { outputs: result.outputs, events: result.events, language: session.language };
+      const outputs = settleOutputs(result.outputs, settledLikeTheShell(result.events));
+      const reply: Reply = { outputs, events: result.events, language: session.language };
       out.push(...formatReply(reply, translator, channel, messages));
       lastQuestion = [...result.outputs].reverse().find((o) => o.choices && o.choices.length > 0) ?? lastQuestion;
     }
   }
   return { transcript: out.join('\n') + '\n', messages };
+}
+
+/** Every callback request "commits" with the example code (the shell's real outcomes are tested in test/callbacks). */
+function settledLikeTheShell(events: EngineEvent[]): Map<number, Settlement> {
+  const settled = new Map<number, Settlement>();
+  events.forEach((e, i) => e.type === 'callback_requested' && settled.set(i, { params: { code: TRANSCRIPT_REF_CODE } }));
+  return settled;
 }
 
 /** In Telegram she taps rather than types: "2" becomes a tap on the second button shown. */

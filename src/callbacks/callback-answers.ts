@@ -1,0 +1,65 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { ChannelName } from '../conversations/inbound-message';
+import { DAY_SETS, PARTS_OF_DAY, windowFor, type DaySet, type PartOfDay } from './call-windows';
+import { CALLBACK_TOPICS, type CallbackTopic, type NewCallbackRequest } from './callback.types';
+
+/**
+ * The names the callback flow saves her answers under (flows/callback.yaml `save_as`), and the
+ * choice ids it uses as values. The flow and this file must agree; the callback specs check both.
+ */
+export const ANSWER_NAMES = ['topic', 'call_language', 'part_of_day', 'days', 'voicemail', 'sms', 'number_source', 'number'] as const;
+
+/** Her own number is the one she writes from: only an SMS (or a simulated phone) address is a number. */
+export function ownPhoneNumber(channel: ChannelName, address: string): string | null {
+  if (channel === 'telegram') return null;
+  const parsed = parsePhoneNumberFromString(address.trim());
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+export class InvalidAnswersError extends Error {
+  constructor(field: string) {
+    // the field name only: her answers never reach a log line
+    super(`callback answers incomplete or invalid: ${field}`);
+    this.name = 'InvalidAnswersError';
+  }
+}
+
+export interface AnswerContext {
+  contactId: string;
+  channel: ChannelName;
+  address: string;
+  languages: string[];
+  consentVersion: string;
+}
+
+/** Turns the flow's answers into a request, or throws naming the first bad field (never its value). */
+export function requestFromAnswers(vars: Record<string, string>, ctx: AnswerContext): NewCallbackRequest {
+  const pick = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const value = vars[name];
+    if (!allowed.includes(value as T)) throw new InvalidAnswersError(name);
+    return value as T;
+  };
+  const topic = pick<CallbackTopic>('topic', CALLBACK_TOPICS);
+  const part = pick<PartOfDay>('part_of_day', Object.keys(PARTS_OF_DAY) as PartOfDay[]);
+  const days = pick<DaySet>('days', Object.keys(DAY_SETS) as DaySet[]);
+  const number = vars.number_source === 'own' ? ownPhoneNumber(ctx.channel, ctx.address) : checkedNumber(vars.number);
+  if (!number) throw new InvalidAnswersError('number');
+  return {
+    contactId: ctx.contactId,
+    channel: ctx.channel,
+    topic,
+    urgent: topic === 'safety',
+    callLanguage: pick('call_language', ctx.languages),
+    windows: [windowFor(part, days)],
+    voicemailSafe: pick('voicemail', ['yes', 'no']) === 'yes',
+    smsSafe: pick('sms', ['yes', 'no']) === 'yes',
+    number,
+    consentVersion: ctx.consentVersion,
+  };
+}
+
+function checkedNumber(value: string | undefined): string | null {
+  if (!value) return null;
+  const parsed = parsePhoneNumberFromString(value);
+  return parsed?.isValid() ? parsed.number : null;
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { CONTENT } from '../content/content.module';
+import type { LoadedContent } from '../content/content.types';
+import type { ConversationHooks, Settlement, TurnContext } from '../conversations/conversation-hooks';
+import type { EngineEvent, Output } from '../engine/engine.types';
+import { ownPhoneNumber, requestFromAnswers } from './callback-answers';
+import { CallbackCommandMatcher, type CallbackCommand } from './callback-commands';
+import { CallbackRequestsRepository } from './callback-requests.repository';
+import { CallbackScheduler } from './callback.scheduler';
+import { CallbackWorkflow } from './callback.workflow';
+
+/** The texts the shell says for the callback module (locales/<lng>/callback.json). */
+export const CALLBACK_TEXTS = {
+  failed: 'callback:register_failed',
+  alreadyOpen: 'callback:already_open',
+  notFound: 'callback:not_found',
+  cancelled: 'callback:cancelled',
+  cannotCancel: 'callback:cannot_cancel',
+  status: (status: string) => `callback:status.${status}`,
+} as const;
+
+/**
+ * The callback module's part in a conversation turn: facts for the flow (`open_callback`: the code
+ * of her open request; `own_number`: she writes from a phone number), registering a request when the
+ * flow asks for it (the confirmation is said only once the row has committed), and status / cancel
+ * by a word and the code — only among the requests of the identity writing.
+ */
+@Injectable()
+export class CallbackConversationHooks implements ConversationHooks {
+  private readonly log = new Logger(CallbackConversationHooks.name);
+  private readonly commands: CallbackCommandMatcher;
+
+  constructor(
+    @Inject(CallbackRequestsRepository) private readonly requests: CallbackRequestsRepository,
+    @Inject(CallbackScheduler) private readonly scheduler: CallbackScheduler,
+    @Inject(CallbackWorkflow) private readonly workflow: CallbackWorkflow,
+    @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'resources' | 'languages'>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.commands = new CallbackCommandMatcher(content.resources);
+  }
+
+  async facts({ contact, msg }: TurnContext): Promise<Record<string, string>> {
+    const facts: Record<string, string> = {};
+    const open = await this.requests.findOpenByContact(contact.id);
+    if (open) facts.open_callback = open.refCode;
+    if (ownPhoneNumber(msg.channel, msg.address)) facts.own_number = 'yes';
+    return facts;
+  }
+
+  async intercept({ contact, msg }: TurnContext): Promise<Output[] | null> {
+    if (msg.input.kind !== 'text') return null;
+    const command = this.commands.match(msg.input.text);
+    return command ? [await this.runCommand(contact.id, command)] : null;
+  }
+
+  async apply(event: EngineEvent, ctx: TurnContext): Promise<Settlement | undefined> {
+    if (event.type !== 'callback_requested') return undefined;
+    try {
+      return await this.register(event.vars, ctx);
+    } catch (err) {
+      // nothing committed, or we cannot know: she is told it did not work, never given a code
+      this.log.warn(`callback request not registered: ${err instanceof Error ? err.name : 'error'}`);
+      return { text: CALLBACK_TEXTS.failed };
+    }
+  }
+
+  private async register(vars: Record<string, string>, { contact, msg }: TurnContext): Promise<Settlement> {
+    if (contact.consentState !== 'given' || !contact.consentVersion) return { text: CALLBACK_TEXTS.failed };
+    const input = requestFromAnswers(vars, {
+      contactId: contact.id,
+      channel: msg.channel,
+      address: msg.address,
+      languages: this.content.languages.map((l) => l.code),
+      consentVersion: contact.consentVersion,
+    });
+    const result = await this.requests.create(input, new Date(this.clock.now()));
+    if (result.kind === 'already_open') return { text: CALLBACK_TEXTS.alreadyOpen, params: { code: result.request.refCode } };
+    this.log.log(`callback request registered (urgent: ${result.request.urgent})`);
+    // committed: her code can be said. A queue failure is repaired by the rebuild, not by her.
+    await this.scheduler.ensure(result.request).catch((err: Error) => this.log.warn(`callback jobs deferred: ${err.name}`));
+    return { params: { code: result.request.refCode } };
+  }
+
+  private async runCommand(contactId: string, { op, code }: CallbackCommand): Promise<Output> {
+    const req = await this.requests.findByRef(contactId, code);
+    if (!req) return { text: CALLBACK_TEXTS.notFound, params: { code } };
+    if (op === 'status') return { text: CALLBACK_TEXTS.status(req.status), params: { code } };
+    const cancelled = await this.workflow.cancel(req, 'contact').catch(() => undefined);
+    return { text: cancelled ? CALLBACK_TEXTS.cancelled : CALLBACK_TEXTS.cannotCancel, params: { code } };
+  }
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { AddressCipher } from '../crypto/address-cipher';
+import { BlindIndex } from '../crypto/blind-index';
+import { DATABASE } from '../db/database.module';
+import type { Database } from '../db/open-database';
+import { canTransition, CallbackTransitionError, CLOSED_STATUSES } from './callback-status.machine';
+import {
+  OPEN_STATUSES,
+  type CallbackActor,
+  type CallbackRequest,
+  type CallbackStatus,
+  type NewCallbackRequest,
+} from './callback.types';
+import { callbackRequests, callbackTransitions, type CallbackRequestRow, type CallbackTransitionRow } from './callbacks.schema';
+import { newRefCode } from './ref-code';
+
+type RequestChanges = PgUpdateSetSource<typeof callbackRequests>;
+
+/** A fresh code colliding with an existing one is rare (1 in ~10^8 per request); a few draws suffice. */
+const CODE_ATTEMPTS = 5;
+const OPEN_INDEX = 'callback_requests_one_open_per_contact';
+const CODE_INDEX = 'callback_requests_ref_code_key';
+
+export type CreateResult = { kind: 'created'; request: CallbackRequest } | { kind: 'already_open'; request: CallbackRequest };
+
+/**
+ * Callback requests in PostgreSQL, the source of truth: BullMQ jobs only point here. Every status
+ * change is one conditional UPDATE plus its transition row, in one transaction, so two staff or a
+ * staff member and a timer can never both move one request.
+ */
+@Injectable()
+export class CallbackRequestsRepository {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(AddressCipher) private readonly cipher: AddressCipher,
+    @Inject(BlindIndex) private readonly index: BlindIndex,
+  ) {}
+
+  /**
+   * Stores a new pending request, or returns her open one (one open request per contact, enforced by
+   * a unique partial index, so two racing messages cannot both create one). Resolves only after commit.
+   */
+  async create(input: NewCallbackRequest, now: Date): Promise<CreateResult> {
+    for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+      try {
+        return { kind: 'created', request: await this.insert(input, newRefCode(), now) };
+      } catch (err) {
+        const constraint = violatedConstraint(err);
+        if (constraint === OPEN_INDEX) {
+          const open = await this.findOpenByContact(input.contactId);
+          if (open) return { kind: 'already_open', request: open };
+        }
+        if (constraint !== CODE_INDEX && constraint !== OPEN_INDEX) throw err;
+      }
+    }
+    throw new Error('callback request could not get a unique reference code');
+  }
+
+  private async insert(input: NewCallbackRequest, refCode: string, now: Date): Promise<CallbackRequest> {
+    const id = randomUUID();
+    const { token, kid } = this.cipher.encrypt(input.number, numberContext(id));
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(callbackRequests)
+        .values({
+          id,
+          contactId: input.contactId,
+          channel: input.channel,
+          refCode,
+          topic: input.topic,
+          urgent: input.urgent,
+          callLanguage: input.callLanguage,
+          windows: input.windows,
+          voicemailSafe: input.voicemailSafe,
+          smsSafe: input.smsSafe,
+          numberEnc: token,
+          numberKeyId: kid,
+          numberIndex: this.index.of('sms', input.number),
+          consentVersion: input.consentVersion,
+          status: 'pending',
+          dueAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await tx.insert(callbackTransitions).values({ requestId: id, fromStatus: null, toStatus: 'pending', actor: 'contact', at: now });
+      return toRequest(row!);
+    });
+  }
+
+  async findById(id: string): Promise<CallbackRequest | undefined> {
+    const [row] = await this.db.select().from(callbackRequests).where(eq(callbackRequests.id, id));
+    return row ? toRequest(row) : undefined;
+  }
+
+  async findOpenByContact(contactId: string): Promise<CallbackRequest | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(callbackRequests)
+      .where(and(eq(callbackRequests.contactId, contactId), inArray(callbackRequests.status, [...OPEN_STATUSES])));
+    return row ? toRequest(row) : undefined;
+  }
+
+  /** A request by its code, only among this contact's own: another identity's code finds nothing. */
+  async findByRef(contactId: string, refCode: string): Promise<CallbackRequest | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(callbackRequests)
+      .where(and(eq(callbackRequests.contactId, contactId), eq(callbackRequests.refCode, refCode)));
+    return row ? toRequest(row) : undefined;
+  }
+
+  /** Every request still open, oldest first (the rebuild walks them). */
+  async listOpen(): Promise<CallbackRequest[]> {
+    const rows = await this.db
+      .select()
+      .from(callbackRequests)
+      .where(inArray(callbackRequests.status, [...OPEN_STATUSES]))
+      .orderBy(asc(callbackRequests.createdAt));
+    return rows.map(toRequest);
+  }
+
+  /**
+   * Moves a request to `to` if it is still in `from` (and, when given, still on `attempt`/`claims`),
+   * recording who did it. Returns the updated request, or undefined when it had moved on meanwhile.
+   * Throws when the machine does not allow the move at all (a programming error, not a race).
+   */
+  async transition(
+    id: string,
+    from: CallbackStatus,
+    to: CallbackStatus,
+    actor: CallbackActor,
+    now: Date,
+    options: { changes?: RequestChanges; attempt?: number; claims?: number } = {},
+  ): Promise<CallbackRequest | undefined> {
+    if (!canTransition(from, to, actor)) throw new CallbackTransitionError(from, to, actor);
+    const conditions = [eq(callbackRequests.id, id), eq(callbackRequests.status, from)];
+    if (options.attempt !== undefined) conditions.push(eq(callbackRequests.attempt, options.attempt));
+    if (options.claims !== undefined) conditions.push(eq(callbackRequests.claims, options.claims));
+    const closing = CLOSED_STATUSES.includes(to) ? { closedAt: now } : {};
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(callbackRequests)
+        .set({ ...options.changes, ...closing, status: to, updatedAt: now })
+        .where(and(...conditions))
+        .returning();
+      if (!row) return undefined;
+      await tx.insert(callbackTransitions).values({ requestId: id, fromStatus: from, toStatus: to, actor, at: now });
+      return toRequest(row);
+    });
+  }
+
+  async transitions(id: string): Promise<CallbackTransitionRow[]> {
+    return this.db.select().from(callbackTransitions).where(eq(callbackTransitions.requestId, id)).orderBy(asc(callbackTransitions.at));
+  }
+
+  async markNotified(id: string, now: Date): Promise<void> {
+    await this.db.update(callbackRequests).set({ notifiedAt: now, updatedAt: now }).where(eq(callbackRequests.id, id));
+  }
+
+  async markEscalated(id: string, now: Date): Promise<void> {
+    await this.db.update(callbackRequests).set({ escalatedAt: now, updatedAt: now }).where(eq(callbackRequests.id, id));
+  }
+
+  /** Her number in clear, for a staff action the caller has already audited. */
+  async revealNumber(id: string): Promise<string | null> {
+    const [row] = await this.db.select({ enc: callbackRequests.numberEnc }).from(callbackRequests).where(eq(callbackRequests.id, id));
+    return row ? this.cipher.decrypt(row.enc, numberContext(id)) : null;
+  }
+}
+
+/** The authenticated context of a stored number: a token copied into another row will not decrypt. */
+function numberContext(id: string): string {
+  return `callback_requests:${id}`;
+}
+
+/** The unique constraint a failed insert hit (pg and PGlite errors, wrapped by drizzle or not). */
+function violatedConstraint(err: unknown): string | undefined {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined, i = 0; e && i < 4; i++) {
+    if (e.code === '23505') return e.constraint;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
+export function toRequest(row: CallbackRequestRow): CallbackRequest {
+  const { numberEnc: _enc, numberKeyId: _kid, numberIndex: _index, ...rest } = row;
+  return rest;
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { CLOCK, type Clock } from '../common/clock';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { bullConnection } from './bullmq-connection';
+import { CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
+import { planJobs } from './callback-jobs.plan';
+import { CallbackRequestsRepository } from './callback-requests.repository';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
+import { CALLBACK_TIME_ZONE } from './call-windows';
+import type { CallbackRequest } from './callback.types';
+
+/** What a rebuild did (ids only), for logs and tests. */
+export interface RebuildReport {
+  requests: number;
+  added: number;
+}
+
+/**
+ * The callback queue. Jobs are only pointers to rows: `ensure` adds what a request's row says it
+ * should have, under deterministic ids, so calling it again (after a transition, at start-up, after
+ * Redis lost everything) never creates a job twice.
+ */
+@Injectable()
+export class CallbackScheduler implements OnApplicationShutdown {
+  private readonly log = new Logger(CallbackScheduler.name);
+  readonly queue: Queue<CallbackJobData>;
+  private readonly redis: ReturnType<typeof bullConnection>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(CallbackRequestsRepository) private readonly requests: CallbackRequestsRepository,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.redis = bullConnection(config.redis.url);
+    this.queue = new Queue<CallbackJobData>(CallbackQueueName.Callbacks, {
+      connection: this.redis.connection,
+      prefix: config.redis.prefix,
+    });
+    this.queue.on('error', (err) => this.log.warn(`callbacks queue: ${err.name}`));
+  }
+
+  /** Adds the jobs this request should have; returns how many were new to Redis. */
+  async ensure(req: CallbackRequest): Promise<number> {
+    let added = 0;
+    for (const job of planJobs(req, this.settings, this.clock.now())) if (await this.add(job)) added++;
+    return added;
+  }
+
+  /** Every open request's jobs, plus the recurring sweep. Idempotent. */
+  async rebuild(): Promise<RebuildReport> {
+    await this.upsertSweep();
+    const open = await this.requests.listOpen();
+    let added = 0;
+    for (const req of open) added += await this.ensure(req);
+    if (added > 0) this.log.log(`rebuild: ${added} callback job(s) re-created for ${open.length} open request(s)`);
+    return { requests: open.length, added };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    await this.redis.close();
+  }
+
+  /** True when the job was not in Redis yet (a job with this id, waiting or delayed, is left alone). */
+  private async add(job: PlannedJob): Promise<boolean> {
+    if (await this.queue.getJob(job.id)) return false;
+    await this.queue.add(job.name, job.data, {
+      jobId: job.id,
+      delay: job.delayMs,
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+    });
+    return true;
+  }
+
+  private async upsertSweep(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      SWEEP_SCHEDULER_ID,
+      { pattern: this.settings.sweepPattern, tz: CALLBACK_TIME_ZONE },
+      { name: CallbackJobName.Sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { REDIS, type RedisClient } from '../redis/redis.module';
+import { bullConnection } from './bullmq-connection';
+import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
+import { CallbackProcessor } from './callback.processor';
+import { CallbackScheduler } from './callback.scheduler';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
+
+/**
+ * Runs the callback jobs, and keeps Redis in step with PostgreSQL: a rebuild at start-up, whenever the
+ * shared Redis connection becomes ready again after a loss, and whenever the marker key it leaves in
+ * Redis is gone (Redis flushed or replaced without the connection ever dropping).
+ */
+@Injectable()
+export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(CallbackWorker.name);
+  private worker?: Worker<CallbackJobData>;
+  private workerRedis?: ReturnType<typeof bullConnection>;
+  private timer?: NodeJS.Timeout;
+  private rebuilding?: Promise<void>;
+  private readonly onReady = () => void this.rebuildNow('redis reconnected');
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(CallbackProcessor) private readonly processor: CallbackProcessor,
+    @Inject(CallbackScheduler) private readonly scheduler: CallbackScheduler,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.workerRedis = bullConnection(this.config.redis.url);
+    this.worker = new Worker<CallbackJobData>(CallbackQueueName.Callbacks, (job) => this.processor.process(job), {
+      connection: this.workerRedis.connection,
+      prefix: this.config.redis.prefix,
+      concurrency: 4,
+    });
+    this.worker.on('error', (err) => this.log.warn(`callbacks worker: ${err.name}`));
+    this.worker.on('failed', (job, err) => this.log.warn(`callback job ${job?.name ?? '?'} failed: ${err.name}`));
+    await this.rebuildNow('start-up');
+    this.redis.on('ready', this.onReady);
+    this.timer = setInterval(() => void this.checkMarker(), this.settings.watchIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.redis.off('ready', this.onReady);
+    await this.rebuilding?.catch(() => undefined);
+    await this.worker?.close().catch(() => undefined);
+    await this.workerRedis?.close();
+  }
+
+  /** Rebuilds at most one at a time; a failure (Redis or PostgreSQL down) waits for the next trigger. */
+  rebuildNow(reason: string): Promise<void> {
+    this.rebuilding ??= (async () => {
+      try {
+        const report = await this.scheduler.rebuild();
+        await this.redis.set(this.markerKey(), '1');
+        this.log.log(`callback jobs checked (${reason}): ${report.requests} open, ${report.added} re-created`);
+      } catch (err) {
+        this.log.warn(`callback rebuild failed (${reason}): ${err instanceof Error ? err.name : 'error'}`);
+      } finally {
+        this.rebuilding = undefined;
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  private async checkMarker(): Promise<void> {
+    try {
+      if (!this.redis.isReady || (await this.redis.exists(this.markerKey())) === 1) return;
+    } catch {
+      return; // the 'ready' event will trigger the rebuild when Redis is back
+    }
+    await this.rebuildNow('redis lost its keys');
+  }
+
+  private markerKey(): string {
+    return `${this.config.redis.prefix}:callbacks:rebuilt`;
+  }
+}

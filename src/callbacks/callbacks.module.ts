@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { translatorProvider } from '../content/translator.provider';
+import { CONVERSATION_HOOKS } from '../conversations/conversation-hooks';
+import { CallbackConversationHooks } from './callback-conversation.hooks';
+import { CallbackRequestsRepository } from './callback-requests.repository';
+import { CallbackProcessor } from './callback.processor';
+import { CallbackScheduler } from './callback.scheduler';
+import { CALLBACK_SETTINGS, callbackSettings } from './callback.settings';
+import { CallbackWorker } from './callback.worker';
+import { CallbackWorkflow } from './callback.workflow';
+import { StaffNotifier } from './staff.notifier';
+
+/**
+ * Callback requests: PostgreSQL rows (source of truth), BullMQ jobs pointing at them, and the hooks
+ * through which the conversation shell registers requests. Global so the shell finds its hooks
+ * without importing this module (no cycle). Needs the global Config, Database, Crypto, Redis, Clock
+ * and Content modules.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: CALLBACK_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => callbackSettings(config) },
+    translatorProvider,
+    CallbackRequestsRepository,
+    CallbackScheduler,
+    CallbackWorkflow,
+    StaffNotifier,
+    CallbackProcessor,
+    CallbackWorker,
+    CallbackConversationHooks,
+    { provide: CONVERSATION_HOOKS, useExisting: CallbackConversationHooks },
+  ],
+  exports: [CONVERSATION_HOOKS, CallbackRequestsRepository, CallbackWorkflow, CallbackScheduler, StaffNotifier, CALLBACK_SETTINGS],
+})
+export class CallbacksModule {}

@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { callbackRequests } from '../callbacks/callbacks.schema';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const STAFF_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/**
+ * People who call women back. Never deleted (the audit log names them): an admin deactivates an
+ * account, which also ends its sessions. The password is an argon2id hash.
+ */
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** lower-cased. */
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').$type<StaffRole>().notNull(),
+    /** language codes she or he can call in (fr, bm, en, …): "take next" only offers these. */
+    languages: jsonb('languages').$type<string[]>().notNull().default([]),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('staff_users_email_key').on(t.email),
+    check('staff_users_role_check', sql`${t.role} in ('agent', 'supervisor', 'admin')`),
+  ],
+);
+
+/** A login. The cookie holds a random token; only its SHA-256 is stored, so a database dump opens no session. */
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz('created_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull(),
+    /** absolute end, whatever the activity. */
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * What staff did that touches her privacy or the queue: every reveal of a number, every export, logins,
+ * claims, outcomes, reassignments, account changes. Holds ids and kinds only — never a number or a note.
+ * No foreign key to the request: the record of a reveal outlives her erasure.
+ */
+export const staffAuditLog = pgTable(
+  'staff_audit_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    at: timestamptz('at').notNull(),
+    /** null for a failed login on an unknown account. */
+    staffId: uuid('staff_id'),
+    action: text('action').notNull(),
+    requestId: uuid('request_id'),
+    detail: jsonb('detail').$type<Record<string, string | number | boolean>>().notNull().default({}),
+  },
+  (t) => [index('staff_audit_log_at_idx').on(t.at), index('staff_audit_log_request_idx').on(t.requestId)],
+);
+
+export const CALL_OUTCOMES = ['reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * The result of one call, with the caller's short note encrypted like her number (AES-GCM bound to
+ * this row). Erasing her request erases its outcomes (ON DELETE CASCADE).
+ */
+export const callbackOutcomes = pgTable(
+  'callback_outcomes',
+  {
+    id: uuid('id').primaryKey(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => callbackRequests.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id').notNull(),
+    outcome: text('outcome').$type<CallOutcome>().notNull(),
+    attempt: integer('attempt').notNull(),
+    noteEnc: text('note_enc'),
+    noteKeyId: text('note_key_id'),
+    at: timestamptz('at').notNull(),
+  },
+  (t) => [
+    index('callback_outcomes_request_idx').on(t.requestId, t.at),
+    check('callback_outcomes_outcome_check', sql`${t.outcome} in ('reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled')`),
+  ],
+);
+
+export type StaffUserRow = typeof staffUsers.$inferSelect;
+export type StaffAuditRow = typeof staffAuditLog.$inferSelect;
+export type CallbackOutcomeRow = typeof callbackOutcomes.$inferSelect;

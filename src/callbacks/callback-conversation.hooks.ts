@@ -56,6 +56,7 @@ export class CallbackConversationHooks implements ConversationHooks {
   }
 
   async apply(event: EngineEvent, ctx: TurnContext): Promise<Settlement | undefined> {
+    if (event.type === 'erase_requested') return this.forgetJobs(ctx.contact.id);
     if (event.type !== 'callback_requested') return undefined;
     try {
       return await this.register(event.vars, ctx);
@@ -81,6 +82,19 @@ export class CallbackConversationHooks implements ConversationHooks {
     // committed: her code can be said. A queue failure is repaired by the rebuild, not by her.
     await this.scheduler.ensure(result.request).catch((err: Error) => this.log.warn(`callback jobs deferred: ${err.name}`));
     return { params: { code: result.request.refCode } };
+  }
+
+  /**
+   * Before her erasure deletes her rows (and, by cascade, her requests): their queued jobs go too.
+   * A failure here must not stop the erasure; a leftover job finds no row and does nothing.
+   */
+  private async forgetJobs(contactId: string): Promise<undefined> {
+    try {
+      for (const req of await this.requests.listByContact(contactId)) await this.scheduler.forget(req);
+    } catch (err) {
+      this.log.warn(`callback jobs not removed before erasure: ${err instanceof Error ? err.name : 'error'}`);
+    }
+    return undefined;
   }
 
   private async runCommand(contactId: string, { op, code }: CallbackCommand): Promise<Output> {

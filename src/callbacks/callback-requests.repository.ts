@@ -113,6 +113,12 @@ export class CallbackRequestsRepository {
     return row ? toRequest(row) : undefined;
   }
 
+  /** Every request of a contact, open or closed (her erasure forgets their jobs). */
+  async listByContact(contactId: string): Promise<CallbackRequest[]> {
+    const rows = await this.db.select().from(callbackRequests).where(eq(callbackRequests.contactId, contactId));
+    return rows.map(toRequest);
+  }
+
   /** Every request still open, oldest first (the rebuild walks them). */
   async listOpen(): Promise<CallbackRequest[]> {
     const rows = await this.db

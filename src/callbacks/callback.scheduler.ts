@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { bullConnection } from './bullmq-connection';
-import { CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
+import { callbackJobId, CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
 import { planJobs } from './callback-jobs.plan';
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
@@ -49,6 +49,15 @@ export class CallbackScheduler implements OnApplicationShutdown {
     return added;
   }
 
+  /** Removes every job a request may have had (all attempts and claims): nothing waits for an erased row. */
+  async forget(req: CallbackRequest): Promise<void> {
+    const ids = [
+      ...range(req.attempt).flatMap((a) => [CallbackJobName.NotifyStaff, CallbackJobName.Escalate, CallbackJobName.Retry].map((k) => callbackJobId(k, req.id, a))),
+      ...range(req.claims).map((c) => callbackJobId(CallbackJobName.ExpireClaim, req.id, c)),
+    ];
+    for (const id of ids) await this.queue.remove(id);
+  }
+
   /** Every open request's jobs, plus the recurring sweep. Idempotent. */
   async rebuild(): Promise<RebuildReport> {
     await this.upsertSweep();
@@ -85,4 +94,8 @@ export class CallbackScheduler implements OnApplicationShutdown {
       { name: CallbackJobName.Sweep, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
     );
   }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
 }

@@ -48,6 +48,8 @@ export class ContactEventsApplier {
           if (contact.optedOut) contact = await this.contacts.setOptedOut(contact.id, false);
           break;
         case 'erase_requested':
+          // modules beside the shell forget first (e.g. queued callback jobs), while her rows still exist
+          if (this.hooks && msg) await this.hooks.apply(event, { contact, msg });
           await this.contacts.erase(contact.id);
           await this.sessions.delete(blindIndex);
           contact = null;

@@ -97,6 +97,19 @@ describe('callback request through the conversation (real PostgreSQL and Redis)'
     expect(await svc.requests.findOpenByContact(contact!.id)).toBeUndefined();
   });
 
+  it('EFFACER removes her request and its queued jobs', async () => {
+    const her = malianNumber();
+    await svc.conversation('sms', her, [...FR_UNTIL_NUMBER, '1']);
+    const contact = await svc.contacts.findByAddress('sms', her);
+    const request = await svc.requests.findOpenByContact(contact!.id);
+    const jobIdsOf = async () => (await svc.scheduler.queue.getJobs(['delayed', 'waiting', 'active'])).filter((j) => j?.id?.includes(request!.id)).map((j) => j.id);
+    expect(await jobIdsOf()).toEqual([`escalate-${request!.id}-1`]);
+    expect(texts(await svc.conversation('sms', her, ['EFFACER', '1']))).toContain('privacy:erased');
+    expect(await svc.requests.findById(request!.id)).toBeUndefined();
+    expect(await svc.requests.transitions(request!.id)).toEqual([]);
+    expect(await jobIdsOf()).toEqual([]);
+  });
+
   it('sends no code when the row cannot be committed, only "could not register"', async () => {
     const her = malianNumber();
     await svc.db.db.execute(sql`create or replace function sira_test_refuse() returns trigger as $$ begin raise exception 'refused by test'; end $$ language plpgsql`);

@@ -41,6 +41,8 @@ export class FakeTelegramServer {
   private readonly rules: FailureRule[] = [];
   private readonly pendingUpdates: unknown[] = [];
   private nextMessageId = 1000;
+  /** what setWebhook last registered (getWebhookInfo reports it). */
+  webhook: { url: string; allowed_updates?: string[]; has_secret: boolean } = { url: '', has_secret: false };
   private server?: Server;
   url = '';
 
@@ -113,6 +115,14 @@ export class FakeTelegramServer {
           chat: { id: Number(call.params.chat_id), type: 'private' },
           text: call.params.text,
         };
+      case 'setWebhook':
+        this.webhook = { url: String(call.params.url), allowed_updates: call.params.allowed_updates as string[] | undefined, has_secret: Boolean(call.params.secret_token) };
+        return true;
+      case 'deleteWebhook':
+        this.webhook = { url: '', has_secret: false };
+        return true;
+      case 'getWebhookInfo':
+        return { url: this.webhook.url, has_custom_certificate: false, pending_update_count: 0, allowed_updates: this.webhook.allowed_updates };
       default:
         return true;
     }

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { sql } from 'drizzle-orm';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module';
+import { LoggingModule } from '../../src/logging/logger.module';
+import type { LogCapture } from '../conversations/conversation-harness';
 import { TELEGRAM_PACING, type TelegramPacing } from '../../src/channels/telegram/telegram-chat.pacer';
 import { loadConfig, type Config } from '../../src/config/config';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
@@ -15,7 +18,7 @@ import { openTestDatabase, SERVER_URL, type TestDatabase } from '../db/test-data
 import { openTestRedis, type TestRedis } from '../conversations/redis-test.helper';
 
 export const WEBHOOK_SECRET = `tg_secret_${randomBytes(12).toString('hex')}`;
-const TOKEN = `123456789:${randomBytes(24).toString('base64url')}`;
+export const TOKEN = `123456789:${randomBytes(24).toString('base64url')}`;
 
 /** Pacing short enough for tests; the per-chat spacing is still real (a test measures it). */
 export const TEST_PACING: TelegramPacing = { perSecond: 30, perChatIntervalMs: 200, perChatBurst: 3 };
@@ -54,7 +57,11 @@ export async function openTelegramTestEnv(label: string): Promise<TelegramTestEn
   };
 }
 
-export async function startTelegramApp(env: TelegramTestEnv, overrides: Record<string, string> = {}): Promise<TelegramTestApp> {
+export async function startTelegramApp(
+  env: TelegramTestEnv,
+  overrides: Record<string, string> = {},
+  logs?: LogCapture,
+): Promise<TelegramTestApp> {
   const fake = await new FakeTelegramServer().start();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -72,11 +79,12 @@ export async function startTelegramApp(env: TelegramTestEnv, overrides: Record<s
     TELEGRAM_API_ROOT: fake.url,
     ...overrides,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...(logs ? [LoggingModule.captureTo(logs)] : [])] })
     .overrideProvider(TELEGRAM_PACING)
     .useValue(TEST_PACING)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(logs ? { bodyParser: false, bufferLogs: true } : { bodyParser: false, logger: false });
+  if (logs) app.useLogger(app.get(Logger));
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;

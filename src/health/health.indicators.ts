@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DATABASE_HANDLE } from '../db/database.module';
 import type { DatabaseHandle } from '../db/open-database';
+import { SmsRedisKeys } from '../channels/sms/sms-redis-keys';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 
 /** A dependency that does not answer within this time counts as down (commands queue while offline). */
@@ -17,6 +20,7 @@ export class DependencyHealth {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async redisReady() {
@@ -30,6 +34,17 @@ export class DependencyHealth {
     const session = this.indicators.check('database');
     const ok = await answersWithin(() => this.database.ping());
     return ok ? session.up({ kind: this.database.kind }) : session.down({ kind: this.database.kind, reason: 'no answer' });
+  }
+
+  /**
+   * SMS accepted while the database was down and not yet handled. A non-empty spool does not make the
+   * instance unready (it is exactly what lets it keep accepting); the depth is there to be watched.
+   */
+  async spoolDepth() {
+    const session = this.indicators.check('spool');
+    let depth: number | undefined;
+    const ok = await answersWithin(async () => (depth = await this.redis.lLen(new SmsRedisKeys(this.config.redis.prefix).spool())));
+    return ok ? session.up({ depth }) : session.up({ depth: 'unknown' });
   }
 }
 

@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { RedisKeys } from './redis-keys';
+import { checkRedisSettings } from './redis-settings.check';
 
 /** Injection token of the shared node-redis client (connected at init). */
 export const REDIS = Symbol('REDIS');
@@ -85,10 +86,22 @@ export class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** Connects, then checks the server's eviction and persistence settings (refused in production). */
+async function connectCheckedRedis(config: Config): Promise<RedisClient> {
+  const client = await connectRedis(config.redis.url);
+  try {
+    await checkRedisSettings(client, config.env);
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
+  return client;
+}
+
 @Global()
 @Module({
   providers: [
-    { provide: REDIS, inject: [CONFIG], useFactory: (config: Config) => connectRedis(config.redis.url) },
+    { provide: REDIS, inject: [CONFIG], useFactory: (config: Config) => connectCheckedRedis(config) },
     { provide: RedisKeys, inject: [CONFIG], useFactory: (config: Config) => new RedisKeys(config.redis.prefix) },
     RedisLifecycle,
   ],

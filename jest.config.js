@@ -1,7 +1,7 @@
 // Unit specs live beside the code (src/**/*.spec.ts); end-to-end and integration specs in test/.
 /** @type {import('jest').Config} */
 const common = {
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };

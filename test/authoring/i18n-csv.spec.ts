@@ -130,7 +130,7 @@ describe('i18n:export and i18n:import', () => {
     const [withPlaceholder, text] = [...texts(ws, 'bm')].find(([, t]) => /\{\{\w+\}\}/.test(t))!;
     const placeholder = /\{\{\w+\}\}/.exec(text)![0];
     const keys = editCsv(ws.csv, (row) => {
-      if (row.key === withPlaceholder) row.bm = row.bm.replace(placeholder, '');
+      if (row.key === withPlaceholder) row.bm = row.bm.replaceAll(placeholder, '');
       if (row.key === 'menu:prompt') row.bm = 'Sira ka menu. Nimɔrɔ kelen ci:';
     });
     const out = run(ws, 'i18n-import', [ws.csv]);

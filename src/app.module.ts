@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logger.module';
 import { RedisModule } from './redis/redis.module';
 import { ClockModule } from './common/clock.module';
+import { PrivacyModule } from './privacy/privacy.module';
 
 /**
  * The shell: configuration first, then the outside systems (database, Redis), then content,
@@ -32,6 +33,7 @@ export class AppModule {
         RedisModule,
         ContentModule,
         CallbacksModule,
+        PrivacyModule,
         ConversationsModule,
         HealthModule,
         ChannelsModule.forRoot(config),

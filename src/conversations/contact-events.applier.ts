@@ -5,6 +5,7 @@ import type { EngineEvent } from '../engine/engine.types';
 import { CONVERSATION_HOOKS, type ConversationHooks, type Settlement } from './conversation-hooks';
 import type { InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
+import { ERASURE_HOOK, type ErasureHook } from '../privacy/erasure.hook';
 
 export interface AppliedEvents {
   /** the contact after the events; null once erased. */
@@ -27,6 +28,7 @@ export class ContactEventsApplier {
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Optional() @Inject(CONVERSATION_HOOKS) private readonly hooks?: ConversationHooks,
+    @Optional() @Inject(ERASURE_HOOK) private readonly erasure?: ErasureHook,
   ) {}
 
   /** `msg`: the message being answered (her address is needed to record consent). */
@@ -50,6 +52,8 @@ export class ContactEventsApplier {
         case 'erase_requested':
           // modules beside the shell forget first (e.g. queued callback jobs), while her rows still exist
           if (this.hooks && msg) await this.hooks.apply(event, { contact, msg });
+          // the privacy module reads provider ids and asks the providers to forget (src/privacy)
+          if (this.erasure && msg) await this.erasure.beforeErase({ contact, msg, blindIndex });
           await this.contacts.erase(contact.id);
           await this.sessions.delete(blindIndex);
           contact = null;

@@ -8,6 +8,8 @@ export interface BotApiCall {
   /** the JSON (or form) parameters of the call. */
   params: Record<string, unknown>;
   at: number;
+  /** for an answered sendMessage: the message_id the fake gave it. */
+  messageId?: number;
 }
 
 /** A failure to answer instead of success: `retryAfter` becomes `parameters.retry_after` (429). */
@@ -109,8 +111,9 @@ export class FakeTelegramServer {
       case 'getMe':
         return { ...this.bot, is_bot: true, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
       case 'sendMessage':
+        call.messageId = this.nextMessageId++;
         return {
-          message_id: this.nextMessageId++,
+          message_id: call.messageId,
           date: Math.floor(Date.now() / 1000),
           chat: { id: Number(call.params.chat_id), type: 'private' },
           text: call.params.text,

@@ -31,6 +31,10 @@ export class FakeTwilioServer {
   readonly messages: FakeTwilioMessage[] = [];
   /** every Messages.json call, including those answered with a failure. */
   readonly attempts: FakeTwilioMessage[] = [];
+  /** SIDs whose body was redacted (POST Messages/{sid}.json with an empty Body), in call order. */
+  readonly redactions: string[] = [];
+  /** messages she sent (the test records them as Twilio would have), listable by From. */
+  readonly inbound: { sid: string; from: string; to: string; body: string }[] = [];
   private readonly failures: FakeTwilioFailure[] = [];
   private readonly sockets = new Set<Socket>();
   private server?: Server;
@@ -73,7 +77,35 @@ export class FakeTwilioServer {
     this.failures.length = 0;
   }
 
+  /** Twilio keeps a copy of what she sent; the test mirrors each inbound SMS here. */
+  recordInbound(sid: string, from: string, to: string, body: string): void {
+    this.inbound.push({ sid, from, to, body });
+  }
+
+  /** GET Messages.json?From= (list) and POST Messages/{sid}.json (update: redaction with Body=''). */
+  private async handleMessage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const one = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(SM[0-9a-f]{32})\.json$/i.exec(url.pathname);
+    if (req.method === 'POST' && one) {
+      const form = new URLSearchParams(await readBody(req));
+      const sid = one[2]!;
+      const found = this.messages.find((m) => m.sid === sid) ?? this.inbound.find((m) => m.sid === sid);
+      if (!found) return json(res, 404, { code: 20404, message: `The requested resource /Messages/${sid}.json was not found`, status: 404 }), true;
+      if (form.get('Body') !== '') return json(res, 400, { code: 21602, message: 'only redaction is supported', status: 400 }), true;
+      found.body = '';
+      this.redactions.push(sid);
+      return json(res, 200, { sid, body: '', status: 'delivered', uri: url.pathname }), true;
+    }
+    if (req.method === 'GET' && /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Messages\.json$/i.test(url.pathname)) {
+      const from = url.searchParams.get('From');
+      const rows = [...this.inbound, ...this.messages].filter((m) => from === null || m.from === from);
+      const messages = rows.map((m) => ({ sid: m.sid, from: m.from, to: m.to, body: m.body, status: 'received' }));
+      return json(res, 200, { messages, page: 0, page_size: 50, first_page_uri: url.pathname, next_page_uri: null, uri: url.pathname }), true;
+    }
+    return false;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await this.handleMessage(req, res, new URL(req.url ?? '/', 'http://fake'))) return;
     const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/i.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     const form = new URLSearchParams(await readBody(req));

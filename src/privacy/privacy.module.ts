@@ -1,0 +1,52 @@
+import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { AnonymousCountsRepository } from './anonymous-counts.repository';
+import { ERASURE_HOOK } from './erasure.hook';
+import { ErasureService } from './erasure.service';
+import { KeyRotationService } from './key-rotation.service';
+import { PrivacyJobName, type ForgetJobData } from './privacy-jobs';
+import { PrivacyQueue } from './privacy.queue';
+import { PRIVACY_SETTINGS, privacySettings, type PrivacySettings } from './privacy.settings';
+import { ProviderForgetter } from './provider-forgetter';
+import { RetentionService } from './retention.service';
+
+/**
+ * Erasure beyond her rows (providers, counts, audit), retention and key rotation. Global so the
+ * conversation shell finds ERASURE_HOOK without importing this module. Needs the global Config,
+ * Database, Crypto, Redis and Clock modules.
+ */
+@Global()
+@Module({
+  providers: [
+    { provide: PRIVACY_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => privacySettings(config) },
+    AnonymousCountsRepository,
+    PrivacyQueue,
+    ProviderForgetter,
+    RetentionService,
+    KeyRotationService,
+    ErasureService,
+    { provide: ERASURE_HOOK, useExisting: ErasureService },
+  ],
+  exports: [ERASURE_HOOK, AnonymousCountsRepository, RetentionService, KeyRotationService, PrivacyQueue, PRIVACY_SETTINGS],
+})
+export class PrivacyModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(PrivacyQueue) private readonly queue: PrivacyQueue,
+    @Inject(ProviderForgetter) private readonly forgetter: ProviderForgetter,
+    @Inject(RetentionService) private readonly retention: RetentionService,
+    @Inject(PRIVACY_SETTINGS) private readonly settings: PrivacySettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.queue.start((job: Job) => this.process(job));
+    await this.queue.scheduleRetention(this.settings.retentionPattern);
+  }
+
+  private process(job: Job): Promise<unknown> {
+    if (job.name === PrivacyJobName.ForgetAtProviders) return this.forgetter.forget(job.id!, job.data as ForgetJobData);
+    if (job.name === PrivacyJobName.Retention) return this.retention.run();
+    return Promise.resolve(undefined);
+  }
+}

@@ -1,0 +1,39 @@
+import type { Config } from '../config/config';
+
+/** Injection token of the PrivacySettings (tests override the provider). */
+export const PRIVACY_SETTINGS = Symbol('PRIVACY_SETTINGS');
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface PrivacySettings {
+  /** wait before asking providers to forget: Twilio only redacts a message once it is final. */
+  forgetDelayMs: number;
+  /** Telegram lets a bot delete messages in a private chat for 48 h only. */
+  telegramDeleteWindowMs: number;
+  /** at most this many deleteMessage calls per erasure (ids are guessed around the bot's own). */
+  telegramMaxDeletes: number;
+  retention: {
+    closedCallbackRequestsMs: number;
+    staffNotesMs: number;
+    auditLogMs: number;
+    conversationStateMs: number;
+  };
+  /** cron pattern of the daily retention run, in Africa/Bamako time. */
+  retentionPattern: string;
+}
+
+/** Defaults from the issue: closed requests 90 d, staff notes 90 d, audit 1 y, conversation state 24 h. */
+export function privacySettings(_config?: Config): PrivacySettings {
+  return {
+    forgetDelayMs: 2 * 60 * 1000,
+    telegramDeleteWindowMs: 48 * 60 * 60 * 1000,
+    telegramMaxDeletes: 200,
+    retention: {
+      closedCallbackRequestsMs: 90 * DAY,
+      staffNotesMs: 90 * DAY,
+      auditLogMs: 365 * DAY,
+      conversationStateMs: 1 * DAY,
+    },
+    retentionPattern: '0 15 3 * * *',
+  };
+}

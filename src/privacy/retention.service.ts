@@ -1,0 +1,128 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { and, inArray, isNotNull, lt } from 'drizzle-orm';
+import { bullConnection } from '../callbacks/bullmq-connection';
+import { CallbackQueueName } from '../callbacks/callback-jobs';
+import { CLOSED_STATUSES } from '../callbacks/callback-status.machine';
+import { callbackRequests } from '../callbacks/callbacks.schema';
+import { CLOCK, type Clock } from '../common/clock';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { DATABASE } from '../db/database.module';
+import type { Database } from '../db/open-database';
+import { OutboundQueueName } from '../outbound/outbound.types';
+import { REDIS, type RedisClient } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis-keys';
+import { callbackOutcomes, staffAuditLog } from '../staff/staff.schema';
+import { AnonymousCountsRepository, AnonymousMetric } from './anonymous-counts.repository';
+import { PrivacyQueueName } from './privacy-jobs';
+import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';
+
+/** What one retention run removed (counts only). */
+export interface RetentionReport {
+  callbackRequests: number;
+  staffNotes: number;
+  auditEntries: number;
+  sessions: number;
+  keptJobs: number;
+}
+
+/** Every queue whose finished jobs could be kept (they are removed on completion, this is the backstop). */
+const QUEUES: readonly string[] = [PrivacyQueueName.Privacy, CallbackQueueName.Callbacks, ...Object.values(OutboundQueueName)];
+
+/**
+ * Deletes what has outlived its period, measured on the injected clock: closed callback requests (with
+ * their history and outcomes, by cascade; counted anonymously first), staff notes, audit entries,
+ * conversation state in Redis and any finished job BullMQ kept.
+ */
+@Injectable()
+export class RetentionService {
+  private readonly log = new Logger(RetentionService.name);
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(RedisKeys) private readonly keys: RedisKeys,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(AnonymousCountsRepository) private readonly counts: AnonymousCountsRepository,
+    @Inject(PRIVACY_SETTINGS) private readonly settings: PrivacySettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async run(): Promise<RetentionReport> {
+    const now = this.clock.now();
+    const r = this.settings.retention;
+    const report: RetentionReport = {
+      callbackRequests: await this.closedRequests(new Date(now - r.closedCallbackRequestsMs), new Date(now)),
+      staffNotes: await this.staffNotes(new Date(now - r.staffNotesMs)),
+      auditEntries: (await this.db.delete(staffAuditLog).where(lt(staffAuditLog.at, new Date(now - r.auditLogMs))).returning({ id: staffAuditLog.id })).length,
+      sessions: await this.sessions(now - r.conversationStateMs),
+      keptJobs: await this.keptJobs(now - r.conversationStateMs),
+    };
+    this.log.log(`retention: ${JSON.stringify(report)}`);
+    return report;
+  }
+
+  private async closedRequests(before: Date, now: Date): Promise<number> {
+    const gone = await this.db
+      .delete(callbackRequests)
+      .where(and(inArray(callbackRequests.status, [...CLOSED_STATUSES]), lt(callbackRequests.closedAt, before)))
+      .returning({ channel: callbackRequests.channel });
+    const byChannel = new Map<string, number>();
+    for (const g of gone) byChannel.set(g.channel, (byChannel.get(g.channel) ?? 0) + 1);
+    for (const [channel, n] of byChannel) await this.counts.add(AnonymousMetric.CallbackRequestsExpired, channel, now, n);
+    return gone.length;
+  }
+
+  /** The note goes; the outcome itself (reached, no answer…) stays with its request until that goes. */
+  private async staffNotes(before: Date): Promise<number> {
+    const rows = await this.db
+      .update(callbackOutcomes)
+      .set({ noteEnc: null, noteKeyId: null })
+      .where(and(isNotNull(callbackOutcomes.noteEnc), lt(callbackOutcomes.at, before)))
+      .returning({ id: callbackOutcomes.id });
+    return rows.length;
+  }
+
+  /** Sessions carry `lastActiveAt`; an unreadable one is conversation state too and goes. */
+  private async sessions(before: number): Promise<number> {
+    let removed = 0;
+    for await (const batch of this.redis.scanIterator({ MATCH: `${this.keys.prefix}:session:*`, COUNT: 200 })) {
+      for (const key of batch as unknown as string[]) {
+        const raw = await this.redis.get(key);
+        if (raw !== null && lastActive(raw) >= before) continue;
+        removed += await this.redis.del(key);
+      }
+    }
+    return removed;
+  }
+
+  private async keptJobs(before: number): Promise<number> {
+    let removed = 0;
+    for (const name of QUEUES) {
+      const conn = bullConnection(this.config.redis.url);
+      const queue = new Queue(name, { connection: conn.connection, prefix: this.config.redis.prefix });
+      try {
+        for (const job of await queue.getJobs(['completed', 'failed'])) {
+          if ((job.finishedOn ?? 0) >= before) continue;
+          await job.remove();
+          removed++;
+        }
+      } finally {
+        await queue.close().catch(() => undefined);
+        await conn.close();
+      }
+    }
+    return removed;
+  }
+}
+
+function lastActive(raw: string): number {
+  try {
+    const at = (JSON.parse(raw) as { lastActiveAt?: unknown }).lastActiveAt;
+    return typeof at === 'number' ? at : 0;
+  } catch {
+    return 0;
+  }
+}
+

@@ -110,19 +110,31 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 /**
- * Compares what each number received with the reference (the same script, undisturbed): fewer
- * bodies count as lost, more as duplicated, different ones as lost too.
+ * Compares what each number received with the reference (the same script, undisturbed): more SMS
+ * than the reference count as duplicated (a turn handled twice), fewer as lost. With `reprompt`, a
+ * number that got as many SMS as the reference and ended where it ends, but was asked one question
+ * again on the way (a turn whose reply was lost with Redis is retried by the provider and answered
+ * "please choose a number" — the issue's "resume, at worst at the menu"), is counted in
+ * `extra.reprompted`, not as lost. Returns the numbers that differ.
  */
-export function compareWithReference(received: (to: string) => string[], numbers: string[], reference: string[], counts: Counts): string[] {
+export function compareWithReference(received: (to: string) => string[], numbers: string[], reference: string[], counts: Counts, reprompt = false): string[] {
   const odd: string[] = [];
+  const ref = reference.map(withoutCodes);
   for (const to of numbers) {
-    const got = received(to);
-    if (got.length > reference.length) counts.duplicated += got.length - reference.length;
-    const missing = reference.filter((body, i) => got[i] !== body).length;
-    if (got.length < reference.length || missing > 0) {
-      counts.lost += Math.max(missing, reference.length - got.length);
-      odd.push(to);
-    }
+    const got = received(to).map(withoutCodes);
+    const same = got.length === ref.length && got.every((body, i) => body === ref[i]);
+    if (same) continue;
+    odd.push(to);
+    if (got.length > ref.length) counts.duplicated += got.length - ref.length;
+    else if (reprompt && got.length === ref.length && got.at(-1) === ref.at(-1)) counts.extra['reprompted'] = (counts.extra['reprompted'] ?? 0) + 1;
+    else counts.lost += Math.max(1, ref.length - got.length);
   }
   return odd;
+}
+
+/** A callback reference code (six symbols of the unambiguous alphabet): differs for every request. */
+export const REF_CODE = /\b[A-HJKMNP-Z2-9]{6}\b/g;
+
+function withoutCodes(body: string): string {
+  return body.replace(REF_CODE, '<code>');
 }

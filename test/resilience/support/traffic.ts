@@ -15,10 +15,12 @@ export class Counts {
   errors5xx = 0;
   /** attempts nobody answered (connection refused, timeout), retried too. */
   unanswered = 0;
+  /** the longest time any single webhook attempt took to be answered. */
+  slowestMs = 0;
   readonly extra: Record<string, number> = {};
 
   print(scenario: string): string {
-    const line = `[resilience] ${scenario}: tried=${this.tried} accepted=${this.accepted} lost=${this.lost} duplicated=${this.duplicated} responses>=500=${this.errors5xx} unanswered=${this.unanswered}${Object.entries(this.extra)
+    const line = `[resilience] ${scenario}: tried=${this.tried} accepted=${this.accepted} lost=${this.lost} duplicated=${this.duplicated} responses>=500=${this.errors5xx} unanswered=${this.unanswered} slowest_ms=${this.slowestMs}${Object.entries(this.extra)
       .map(([k, v]) => ` ${k}=${v}`)
       .join('')}`;
     // eslint-disable-next-line no-console
@@ -62,7 +64,9 @@ export async function postSms(from: string, body: string, options: PostSmsOption
   let status = 0;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const url = options.urls[((options.route ?? 0) + attempt) % options.urls.length]!;
+    const started = Date.now();
     status = await postOnce(`${url}${TWILIO_SMS_PATH}`, params, signature, options.timeoutMs ?? 15_000);
+    options.counts.slowestMs = Math.max(options.counts.slowestMs, Date.now() - started);
     if (status > 0 && status < 500) break;
     if (status === 0) options.counts.unanswered++;
     else options.counts.errors5xx++;

@@ -19,7 +19,8 @@ type RestartReason = 'new' | 'stale_version' | 'expired' | 'start' | 'ended';
  * The whole engine: one input in, the next session plus what to say and what happened out.
  * Pure: no I/O, no clock (ctx.now), no randomness; never throws on any input.
  */
-export function step(flowSet: FlowSet, session: Session | null, input: Input, ctx: StepContext): StepResult {
+export function step(flowSet: FlowSet, session: Session | null, given: Input, ctx: StepContext): StepResult {
+  const input = wellFormed(given);
   const facts = ctx.facts ?? {};
   const turn: Turn = { flowSet, s: session ? copySession(session) : freshSession(ctx.now), outputs: [], events: [], facts };
   if (!session) restart(turn, 'new', input);
@@ -78,4 +79,15 @@ function copySession(session: Session): Session {
     vars: session.vars && typeof session.vars === 'object' ? { ...session.vars } : {},
     ...(session.ended ? { ended: true } : {}),
   };
+}
+
+/**
+ * Channels hand over checked inputs, but the promise "never throws" holds for any value: an input of
+ * the wrong shape (found by the fuzzer: a text that is not a string) reads as an empty text.
+ */
+function wellFormed(input: Input): Input {
+  if (input?.kind === 'start') return input;
+  if (input?.kind === 'text' && typeof input.text === 'string') return input;
+  if (input?.kind === 'choice' && typeof input.choice === 'string' && Number.isSafeInteger(input.question)) return input;
+  return { kind: 'text', text: '' };
 }

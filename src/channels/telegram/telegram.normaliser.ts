@@ -48,7 +48,7 @@ function messageInput(message: Message): Input | null {
   }
   // A shared contact is her number only when it is her own card; someone else's number is never taken.
   const contact = message.contact;
-  if (contact && message.from && contact.user_id === message.from.id) return { kind: 'text', text: contact.phone_number };
+  if (contact && message.from && contact.user_id === message.from.id && typeof contact.phone_number === 'string') return { kind: 'text', text: contact.phone_number };
   return null;
 }
 

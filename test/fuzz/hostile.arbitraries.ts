@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+
+/**
+ * How many cases each endpoint gets and from which seed: 1,000 in CI, `FUZZ_RUNS=10000` (npm run
+ * fuzz) for the long run. The seed is fixed so a failure is replayed exactly; FUZZ_SEED moves it.
+ */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+
+/** fast-check parameters shared by every fuzz spec: fixed seed, no time limit per case, a short shrink. */
+export function fuzzParameters(): fc.Parameters<unknown> {
+  return { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: true, verbose: 1 };
+}
+
+const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+const loneSurrogates = fc.constantFrom('\uD800', '\uDBFF\uD800x', '\uDFFF', 'a\uDC00b');
+const rtlAndZeroWidth = fc.constantFrom('\u202E1\u202C', '\u200B\u200B', '\uFEFF0', 'ߒߞߏ', 'ɛɔɲŋ ÉÈÀ', '٠١٢', '１', '🙂👩🏽‍👧', '\u0301\u0301');
+/** strings far over any limit a sane message has (an SMS body is at most 1,600 characters). */
+const huge = fc.tuple(fc.integer({ min: 1_000, max: 60_000 }), fc.constantFrom('a', 'ɛ', '1 ', '🙂', '\u0000', '%', '&=')).map(([n, s]) => s.repeat(Math.ceil(n / s.length)));
+const injectionLike = fc.constantFrom('${7*7}', '{{t}}', '$t(common:reprompt)', '__proto__', 'constructor', '%s%s%n', "'; drop table contacts; --", '<script>', '\\', 'null', 'undefined', 'NaN', '-1', '1e309', '00000000001', '  1  ', '1.', '+223 70 00 00 00');
+
+/** Text a hostile or unlucky sender can put in a message: unicode, control characters, nulls, huge strings. */
+export const hostileText: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  controlChars,
+  loneSurrogates,
+  rtlAndZeroWidth,
+  injectionLike,
+  huge,
+  fc.constant(''),
+  fc.constant('\u0000'),
+);
+
+/** A JSON value of a type nobody expects where a string or a number should be. */
+export const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.double(),
+  fc.integer(),
+  fc.constant([]),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+  fc.constant({ __proto__: { polluted: true } }),
+  hostileText,
+);
+
+/** Unhandled rejections seen while a spec runs (each must stay at zero). */
+export function watchUnhandledRejections(): { count(): number; stop(): void } {
+  let seen = 0;
+  const onRejection = () => void seen++;
+  process.on('unhandledRejection', onRejection);
+  return { count: () => seen, stop: () => void process.off('unhandledRejection', onRejection) };
+}

@@ -43,8 +43,9 @@ export async function settle(count: () => number, quietMs = 1_000, timeoutMs = 6
  */
 export async function runConversations(numbers: string[], script: string[], width: number, options: PostSmsOptions, onProgress?: (counts: Counts) => void): Promise<void> {
   await inPool(numbers, width, async (from, i) => {
-    for (const body of script) {
-      await postSms(from, body, { ...options, route: i });
+    for (const [turn, body] of script.entries()) {
+      // consecutive turns of one phone go to consecutive instances when there are several
+      await postSms(from, body, { ...options, route: i + turn });
       onProgress?.(options.counts);
     }
   });

@@ -49,6 +49,7 @@ export class OutboundProcessor {
   private async run(job: Job<OutboundJobData>): Promise<JobOutcome> {
     const { rowId } = job.data;
     const row = await this.deps.messages.findById(rowId);
+    if (row?.status === 'sending') return this.diedMidSend(rowId);
     // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
     if (!row || row.status !== 'queued') return 'skipped';
     if (!(await this.mayStillSend(job.data, row))) {
@@ -72,6 +73,16 @@ export class OutboundProcessor {
     } catch (err) {
       return this.onError(job, err);
     }
+  }
+
+  /**
+   * The job came back (stalled) with its row still `sending`: the worker that claimed it died during the
+   * provider call, so the SMS may or may not have gone out. Recorded `unknown` for staff, never resent.
+   */
+  private async diedMidSend(rowId: string): Promise<JobOutcome> {
+    await this.deps.messages.markFinal(rowId, 'unknown', 'worker_died');
+    this.log.warn(`${this.channel.channel} send interrupted by a worker that died; outcome unknown, not resent`);
+    return 'unknown';
   }
 
   /**

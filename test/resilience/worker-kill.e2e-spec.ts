@@ -1,0 +1,79 @@
+import { CONVERSATION, referenceRun, settle } from './support/conversation-script';
+import { openResilienceStack, type ResilienceStack } from './support/resilience-stack';
+import { ensureServiceBuilt, type ServiceInstance } from './support/service-instance';
+import { SlowProxy } from './support/slow-proxy';
+import { Counts, inPool, numberFor, postSms, runTag, sleep, waitFor } from './support/traffic';
+
+jest.setTimeout(180_000);
+
+const KILLS = 20;
+/** Conversations whose replies are being sent while the worker is killed (3 SMS each, 2 turns). */
+const CONVERSATIONS = 40;
+
+describe('the worker process killed (SIGKILL) in the middle of a send, 20 times (own Redis and PostgreSQL)', () => {
+  let stack: ResilienceStack;
+  let proxy: SlowProxy;
+
+  beforeAll(async () => {
+    ensureServiceBuilt();
+    stack = await openResilienceStack('workerkill');
+    proxy = await new SlowProxy(stack.fake.url, 250).start();
+  });
+
+  afterAll(async () => {
+    await proxy?.stop();
+    await stack?.dispose();
+  });
+
+  it('sends each reply at most once: every one either reached the provider once or is recorded unknown', async () => {
+    const env = { TWILIO_API_BASE_URL: proxy.url };
+    let service: ServiceInstance = await stack.startInstance(env);
+    const urls = [service.url];
+    const received = (to: string) => stack.fake.bodiesTo(to);
+    const run = runTag();
+    const reference = (await referenceRun(numberFor(run, 0), CONVERSATION.slice(0, 2), { urls, counts: new Counts() }, received)).slice();
+
+    // All inbound accepted first (a provider redelivery within the dead process's lease is another story),
+    // so the replies pile up in the outbound queue, sent one at a time through the slow proxy.
+    const numbers = Array.from({ length: CONVERSATIONS }, (_, i) => numberFor(run, 100 + i));
+    const counts = new Counts();
+    await inPool(numbers, 10, async (from) => {
+      for (const body of CONVERSATION.slice(0, 2)) await postSms(from, body, { urls, counts });
+    });
+
+    let kills = 0;
+    while (kills < KILLS) {
+      if (!(await waitFor(() => proxy.inFlight > 0, 15_000))) break;
+      await sleep(Math.floor(Math.random() * 150));
+      await service.stop('SIGKILL');
+      kills++;
+      service = await stack.startInstance(env, service.port);
+    }
+    // BullMQ hands a job whose worker died back after its lock expires (30 s): wait for those too.
+    await waitFor(async () => Number((await stack.query<{ n: string }>("select count(*) as n from outbound_messages where status in ('queued', 'sending')"))[0]!.n) === 0, 90_000);
+    await settle(() => stack.fake.messages.length, 1_500);
+
+    const byStatus = Object.fromEntries(
+      (await stack.query<{ status: string; n: string }>('select status, count(*) as n from outbound_messages group by status')).map((r) => [r.status, Number(r.n)]),
+    );
+    const unknown = byStatus['unknown'] ?? 0;
+    for (const to of numbers) {
+      const got = received(to);
+      counts.duplicated += got.length - new Set(got).size;
+      counts.lost += reference.filter((b) => !got.includes(b)).length;
+    }
+    const missing = counts.lost;
+    counts.lost = Math.max(0, missing - unknown); // a missing reply recorded `unknown` is accounted for
+    counts.extra['kills'] = kills;
+    counts.extra['sms_sent'] = stack.fake.messages.length;
+    counts.extra['unknown_rows'] = unknown;
+    counts.extra['missing_replies'] = missing;
+    counts.print('worker killed mid-send');
+
+    expect(kills).toBe(KILLS);
+    expect(counts.accepted).toBe(counts.tried);
+    expect(counts.duplicated).toBe(0);
+    expect(counts.lost).toBe(0);
+    expect(missing).toBeLessThanOrEqual(unknown);
+  });
+});

@@ -22,17 +22,27 @@ export type TelegramEvent =
   | { kind: 'ignored'; callbackQueryId?: string };
 
 export function normaliseUpdate(update: Update, now: number): TelegramEvent {
+  try {
+    return normalise(update, now);
+  } catch {
+    // A malformed update (found by the fuzzer: `"message": []`) is nothing to act on; a 500 would only
+    // make Telegram deliver it again and again.
+    return { kind: 'ignored' };
+  }
+}
+
+function normalise(update: Update, now: number): TelegramEvent {
   if (update.message) return fromMessage(update.update_id, update.message);
   if (update.edited_message) return fromEdit(update.update_id, update.edited_message);
   if (update.callback_query) return fromCallback(update.update_id, update.callback_query, now);
   if (update.my_chat_member) return fromMembership(update.update_id, update.my_chat_member);
   const chat = update.channel_post?.chat ?? update.edited_channel_post?.chat;
-  if (chat) return { kind: 'group', updateId: update.update_id, chatId: String(chat.id) };
+  if (chat) return { kind: 'group', updateId: update.update_id, chatId: chatIdOf(chat) };
   return { kind: 'ignored' };
 }
 
 function fromMessage(updateId: number, message: Message): TelegramEvent {
-  const chatId = String(message.chat.id);
+  const chatId = chatIdOf(message.chat);
   if (!isPrivate(message.chat)) return { kind: 'group', updateId, chatId };
   const receivedAt = message.date * 1000;
   const input = messageInput(message);
@@ -53,7 +63,7 @@ function messageInput(message: Message): Input | null {
 }
 
 function fromEdit(updateId: number, message: Message): TelegramEvent {
-  const chatId = String(message.chat.id);
+  const chatId = chatIdOf(message.chat);
   if (!isPrivate(message.chat)) return { kind: 'group', updateId, chatId };
   // An edit is not a new answer: re-reading it could jump the conversation; ask for a new message.
   return { kind: 'unsupported', updateId, chatId, receivedAt: (message.edit_date ?? message.date) * 1000 };
@@ -63,7 +73,7 @@ function fromCallback(updateId: number, query: CallbackQuery, now: number): Tele
   const callbackQueryId = query.id;
   const chat = query.message?.chat;
   if (!chat) return { kind: 'ignored', callbackQueryId };
-  const chatId = String(chat.id);
+  const chatId = chatIdOf(chat);
   if (!isPrivate(chat)) return { kind: 'group', updateId, chatId, callbackQueryId };
   const parsed = query.data ? parseButtonData(query.data) : null;
   if (!parsed) return { kind: 'ignored', callbackQueryId };
@@ -72,7 +82,7 @@ function fromCallback(updateId: number, query: CallbackQuery, now: number): Tele
 }
 
 function fromMembership(updateId: number, change: ChatMemberUpdated): TelegramEvent {
-  const chatId = String(change.chat.id);
+  const chatId = chatIdOf(change.chat);
   const status = change.new_chat_member.status;
   if (!isPrivate(change.chat)) {
     return status === 'member' || status === 'administrator' ? { kind: 'group', updateId, chatId } : { kind: 'ignored' };
@@ -83,4 +93,10 @@ function fromMembership(updateId: number, change: ChatMemberUpdated): TelegramEv
 
 function isPrivate(chat: Chat): boolean {
   return chat.type === 'private';
+}
+
+/** A chat without an integer id is malformed (throws; normaliseUpdate then ignores the update). */
+function chatIdOf(chat: Chat): string {
+  if (!Number.isSafeInteger(chat?.id)) throw new TypeError('malformed chat');
+  return String(chat.id);
 }

@@ -42,6 +42,7 @@ export class ErasureService implements ErasureHook {
         addressEnc: this.cipher.encrypt(msg.address, forgetContext(jobId)).token,
         ...(await this.providerIds(contact.id, now)),
         dedupId: msg.providerMessageId,
+        requestIds: this.requests ? (await this.requests.listByContact(contact.id)).map((r) => r.id) : [],
       };
       await this.queue.scheduleForget(jobId, data, this.settings.forgetDelayMs);
     } catch (err) {

@@ -26,6 +26,8 @@ export interface ForgetJobData {
   telegramMessageIds: number[];
   /** the provider id of the erase message (its de-dup key goes once the turn is over). */
   dedupId: string;
+  /** her callback requests' ids (rows already gone): their entries in BullMQ's event stream go too. */
+  requestIds: string[];
 }
 
 export function forgetContext(jobId: string): string {

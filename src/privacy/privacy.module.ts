@@ -10,6 +10,7 @@ import { PrivacyJobName, type ForgetJobData } from './privacy-jobs';
 import { PrivacyQueue } from './privacy.queue';
 import { PRIVACY_SETTINGS, privacySettings, type PrivacySettings } from './privacy.settings';
 import { ProviderForgetter } from './provider-forgetter';
+import { RedisTraces } from './redis-traces';
 import { RetentionService } from './retention.service';
 
 /**
@@ -23,6 +24,7 @@ import { RetentionService } from './retention.service';
     { provide: PRIVACY_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => privacySettings(config) },
     AnonymousCountsRepository,
     PrivacyQueue,
+    RedisTraces,
     ProviderForgetter,
     RetentionService,
     KeyRotationService,

@@ -9,6 +9,8 @@ type TwilioConfig = NonNullable<Config['twilio']>;
 export interface RedactionReport {
   redacted: number;
   failedCodes: string[];
+  /** SIDs of the messages she sent (their de-dup keys are named by them). */
+  inboundSids: string[];
 }
 
 /**
@@ -27,10 +29,13 @@ export class TwilioRedactor {
   }
 
   async redact(address: string, sentSids: readonly string[]): Promise<RedactionReport> {
-    const report: RedactionReport = { redacted: 0, failedCodes: [] };
+    const report: RedactionReport = { redacted: 0, failedCodes: [], inboundSids: [] };
     const sids = new Set(sentSids);
     try {
-      for (const m of await this.client.messages.list({ from: address, to: this.twilio.from, limit: 500 })) sids.add(m.sid);
+      for (const m of await this.client.messages.list({ from: address, to: this.twilio.from, limit: 500 })) {
+        sids.add(m.sid);
+        report.inboundSids.push(m.sid);
+      }
     } catch (err) {
       report.failedCodes.push(codeOf(err));
     }

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { PrivacyJobName } from '../../src/privacy/privacy-jobs';
+import { PrivacyQueue } from '../../src/privacy/privacy.queue';
 import { connectRedis } from '../../src/redis/redis.module';
 import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
 import { eventually, sleep } from '../sms/sms-test.helpers';
@@ -56,6 +58,12 @@ export async function telegramCallback(app: PrivacyApp, chat: number, number: st
   const code = CODE.exec(confirmation)?.[1];
   if (!code) throw new Error('no callback code in the confirmation');
   return code;
+}
+
+/** Waits until no provider clean-up job is waiting, delayed or running (they are removed when done). */
+export async function cleanUpsDone(app: PrivacyApp): Promise<void> {
+  const queue = app.app.get(PrivacyQueue).queue;
+  await eventually(async () => (await queue.getJobs(['waiting', 'delayed', 'active'])).every((j) => j.name !== PrivacyJobName.ForgetAtProviders), 15_000, 'provider clean-up');
 }
 
 /** Where a needle was found (one line per place), empty when nowhere. */

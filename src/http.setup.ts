@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, urlencoded } from 'express';
 
@@ -7,6 +8,12 @@ import { json, urlencoded } from 'express';
  */
 export function configureHttp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
-  app.use(json({ limit: '64kb' }));
+  // JSON webhooks signed over their exact bytes (the SMS relay phone) need the body as received.
+  app.use(json({ limit: '64kb', verify: keepRawBody }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));
+}
+
+/** Keeps the JSON body's bytes as `req.rawBody` (Nest's RawBodyRequest) for signature checks. */
+function keepRawBody(req: IncomingMessage, _res: unknown, buf: Buffer): void {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
 }

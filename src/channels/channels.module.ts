@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '../config/config';
 import { SimulatorModule } from './simulator/simulator.module';
+import { SmsGatewayModule } from './sms-gateway/sms-gateway.module';
+import { SmsGatewayStatusModule } from './sms-gateway/sms-gateway-status.module';
 import { TelegramModule } from './telegram/telegram.module';
 import { TwilioModule } from './twilio/twilio.module';
 
@@ -8,10 +10,11 @@ import { TwilioModule } from './twilio/twilio.module';
 @Module({})
 export class ChannelsModule {
   static forRoot(config: Config): DynamicModule {
-    const imports = [];
+    const imports: DynamicModule['imports'] = [SmsGatewayStatusModule];
     if (config.simulator.enabled) imports.push(SimulatorModule);
     if (config.telegram) imports.push(TelegramModule.forRoot(config));
     if (config.twilio) imports.push(TwilioModule);
+    if (config.smsGateway) imports.push(SmsGatewayModule);
     return { module: ChannelsModule, imports };
   }
 }

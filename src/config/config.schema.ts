@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smsGatewayPhonesSchema } from './sms-gateway-phones.schema';
 
 /**
  * The one configuration object. `loadConfig` is the only place that reads `process.env`;
@@ -56,6 +57,17 @@ export const configSchema = z
     SMS_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(10000000).default(5000),
     /** languages whose SMS spelling map is applied ('none' for none). */
     SMS_SPELLING: z.string().regex(/^(none|[a-z]{2,3}(,[a-z]{2,3})*)$/).default('bm,fr'),
+
+    /** relay phones ("SMS Gateway for Android"): JSON list of lines, see sms-gateway-phones.schema.ts. */
+    SMS_GATEWAY_PHONES: smsGatewayPhonesSchema.optional(),
+    /** default pace of one relay SIM (Android and the carrier both throttle a phone that sends fast). */
+    SMS_GATEWAY_SEGMENTS_PER_MINUTE: z.coerce.number().min(0.1).max(600).default(6),
+    /** the app's API timeout; a send that times out is recorded `unknown`, never resent. */
+    SMS_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(500).max(60000).default(10000),
+    /** webhooks signed longer ago than this (or that far ahead) are refused: the replay window. */
+    SMS_GATEWAY_SIGNATURE_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+    /** a relay phone not heard from for this long is an outage (/health/ready, staff dashboard). */
+    SMS_GATEWAY_SILENT_MINUTES: z.coerce.number().int().min(1).max(10080).default(15),
 
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/).optional(),
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),

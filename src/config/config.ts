@@ -1,4 +1,5 @@
 import { configSchema, RawEnv } from './config.schema';
+import type { SmsGatewayLineEntry } from './sms-gateway-phones.schema';
 
 export type NodeEnv = RawEnv['NODE_ENV'];
 
@@ -24,6 +25,14 @@ export interface Config {
     dailySegments: number;
     /** languages whose SMS spelling map is applied. */
     spelling: string[];
+  };
+  /** relay phones (SMS Gateway for Android): on when SMS_GATEWAY_PHONES is set. */
+  smsGateway?: {
+    lines: SmsGatewayLineEntry[];
+    segmentsPerMinute: number;
+    timeoutMs: number;
+    signatureToleranceMs: number;
+    silentAfterMs: number;
   };
   telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
   shutdownTimeoutMs: number;
@@ -110,6 +119,15 @@ function toConfig(e: RawEnv): Config {
       dailySegments: e.SMS_DAILY_SEGMENTS,
       spelling: e.SMS_SPELLING === 'none' ? [] : e.SMS_SPELLING.split(','),
     },
+    smsGateway: e.SMS_GATEWAY_PHONES
+      ? {
+          lines: e.SMS_GATEWAY_PHONES,
+          segmentsPerMinute: e.SMS_GATEWAY_SEGMENTS_PER_MINUTE,
+          timeoutMs: e.SMS_GATEWAY_TIMEOUT_MS,
+          signatureToleranceMs: e.SMS_GATEWAY_SIGNATURE_TOLERANCE_SECONDS * 1000,
+          silentAfterMs: e.SMS_GATEWAY_SILENT_MINUTES * 60_000,
+        }
+      : undefined,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,

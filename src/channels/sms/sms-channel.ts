@@ -5,6 +5,7 @@ import { TRANSLATOR, type Translator } from '../../content/translator.provider';
 import { OutboundService } from '../../outbound/outbound.service';
 import { OutboundQueueName, type OutboundChannel, type Sender } from '../../outbound/outbound.types';
 import { SmsGuards } from './sms-guards';
+import { SmsRouter } from './sms-router';
 import { renderSmsMessages } from './sms.renderer';
 
 /** An SMS body, as queued and handed to the provider's sender. */
@@ -13,7 +14,9 @@ export type SmsMessage = string;
 /**
  * Connects a provider's sender to the outbound queue as the 'sms' channel: rendering with her
  * language's SMS spelling, pacing by segment (SMS_SEGMENTS_PER_SECOND), and the guards (country,
- * rate, daily caps) before anything is queued. A provider adapter calls `useProvider` at init.
+ * rate, daily caps) before anything is queued. Each provider adapter calls `useProvider` at init
+ * with every line it answers from (a provider account, each SIM of a relay phone); several providers
+ * run side by side and a reply leaves by the line she wrote through (SmsRouter).
  */
 @Injectable()
 export class SmsChannel {
@@ -22,10 +25,14 @@ export class SmsChannel {
     @Inject(TRANSLATOR) private readonly translator: Translator,
     @Inject(OutboundService) private readonly outbound: OutboundService,
     @Inject(SmsGuards) private readonly guards: SmsGuards,
+    @Inject(SmsRouter) private readonly router: SmsRouter,
   ) {}
 
-  useProvider(sender: Sender<SmsMessage>): void {
-    this.outbound.registerChannel(this.definition(sender));
+  /** Adds a line; the first one also starts the channel's outbound queue, with the router as its sender. */
+  useProvider(line: string, sender: Sender<SmsMessage>): void {
+    const first = this.router.lineIds().length === 0;
+    this.router.add(line, sender);
+    if (first) this.outbound.registerChannel(this.definition(this.router));
   }
 
   definition(sender: Sender<SmsMessage>): OutboundChannel<SmsMessage> {

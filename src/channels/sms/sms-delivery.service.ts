@@ -11,7 +11,15 @@ export interface SmsReceipt {
   errorCode?: string | null;
   /** the carrier says she opted out (Twilio 21610): the contact is stopped. */
   optedOut?: boolean;
+  /**
+   * Sira's own row id, when the provider lets Sira name the message (a relay phone does): a receipt
+   * then also settles a send that ended `unknown` (timed out, yet the phone had it).
+   */
+  rowId?: string;
 }
+
+/** Receipts that prove the message left (or failed at) the provider: they may settle an `unknown` row. */
+const SETTLING: ReadonlySet<OutboundStatus> = new Set(['sent', 'delivered', 'undelivered', 'failed']);
 
 /** Applies delivery receipts to `outbound_messages`; a receipt never moves a row backwards. */
 @Injectable()
@@ -25,7 +33,7 @@ export class SmsDeliveryService {
 
   /** Returns whether a row was updated. */
   async apply(receipt: SmsReceipt): Promise<boolean> {
-    const row = await this.messages.applyReceipt('sms', receipt.providerId, receipt.status, receipt.errorCode ?? null);
+    const row = (await this.messages.applyReceipt('sms', receipt.providerId, receipt.status, receipt.errorCode ?? null)) ?? (await this.settleUnknown(receipt));
     const contactId = receipt.optedOut ? (row ?? (await this.messages.findByProviderId('sms', receipt.providerId)))?.contactId : null;
     if (contactId) {
       await this.contacts.setOptedOut(contactId, true, 'carrier');
@@ -33,4 +41,16 @@ export class SmsDeliveryService {
     }
     return row !== undefined;
   }
+
+  /** A send recorded `unknown` whose own row id the receipt names: it did reach the provider. */
+  private async settleUnknown(receipt: SmsReceipt) {
+    if (!receipt.rowId || !SETTLING.has(receipt.status) || !UUID.test(receipt.rowId)) return undefined;
+    const row = await this.messages.findById(receipt.rowId);
+    if (!row || row.channel !== 'sms' || row.status !== 'unknown' || row.providerId !== null) return undefined;
+    await this.messages.markSent(row.id, receipt.providerId);
+    this.log.log('SMS send that ended unknown settled by a receipt');
+    return receipt.status === 'sent' ? this.messages.findById(row.id) : this.messages.applyReceipt('sms', receipt.providerId, receipt.status, receipt.errorCode ?? null);
+  }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

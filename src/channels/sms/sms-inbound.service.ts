@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConversationService } from '../../conversations/conversation.service';
 import { SmsGuards } from './sms-guards';
 import { toInboundMessage, type SmsInbound } from './sms-inbound';
+import { SmsRouter } from './sms-router';
 import { SmsSpool } from './sms-spool';
 
 /** What became of an accepted SMS; every case is answered 200 to the provider. */
@@ -20,6 +21,7 @@ export class SmsInboundService {
     @Inject(ConversationService) private readonly conversations: ConversationService,
     @Inject(SmsGuards) private readonly guards: SmsGuards,
     @Inject(SmsSpool) private readonly spool: SmsSpool,
+    @Inject(SmsRouter) private readonly router: SmsRouter,
   ) {}
 
   async accept(sms: SmsInbound): Promise<SmsAcceptance> {
@@ -27,6 +29,8 @@ export class SmsInboundService {
       await this.guards.refuse('country');
       return 'refused';
     }
+    // Replies leave by the line she wrote to (a lost memory only means the contact's first line).
+    await this.router.remember(sms.provider, sms.from).catch(() => undefined);
     const message = toInboundMessage(sms);
     if ((await this.spool.length()) > 0) {
       await this.spool.push(message);

@@ -6,7 +6,10 @@ import { normaliseSmsKeyword } from './sms-keywords';
  * adapter produces after verifying the request, before the provider-neutral SMS channel takes over.
  */
 export interface SmsInbound {
-  /** the adapter it came through: 'twilio', … (recorded on a new contact). */
+  /**
+   * the line it came through: 'twilio', 'sms-gateway:orange' (one SIM of a relay phone), …; recorded
+   * on a new contact as her source, and the line her replies leave by.
+   */
   provider: string;
   /** the provider's id of this message: the de-duplication key. */
   providerMessageId: string;

@@ -27,6 +27,11 @@ export class SmsRedisKeys {
     return `${this.prefix}:sms:segments:all:${day}`;
   }
 
+  /** the line (a provider account, or one SIM of a relay phone) she last wrote through. */
+  lastLine(blindIndex: string): string {
+    return `${this.prefix}:sms:line:${blindIndex}`;
+  }
+
   /** what was refused today, per reason: counted without any number. */
   refused(reason: string, day: string): string {
     return `${this.prefix}:sms:refused:${reason}:${day}`;

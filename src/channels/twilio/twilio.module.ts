@@ -20,6 +20,6 @@ export class TwilioModule implements OnModuleInit {
   onModuleInit(): void {
     const twilio = this.config.twilio;
     if (!twilio) throw new Error('TwilioModule needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
-    this.sms.useProvider(new TwilioSender(twilio, this.config.http.publicBaseUrl));
+    this.sms.useProvider('twilio', new TwilioSender(twilio, this.config.http.publicBaseUrl));
   }
 }

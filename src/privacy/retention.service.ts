@@ -108,6 +108,8 @@ export class RetentionService {
           await job.remove();
           removed++;
         }
+        // the queue's event stream names jobs and their results: older entries go too (ids are ms stamps)
+        await this.redis.xTrim(`${this.config.redis.prefix}:${name}:events`, 'MINID', before);
       } finally {
         await queue.close().catch(() => undefined);
         await conn.close();

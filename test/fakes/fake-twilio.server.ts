@@ -17,7 +17,7 @@ export interface FakeTwilioMessage {
 
 /** How the fake answers the next send: a failure with a status (and Twilio error code), a hang, a reset. */
 export type FakeTwilioFailure =
-  | { kind: 'status'; status: number; code?: number; retryAfterSeconds?: number }
+  | { kind: 'status'; status: number; code?: number; retryAfterSeconds?: number; message?: string }
   | { kind: 'hang' }
   | { kind: 'reset' };
 
@@ -126,7 +126,7 @@ export class FakeTwilioServer {
     if (failure?.kind === 'reset') return void req.socket.destroy();
     if (failure?.kind === 'status') {
       if (failure.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
-      return json(res, failure.status, { code: failure.code ?? failure.status, message: 'fake failure', status: failure.status });
+      return json(res, failure.status, { code: failure.code ?? failure.status, message: failure.message ?? 'fake failure', status: failure.status });
     }
     if (!message.to || !message.body) return json(res, 400, { code: 21602, message: 'Message body is required.', status: 400 });
     this.messages.push(message);

@@ -1,26 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { TELEGRAM_WEBHOOK_PATH } from '../../src/channels/telegram/telegram.bot';
+import { FakeTelegramServer } from '../fakes/fake-telegram.server';
+import { randomChatId, startUpdate, textUpdate } from '../telegram/telegram-updates';
 import { CONVERSATION, referenceRun, runConversations, settle } from './support/conversation-script';
 import { openResilienceStack, type ResilienceStack } from './support/resilience-stack';
 import { ensureServiceBuilt } from './support/service-instance';
-import { Counts, numberFor, postSms, runTag, sleep, waitFor } from './support/traffic';
+import { Counts, inPool, numberFor, postSms, runTag, sleep, waitFor } from './support/traffic';
 
 jest.setTimeout(120_000);
 
 /** 30 conversations of 3 turns (120 replies), with 24 of the sends failing at the fake Twilio. */
 const CONVERSATIONS = 30;
 
-describe('the fake Twilio answering 5xx, 429 and not at all (its own Redis and PostgreSQL)', () => {
+describe('the fake Twilio and the fake Telegram Bot API failing (its own Redis and PostgreSQL)', () => {
   let stack: ResilienceStack;
+  const telegram = new FakeTelegramServer();
 
   beforeAll(async () => {
     ensureServiceBuilt();
     stack = await openResilienceStack('provider');
+    await telegram.start();
   });
 
   afterAll(async () => {
+    await telegram.stop();
     await stack?.dispose();
   });
 
-  it('loses no reply on 5xx/429, never sends one twice, counts timeouts as unknown, and sends nothing after STOP or a carrier block', async () => {
+  it('Telegram: no reply lost on 429 or 5xx, none sent twice, nothing tried after a 403 block until she writes again', async () => {
+    const secret = `tg_${randomBytes(12).toString('hex')}`;
+    const service = await stack.startInstance({
+      TELEGRAM_BOT_TOKEN: `7000001:${randomBytes(18).toString('hex')}`,
+      TELEGRAM_WEBHOOK_SECRET: secret,
+      TELEGRAM_API_ROOT: telegram.url,
+    });
+    const counts = new Counts();
+    const post = async (update: unknown) => {
+      counts.tried++;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const res = await fetch(`${service.url}${TELEGRAM_WEBHOOK_PATH}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+          body: JSON.stringify(update),
+        }).catch(() => undefined);
+        if (res?.status === 200) return void counts.accepted++;
+        if (res && res.status >= 500) counts.errors5xx++;
+        else if (!res) counts.unanswered++;
+        await sleep(300); // Telegram redelivers an update that was not answered 200
+      }
+    };
+    const chats = Array.from({ length: 20 }, () => randomChatId());
+    const blocked = chats.pop()!;
+    telegram.failNext('sendMessage', { status: 403 }, { chatId: blocked, times: 1 });
+    telegram.failNext('sendMessage', { status: 429, retryAfter: 1 }, { times: 4 });
+    telegram.failNext('sendMessage', { status: 500 }, { times: 3 });
+    telegram.failNext('sendMessage', { status: 502 }, { times: 3 });
+    await post(startUpdate(blocked));
+    await waitFor(() => telegram.callsOf('sendMessage', blocked).length === 1, 10_000);
+    await inPool(chats, 5, async (chat) => post(startUpdate(chat)));
+    const delivered = (chat: number) => telegram.callsOf('sendMessage', chat).filter((c) => c.messageId !== undefined);
+    await waitFor(() => chats.every((c) => delivered(c).length >= 1), 60_000);
+    await settle(() => telegram.calls.length, 1_500);
+    // After the 403 nothing more is tried for her while she stays silent (no retry, nothing proactive).
+    // Writing again means she unblocked the bot (Telegram lets no message through while blocked), so
+    // her new messages are answered: that is checked too.
+    const afterBlock = telegram.callsOf('sendMessage', blocked).length - 1;
+    await post(textUpdate(blocked, '/start'));
+    const answeredAgain = await waitFor(() => telegram.callsOf('sendMessage', blocked).some((c) => c.messageId !== undefined), 10_000);
+
+    for (const chat of chats) {
+      const n = delivered(chat).length;
+      if (n === 0) counts.lost++;
+      if (n > 1) counts.duplicated += n - 1;
+    }
+    counts.extra['failures_injected'] = 11;
+    counts.extra['failed_calls'] = telegram.callsOf('sendMessage').filter((c) => c.messageId === undefined).length;
+    counts.extra['sent_after_block'] = afterBlock;
+    counts.print('Telegram 429/5xx/403');
+
+    expect(counts.accepted).toBe(counts.tried);
+    expect(counts.extra['failed_calls']).toBe(11);
+    expect(counts.lost).toBe(0);
+    expect(counts.duplicated).toBe(0);
+    expect(afterBlock).toBe(0);
+    expect(answeredAgain).toBe(true);
+    await service.stop('SIGTERM');
+  });
+
+  it('SMS: loses no reply on 5xx/429, never sends one twice, counts timeouts as unknown, and sends nothing after STOP or a carrier block', async () => {
     const service = await stack.startInstance({ TWILIO_TIMEOUT_MS: '1000' });
     const urls = [service.url];
     const fake = stack.fake;

@@ -1,11 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module';
 import { SMS_GATEWAY_WEBHOOK_PATH } from '../../src/channels/sms-gateway/sms-gateway-webhook.controller';
 import { SmsSpool } from '../../src/channels/sms/sms-spool';
 import { CLOCK, type Clock } from '../../src/common/clock';
 import { configureHttp } from '../../src/http.setup';
+import { LoggingModule } from '../../src/logging/logger.module';
+import type { LogCapture } from '../conversations/conversation-harness';
 import { FakeSmsGatewayPhone } from '../fakes/fake-sms-gateway.server';
 import { smsTestConfig, sleep } from '../sms/sms-test.helpers';
 import type { RunningSmsApp } from '../sms/twilio-test.harness';
@@ -53,14 +56,22 @@ export function newFakePhone(): FakeSmsGatewayPhone {
 }
 
 /** The whole application with the production HTTP stack and a clock the test can move. */
-export async function startRelayApp(prefix: string, databaseUrl: string, env: Record<string, string>, clock = new ShiftedClock()): Promise<RunningSmsApp & { clock: ShiftedClock }> {
+export async function startRelayApp(
+  prefix: string,
+  databaseUrl: string,
+  env: Record<string, string>,
+  options: { clock?: ShiftedClock; logs?: LogCapture } = {},
+): Promise<RunningSmsApp & { clock: ShiftedClock }> {
   SmsSpool.intervalMs = 200;
+  const clock = options.clock ?? new ShiftedClock();
   const config = smsTestConfig(prefix, databaseUrl, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  const logging = options.logs ? [LoggingModule.captureTo(options.logs)] : [];
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...logging] })
     .overrideProvider(CLOCK)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(options.logs ? { bodyParser: false, bufferLogs: true } : { bodyParser: false, logger: false });
+  if (options.logs) app.useLogger(app.get(Logger));
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

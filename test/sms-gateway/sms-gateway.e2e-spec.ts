@@ -7,7 +7,8 @@ import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { DATABASE } from '../../src/db/database.module';
 import type { Database } from '../../src/db/open-database';
 import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix } from '../sms/sms-test.helpers';
+import { LogCapture } from '../conversations/conversation-harness';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber as anyMalianNumber, sleep, testPrefix } from '../sms/sms-test.helpers';
 import { contentTexts } from '../sms/twilio-test.harness';
 import { newFakePhone, receivedPayload, relayEnv, settle, startRelayApp, webhookUrl } from './sms-gateway-test.harness';
 
@@ -22,6 +23,13 @@ describe('SMS through a relay phone (SMS Gateway for Android) only: signed webho
   let contacts: ContactsRepository;
   let database: Database;
   const { content, translator } = contentTexts();
+  const logs = new LogCapture();
+  const numbers: string[] = [];
+  const malianNumber = () => {
+    const n = anyMalianNumber();
+    numbers.push(n);
+    return n;
+  };
 
   beforeAll(async () => {
     await bamako.start();
@@ -34,7 +42,8 @@ describe('SMS through a relay phone (SMS Gateway for Android) only: signed webho
         { id: 'orange', phone: 'bamako', fake: bamako, simNumber: 1, segmentsPerMinute: 120 },
         { id: 'moov', phone: 'bamako', fake: bamako, simNumber: 2 },
         { id: 'mopti', fake: mopti },
-      ]),
+      ], { LOG_LEVEL: 'debug' }),
+      { logs },
     );
     contacts = app.app.get(ContactsRepository);
     database = app.app.get<Database>(DATABASE);
@@ -226,5 +235,13 @@ describe('SMS through a relay phone (SMS Gateway for Android) only: signed webho
 
     app.clock.offsetMs += 16 * 60_000;
     expect((await status.outages()).sort()).toEqual(['bamako', 'mopti']);
+  });
+
+  it('never writes her number, her words, a password or a signing key to the logs', async () => {
+    const text = logs.text();
+    expect(text).toContain('sms message handled'); // the log is not empty: handling was logged
+    for (const secret of [...numbers.map((n) => n.slice(-8)), 'I ni ce', 'Bonjour', bamako.password, bamako.signingKey, mopti.signingKey]) {
+      expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+    }
   });
 });

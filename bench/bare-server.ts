@@ -1,0 +1,44 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../test/support/service-process';
+
+/**
+ * The baseline of the webhook figures: a bare `node:http` server in its own process (as the service
+ * is), reading the whole body — and parsing it as JSON when asked — then answering the same bytes.
+ */
+const SCRIPT = `
+const http = require('node:http');
+const [port, contentType, answer, parseJson] = process.argv.slice(1);
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (parseJson === 'json') JSON.parse(body);
+    else new URLSearchParams(body);
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+}).listen(Number(port), '127.0.0.1', () => process.send && process.send('ready'));
+`;
+
+export interface BareServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startBareServer(contentType: string, answer: string, parse: 'form' | 'json'): Promise<BareServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, String(port), contentType, answer, parse], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((ready, fail) => {
+    child.once('message', () => ready());
+    child.once('exit', (code) => fail(new Error(`bare server exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,85 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt } from '../test/support/service-process';
+import { renderTable, type Figure } from './bench-table';
+import { engineFigures } from './engine.bench';
+import { smsCostFigures } from './sms-cost.bench';
+import { webhookFigures } from './webhooks.bench';
+
+/**
+ * `npm run bench`: every figure beside its baseline, measured in this run, alternating rounds,
+ * median of BENCH_ROUNDS (≥ 3). Prints one table and writes docs/performance.md.
+ */
+const ROOT = join(__dirname, '..');
+const settings = {
+  rounds: Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3)),
+  seconds: Number(process.env.BENCH_SECONDS ?? 5),
+  conversations: Number(process.env.BENCH_CONVERSATIONS ?? 10_000),
+  engineSteps: Number(process.env.BENCH_ENGINE_STEPS ?? 20_000),
+  callbacksPerRound: Number(process.env.BENCH_CALLBACKS ?? 150),
+};
+
+const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+function machine(): string {
+  const nproc = execSync('nproc').toString().trim();
+  return `${nproc} cores (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (!(global as { gc?: unknown }).gc) throw new Error('run with node --expose-gc (npm run bench does)');
+  log('building the service (what npm start runs)');
+  ensureBuilt();
+  const figures: Figure[] = [];
+  // BENCH_ONLY=webhooks (or sms,engine,callbacks,memory) runs a part, e.g. while profiling
+  const only = (part: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(part);
+  if (only('sms')) log('SMS cost');
+  if (only('sms')) figures.push(...smsCostFigures());
+  if (only('engine')) log('engine step vs switch');
+  if (only('engine')) figures.push(...(await engineFigures(settings.rounds, settings.engineSteps)));
+  // loaded only now: it takes the shell's classes from the build just made
+  const { callbackFigures, memoryFigures } = await import('./in-process.bench');
+  if (only('callbacks')) log('callback creation vs raw insert + queue.add');
+  if (only('callbacks')) figures.push(...(await callbackFigures(settings.rounds, settings.callbacksPerRound)));
+  if (only('memory')) log(`memory at ${settings.conversations} conversations`);
+  if (only('memory')) figures.push(...(await memoryFigures(settings.conversations)));
+  if (only('webhooks')) figures.push(...(await webhookFigures({ rounds: settings.rounds, seconds: settings.seconds }, log)));
+  const table = renderTable(figures);
+  console.log(table);
+  const minutes = (Date.now() - started) / 60_000;
+  if (!process.env.BENCH_ONLY) writeReport(table, figures, minutes);
+  log(`done in ${minutes.toFixed(1)} min; docs/performance.md written`);
+}
+
+function writeReport(table: string, figures: Figure[], minutes: number): void {
+  const notes = figures.filter((f) => f.note).map((f) => `- ${f.name}: ${f.note}`);
+  const profile = join(ROOT, 'bench', 'profile-notes.md');
+  const lines = [
+    '# Performance',
+    '',
+    `Run of \`npm run bench\` on ${new Date().toISOString()} — ${machine()}; took ${minutes.toFixed(1)} min.`,
+    `Settings: ${settings.rounds} alternating rounds per figure (median), ${settings.seconds} s per load round, ${settings.conversations} conversations for memory, ${settings.engineSteps} engine steps and ${settings.callbacksPerRound} callback requests per round.`,
+    'Every figure is a ratio of two measurements taken side by side in this run on loopback, never an absolute promise:',
+    'the webhooks are the compiled service as a process (PostgreSQL and Redis of the machine, LOG_LEVEL=warn) against a bare',
+    '`node:http` server in its own process answering the same bytes; load by autocannon, each request with a fresh',
+    'MessageSid / update_id and a valid signature / secret token.',
+    '',
+    table,
+    '',
+    ...(notes.length ? ['Notes:', '', ...notes, ''] : []),
+    ...(existsSync(profile) ? [readFileSync(profile, 'utf8').trim(), ''] : []),
+  ];
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(join(ROOT, 'docs', 'performance.md'), lines.join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -13,6 +13,7 @@ import { LoggingModule } from './logging/logger.module';
 import { RedisModule } from './redis/redis.module';
 import { ClockModule } from './common/clock.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { StaffModule } from './staff/staff.module';
 
 /**
  * The shell: configuration first, then the outside systems (database, Redis), then content,
@@ -36,6 +37,7 @@ export class AppModule {
         PrivacyModule,
         ConversationsModule,
         HealthModule,
+        StaffModule,
         ChannelsModule.forRoot(config),
       ],
     };

@@ -85,8 +85,23 @@ export const configSchema = z
     CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     /** optional staff Telegram chat told "new request — urgent: yes/no" (needs TELEGRAM_BOT_TOKEN). */
     CALLBACK_STAFF_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/).optional(),
+
+    /** first admin, created on first start when no staff account has this e-mail (never overwritten). */
+    STAFF_ADMIN_EMAIL: z.string().email().optional(),
+    STAFF_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
+    /** a staff session ends after this much inactivity, and in any case after STAFF_SESSION_MAX_HOURS. */
+    STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
+    STAFF_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+    /** how long a revealed number stays on screen. */
+    STAFF_REVEAL_SECONDS: z.coerce.number().int().min(10).max(600).default(60),
+    /** failed logins allowed per account and per address in 15 minutes (then 429, no lock-out). */
+    STAFF_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
+    STAFF_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(30),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.STAFF_ADMIN_EMAIL) !== Boolean(env.STAFF_ADMIN_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['STAFF_ADMIN_PASSWORD'], message: 'goes together with STAFF_ADMIN_EMAIL' });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['SIRA_ENCRYPTION_KEYS', 'SIRA_BLIND_INDEX_KEY'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });

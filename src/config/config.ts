@@ -45,6 +45,15 @@ export interface Config {
     maxAttempts: number;
     staffTelegramChatId?: string;
   };
+  staff: {
+    /** first admin from configuration (both or neither). */
+    admin?: { email: string; password: string };
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    revealMs: number;
+    loginFailuresPerAccount: number;
+    loginFailuresPerAddress: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +149,14 @@ function toConfig(e: RawEnv): Config {
       claimTtlMs: e.CALLBACK_CLAIM_TTL_MINUTES * 60_000,
       maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
       staffTelegramChatId: e.CALLBACK_STAFF_TELEGRAM_CHAT_ID,
+    },
+    staff: {
+      admin: e.STAFF_ADMIN_EMAIL && e.STAFF_ADMIN_PASSWORD ? { email: e.STAFF_ADMIN_EMAIL.toLowerCase(), password: e.STAFF_ADMIN_PASSWORD } : undefined,
+      sessionIdleMs: e.STAFF_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: e.STAFF_SESSION_MAX_HOURS * 3_600_000,
+      revealMs: e.STAFF_REVEAL_SECONDS * 1000,
+      loginFailuresPerAccount: e.STAFF_LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerAddress: e.STAFF_LOGIN_FAILURES_PER_ADDRESS,
     },
   };
 }

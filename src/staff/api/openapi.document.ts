@@ -1,0 +1,119 @@
+/**
+ * The staff API's OpenAPI 3.1 document, written by hand (small, and it states the roles and the CSRF
+ * rule, which generators do not). A test checks that every path here is a registered route and back.
+ */
+type Role = 'agent' | 'supervisor' | 'admin';
+
+const ALL: Role[] = ['agent', 'supervisor', 'admin'];
+const SUP: Role[] = ['supervisor', 'admin'];
+const ADM: Role[] = ['admin'];
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+
+function op(summary: string, roles: Role[] | 'public', ok: object, extra: Record<string, unknown> = {}) {
+  const changes = extra.method !== 'get';
+  const { method: _m, ...rest } = extra;
+  return {
+    summary,
+    'x-roles': roles,
+    ...(roles === 'public' ? { security: [] } : {}),
+    ...(changes && roles !== 'public' ? { parameters: [{ $ref: '#/components/parameters/csrf' }, ...((rest.parameters as object[]) ?? [])] } : {}),
+    ...rest,
+    responses: {
+      '200': { description: 'OK', ...json(ok) },
+      ...(roles === 'public' ? {} : { '401': { description: 'not signed in' }, '403': { description: 'role not allowed, or CSRF token missing' } }),
+      '404': { description: 'no such request or account' },
+      '409': { description: 'the request has moved on (taken by someone else, expired, closed)' },
+    },
+  };
+}
+
+const body = (schema: object) => ({ requestBody: { required: true, ...json(schema) } });
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Sira staff API',
+    version: '1.0.0',
+    description:
+      'Callback requests for staff. Sign in with POST /session (get a CSRF token first with GET /session); the session is an httpOnly cookie. ' +
+      'Every POST/PATCH/DELETE needs the X-CSRF-Token header. `x-roles` lists the roles allowed. A number is only returned by /reveal, which is audited.',
+  },
+  servers: [{ url: '/staff/api' }],
+  security: [{ session: [] }],
+  paths: {
+    '/openapi.json': { get: op('This document', 'public', { type: 'object' }, { method: 'get' }) },
+    '/session': {
+      get: op('Who is signed in, and a CSRF token', 'public', ref('Session'), { method: 'get' }),
+      post: {
+        ...op('Sign in (rate-limited per account and address: 429 with Retry-After)', 'public', ref('Session'), body(ref('Login'))),
+        parameters: [{ $ref: '#/components/parameters/csrf' }],
+      },
+      delete: op('Sign out', ALL, { type: 'object' }),
+    },
+    '/queue': { get: op('Open requests: urgent first, then callable now, then oldest. Never a number.', ALL, { type: 'object', properties: { items: { type: 'array', items: ref('Request') } } }, { method: 'get' }) },
+    '/queue/take-next': { post: op('Claim the next request callable now in one of my languages (atomic)', ALL, ref('TakeNext')) },
+    '/requests/{id}': { get: op('One request and its history', ALL, { type: 'object' }, { method: 'get', parameters: idParam }) },
+    '/requests/{id}/claim': { post: op('Take this waiting request', ALL, { type: 'object' }, { parameters: idParam }) },
+    '/requests/{id}/release': { post: op('Give a held request back to the queue', ALL, { type: 'object' }, { parameters: idParam }) },
+    '/requests/{id}/reveal': {
+      post: op('Her number (holder or supervisor; audited; not cached)', ALL, { type: 'object', properties: { number: { type: 'string' }, hideAfterSeconds: { type: 'integer' } } }, { parameters: idParam }),
+    },
+    '/requests/{id}/outcome': { post: op('Record the outcome of a call', ALL, { type: 'object' }, { parameters: idParam, ...body(ref('Outcome')) }) },
+    '/requests/{id}/reassign': {
+      post: op('Give the request to another staff member', SUP, { type: 'object' }, { parameters: idParam, ...body({ type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'uuid' } } }) }),
+    },
+    '/stats': { get: op('Counts and waiting times', SUP, { type: 'object' }, { method: 'get' }) },
+    '/audit': { get: op('The audit log, newest first (?limit, ?offset)', SUP, { type: 'object' }, { method: 'get' }) },
+    '/users': {
+      get: op('Staff accounts', ADM, { type: 'object' }, { method: 'get' }),
+      post: op('Create a staff account', ADM, { type: 'object' }, body(ref('NewUser'))),
+    },
+    '/users/{id}': { patch: op('Change role, languages, activity or password', ADM, { type: 'object' }, { parameters: idParam, ...body(ref('UserChanges')) }) },
+  },
+  components: {
+    securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sira_staff' } },
+    parameters: { csrf: { name: 'X-CSRF-Token', in: 'header', required: true, schema: { type: 'string' } } },
+    schemas: {
+      Login: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } },
+      Session: { type: 'object', properties: { staff: { oneOf: [ref('Staff'), { type: 'null' }] }, csrfToken: { type: 'string' } } },
+      Staff: {
+        type: 'object',
+        properties: { id: { type: 'string' }, email: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' } },
+      },
+      Request: {
+        type: 'object',
+        description: 'A callback request as staff see it: never her number.',
+        properties: {
+          id: { type: 'string' }, refCode: { type: 'string' }, topic: { enum: ['reparations', 'testimony', 'legal', 'other', 'safety'] }, urgent: { type: 'boolean' },
+          callLanguage: { type: 'string' }, windows: { type: 'array', items: { type: 'object', properties: { days: { type: 'array', items: { type: 'integer' } }, fromMinute: { type: 'integer' }, toMinute: { type: 'integer' } } } },
+          voicemailSafe: { type: 'boolean' }, smsSafe: { type: 'boolean' }, status: { enum: ['pending', 'claimed', 'no_answer', 'completed', 'cancelled', 'unreachable'] },
+          attempt: { type: 'integer' }, claimedBy: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' }, callableNow: { type: 'boolean' },
+          nextCallAt: { type: ['string', 'null'], format: 'date-time' }, waitingMinutes: { type: 'integer' },
+        },
+      },
+      TakeNext: { type: 'object', properties: { result: { enum: ['claimed', 'already_holding', 'empty'] }, request: { oneOf: [ref('Request'), { type: 'null' }] } } },
+      Outcome: {
+        type: 'object',
+        required: ['outcome'],
+        properties: {
+          outcome: { enum: ['reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled'] },
+          note: { type: 'string', maxLength: 500, description: 'stored encrypted' },
+          partOfDay: { enum: ['morning', 'afternoon', 'evening'], description: 'rescheduled only' },
+          days: { enum: ['any', 'weekdays', 'weekend'], description: 'rescheduled only' },
+        },
+      },
+      NewUser: {
+        type: 'object',
+        required: ['email', 'displayName', 'password', 'role'],
+        properties: { email: { type: 'string' }, displayName: { type: 'string' }, password: { type: 'string', minLength: 12 }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } } },
+      },
+      UserChanges: {
+        type: 'object',
+        properties: { displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, password: { type: 'string', minLength: 12 } },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,34 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { StaffRole, StaffUser } from './staff.types';
+
+/** Metadata key of a route's access rule; a staff route without one is refused to everyone. */
+export const STAFF_ACCESS = 'sira:staff-access';
+
+export type StaffAccess = 'public' | readonly StaffRole[];
+
+export const ANY_STAFF: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
+export const SUPERVISORS: readonly StaffRole[] = ['supervisor', 'admin'];
+export const ADMINS: readonly StaffRole[] = ['admin'];
+
+/** The roles that may use a route (checked on the server by StaffGuard; see docs/staff-roles.md). */
+export const Allow = (roles: readonly StaffRole[]) => SetMetadata(STAFF_ACCESS, roles);
+/** A route anyone may reach (login page, stylesheet, OpenAPI document): still CSRF-checked when it changes state. */
+export const Public = () => SetMetadata(STAFF_ACCESS, 'public');
+
+export interface StaffRequest extends Request {
+  staff?: StaffUser;
+  cookies: Record<string, string | undefined>;
+}
+
+/** The signed-in staff member (set by StaffGuard on every non-public route). */
+export const CurrentStaff = createParamDecorator((_data: unknown, ctx: ExecutionContext): StaffUser => {
+  const staff = ctx.switchToHttp().getRequest<StaffRequest>().staff;
+  if (!staff) throw new Error('CurrentStaff on a route without a signed-in staff member');
+  return staff;
+});
+
+/** Supervisors and admins see and act on every request; agents on the ones they hold. */
+export function isSupervisor(staff: Pick<StaffUser, 'role'>): boolean {
+  return SUPERVISORS.includes(staff.role);
+}

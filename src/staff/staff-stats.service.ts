@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { count, gte } from 'drizzle-orm';
+import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
+import { callbackRequests } from '../callbacks/callbacks.schema';
+import { CLOCK, type Clock } from '../common/clock';
+import { DATABASE } from '../db/database.module';
+import type { Database } from '../db/open-database';
+import { StaffQueueService } from './staff-queue.service';
+import { StaffUsersRepository } from './staff-users.repository';
+import type { StaffUser } from './staff.types';
+
+export interface QueueStats {
+  /** every request ever made, by status (erased ones are gone with her data). */
+  byStatus: Record<string, number>;
+  /** closed in the last 7 days, by status. */
+  closedLastWeek: Record<string, number>;
+  waiting: {
+    total: number;
+    urgent: number;
+    callableNow: number;
+    byLanguage: Record<string, number>;
+    oldestMinutes: number | null;
+    medianMinutes: number | null;
+  };
+  /** requests held now, by staff member. */
+  heldBy: Array<{ staffId: string; name: string; count: number }>;
+}
+
+/** Counts and waiting times for supervisors: numbers only, computed from the callback rows. */
+@Injectable()
+export class StaffStatsService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(CallbackRequestsRepository) private readonly requests: CallbackRequestsRepository,
+    @Inject(StaffQueueService) private readonly queue: StaffQueueService,
+    @Inject(StaffUsersRepository) private readonly users: StaffUsersRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async summary(): Promise<QueueStats> {
+    const now = this.clock.now();
+    const all = await this.db.select({ status: callbackRequests.status, n: count() }).from(callbackRequests).groupBy(callbackRequests.status);
+    const weekAgo = new Date(now - 7 * 86_400_000);
+    const closed = await this.db
+      .select({ status: callbackRequests.status, n: count() })
+      .from(callbackRequests)
+      .where(gte(callbackRequests.closedAt, weekAgo))
+      .groupBy(callbackRequests.status);
+    const open = (await this.requests.listOpen()).map((r) => this.queue.item(r, now));
+    const waiting = open.filter((i) => i.status === 'pending');
+    const waits = waiting.map((i) => i.waitingMinutes).sort((a, b) => a - b);
+    return {
+      byStatus: toRecord(all),
+      closedLastWeek: toRecord(closed),
+      waiting: {
+        total: waiting.length,
+        urgent: waiting.filter((i) => i.urgent).length,
+        callableNow: waiting.filter((i) => i.callableNow).length,
+        byLanguage: tally(waiting.map((i) => i.callLanguage)),
+        oldestMinutes: waits.length ? waits[waits.length - 1] : null,
+        medianMinutes: waits.length ? waits[Math.floor((waits.length - 1) / 2)] : null,
+      },
+      heldBy: await this.heldBy(open.filter((i) => i.status === 'claimed').map((i) => i.claimedBy ?? '')),
+    };
+  }
+
+  private async heldBy(holders: string[]): Promise<QueueStats['heldBy']> {
+    const names = new Map((await this.users.list()).map((u: StaffUser) => [u.id, u.displayName]));
+    return Object.entries(tally(holders)).map(([staffId, n]) => ({ staffId, name: names.get(staffId) ?? '?', count: n }));
+  }
+}
+
+function toRecord(rows: Array<{ status: string; n: number }>): Record<string, number> {
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+function tally(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+

@@ -1,0 +1,59 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import cookieParser from 'cookie-parser';
+import { ContactsModule } from '../contacts/contacts.module';
+import { OutboundModule } from '../outbound/outbound.module';
+import { StaffApiController } from './api/staff-api.controller';
+import { AuditLogRepository } from './audit-log.repository';
+import { BullBoardMount } from './bull-board.mount';
+import { CallbackOutcomesRepository } from './callback-outcomes.repository';
+import { FirstAdminBootstrap } from './first-admin.bootstrap';
+import { LoginLimiter } from './login-limiter';
+import { PasswordHasher } from './password.hasher';
+import { StaffAccountsService } from './staff-accounts.service';
+import { StaffAdminController } from './staff-admin.controller';
+import { StaffAuthController } from './staff-auth.controller';
+import { StaffAuthService } from './staff-auth.service';
+import { StaffCsrf } from './staff-csrf';
+import { StaffQueueController } from './staff-queue.controller';
+import { StaffQueueService } from './staff-queue.service';
+import { StaffRequestsService } from './staff-requests.service';
+import { StaffSessionsRepository } from './staff-sessions.repository';
+import { StaffStatsService } from './staff-stats.service';
+import { StaffSupervisionController } from './staff-supervision.controller';
+import { StaffUsersRepository } from './staff-users.repository';
+import { StaffGuard } from './staff.guard';
+import { StaffHeadersMiddleware } from './staff-headers.middleware';
+import { StatusSms } from './status-sms';
+
+/**
+ * The staff dashboard, its JSON API and the BullMQ board. Needs the global Config, Database, Crypto,
+ * Redis, Clock, Content and Callbacks modules; imports the outbound queue for the status SMS.
+ */
+@Module({
+  imports: [ContactsModule, OutboundModule],
+  controllers: [StaffAuthController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffApiController],
+  providers: [
+    { provide: PasswordHasher, useValue: new PasswordHasher() },
+    StaffUsersRepository,
+    StaffSessionsRepository,
+    AuditLogRepository,
+    LoginLimiter,
+    StaffAuthService,
+    StaffCsrf,
+    StaffGuard,
+    CallbackOutcomesRepository,
+    StatusSms,
+    StaffQueueService,
+    StaffRequestsService,
+    StaffStatsService,
+    StaffAccountsService,
+    FirstAdminBootstrap,
+    BullBoardMount,
+  ],
+  exports: [StaffUsersRepository, AuditLogRepository],
+})
+export class StaffModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(cookieParser(), StaffHeadersMiddleware).forRoutes('staff', 'staff/*path');
+  }
+}

@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { CallbackRequest } from '../callbacks/callback.types';
+import { ContactsRepository } from '../contacts/contacts.repository';
+import { OutboundService } from '../outbound/outbound.service';
+
+/** The statuses she is told about by SMS: she was not reached, so she would not know otherwise. */
+const TOLD_BY_SMS = new Set(['no_answer', 'unreachable']);
+
+/**
+ * A discreet status SMS after an unanswered call, only when she said an SMS is safe, only on the SMS
+ * channel she wrote from, to the number stored with her consent (never the number typed for the call).
+ * The text is the callback module's own status line (`callback:status.<status>`): a reference code and
+ * a neutral sentence, no organisation, topic or sensitive word. Opt-out is checked by the queue.
+ */
+@Injectable()
+export class StatusSms {
+  private readonly log = new Logger(StatusSms.name);
+
+  constructor(
+    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
+    @Optional() @Inject(OutboundService) private readonly outbound?: OutboundService,
+  ) {}
+
+  /** Returns whether a message was queued. */
+  async afterOutcome(req: CallbackRequest): Promise<boolean> {
+    if (!req.smsSafe || req.channel !== 'sms' || !TOLD_BY_SMS.has(req.status)) return false;
+    if (!this.outbound?.queueOf('sms')) return false; // SMS channel not configured
+    try {
+      const contact = await this.contacts.findById(req.contactId);
+      const language = contact?.language ?? req.callLanguage;
+      const ids = await this.outbound.enqueueProactive('sms', req.contactId, language, [
+        { text: `callback:status.${req.status}`, params: { code: req.refCode } },
+      ]);
+      return ids.length > 0;
+    } catch (err) {
+      // the outcome is recorded whatever happens to the courtesy message
+      this.log.warn(`status SMS not queued: ${err instanceof Error ? err.name : 'error'}`);
+      return false;
+    }
+  }
+}

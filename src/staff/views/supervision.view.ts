@@ -1,0 +1,72 @@
+import type { StaffAuditRow } from '../staff.schema';
+import type { QueueStats } from '../staff-stats.service';
+import type { StaffUser } from '../staff.types';
+import { html } from './html';
+import { dateTime, language, minutes, OUTCOME_LABELS, STATUS_LABELS } from './labels';
+import { layout } from './layout.view';
+
+function counts(record: Record<string, number>, label: (k: string) => string) {
+  const entries = Object.entries(record);
+  if (!entries.length) return html`<p class="meta">—</p>`;
+  return html`<table>${entries.map(([k, n]) => html`<tr><td>${label(k)}</td><td>${n}</td></tr>`)}</table>`;
+}
+
+export function supervisionPage(opts: { staff: StaffUser; csrf: string; stats: QueueStats }): string {
+  const { waiting } = opts.stats;
+  return layout({
+    title: 'Suivi',
+    staff: opts.staff,
+    csrf: opts.csrf,
+    body: html`<div class="card">
+  <div><strong>En attente :</strong> ${waiting.total} (urgentes : ${waiting.urgent}, appelables maintenant : ${waiting.callableNow})</div>
+  <div><strong>Attente la plus longue :</strong> ${minutes(waiting.oldestMinutes)} · <strong>médiane :</strong> ${minutes(waiting.medianMinutes)}</div>
+</div>
+<h2>En attente par langue</h2>${counts(waiting.byLanguage, language)}
+<h2>Prises en ce moment</h2>
+${opts.stats.heldBy.length ? html`<table>${opts.stats.heldBy.map((h) => html`<tr><td>${h.name}</td><td>${h.count}</td></tr>`)}</table>` : html`<p class="meta">—</p>`}
+<h2>Toutes les demandes par état</h2>${counts(opts.stats.byStatus, (s) => STATUS_LABELS[s] ?? s)}
+<h2>Fermées ces 7 derniers jours</h2>${counts(opts.stats.closedLastWeek, (s) => STATUS_LABELS[s] ?? s)}
+<p><a class="button" href="/staff/export/requests.csv">Exporter la file (CSV, sans numéros)</a></p>
+<p><a href="/staff/audit">Journal des actions</a></p>`,
+  });
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  login: 'connexion',
+  login_failed: 'connexion refusée',
+  logout: 'déconnexion',
+  claim: 'prise',
+  release: 'remise dans la file',
+  reveal: 'NUMÉRO AFFICHÉ',
+  outcome: 'résultat',
+  reassign: 'réattribution',
+  export: 'EXPORT',
+  user_created: 'compte créé',
+  user_updated: 'compte modifié',
+  first_admin_created: 'premier admin créé',
+  contact_erased: 'contact effacé (à sa demande)',
+};
+
+function detail(row: StaffAuditRow, names: Map<string, string>): string {
+  const d = row.detail;
+  if (row.action === 'outcome') return `${OUTCOME_LABELS[String(d.outcome)] ?? d.outcome} → ${STATUS_LABELS[String(d.status)] ?? d.status}`;
+  if (row.action === 'reassign') return `à ${names.get(String(d.to)) ?? '?'}`;
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+}
+
+export function auditPage(opts: { staff: StaffUser; csrf: string; rows: StaffAuditRow[]; names: Map<string, string>; refs: Map<string, string> }): string {
+  return layout({
+    title: 'Journal des actions',
+    staff: opts.staff,
+    csrf: opts.csrf,
+    body: html`<p class="meta">Chaque affichage d’un numéro et chaque export y est inscrit. Les 200 dernières actions.</p>
+<div class="scroll"><table><tr><th>Quand</th><th>Qui</th><th>Action</th><th>Demande</th><th>Détail</th></tr>
+${opts.rows.map(
+  (r) => html`<tr><td>${dateTime(r.at)}</td><td>${r.staffId ? (opts.names.get(r.staffId) ?? '?') : '—'}</td><td>${ACTION_LABELS[r.action] ?? r.action}</td><td>${
+    r.requestId ? html`<a href="/staff/requests/${r.requestId}">${opts.refs.get(r.requestId) ?? 'effacée'}</a>` : ''
+  }</td><td>${detail(r, opts.names)}</td></tr>`,
+)}</table></div>`,
+  });
+}

@@ -42,6 +42,8 @@ export class StaffUsersRepository {
   }
 
   async update(id: string, changes: StaffUserChanges): Promise<StaffUser | undefined> {
+    // not an id at all (found by the fuzzer: PATCH /staff/api/users/<zero-width spaces> answered 500)
+    if (!isUuid(id)) return undefined;
     const set: Partial<typeof staffUsers.$inferInsert> = { updatedAt: new Date(this.clock.now()) };
     if (changes.displayName !== undefined) set.displayName = checkName(changes.displayName);
     if (changes.role !== undefined) set.role = checkRole(changes.role);
@@ -67,7 +69,7 @@ export class StaffUsersRepository {
   }
 
   async findByEmail(email: string): Promise<StaffUser | undefined> {
-    const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase()));
+    const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.email, emailKey(email)));
     return row ? toStaffUser(row) : undefined;
   }
 
@@ -82,7 +84,7 @@ export class StaffUsersRepository {
 
   /** The active account whose password matches, or undefined (as slow for an unknown e-mail). */
   async authenticate(email: string, password: string): Promise<StaffUser | undefined> {
-    const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase()));
+    const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.email, emailKey(email)));
     const ok = await this.hasher.verify(row?.passwordHash, password);
     return ok && row && row.active ? toStaffUser(row) : undefined;
   }
@@ -103,9 +105,17 @@ function checkEmail(email: string): string {
   return clean;
 }
 
+/**
+ * The e-mail as looked up. PostgreSQL refuses NUL in text (found by the fuzzer: a login with "\u0000"
+ * answered 500); U+FFFD instead can match no stored, checked address.
+ */
+function emailKey(email: string): string {
+  return email.trim().toLowerCase().replace(/\u0000/g, '\uFFFD');
+}
+
 function checkName(name: string): string {
   const clean = name.trim();
-  if (!clean || clean.length > 80) throw new StaffInputError('name: 1 to 80 characters');
+  if (!clean || clean.length > 80 || clean.includes('\u0000')) throw new StaffInputError('name: 1 to 80 characters');
   return clean;
 }
 

@@ -118,9 +118,9 @@ export function revealPage(opts: { staff: StaffUser; csrf: string; request: Call
     csrf: opts.csrf,
     refresh: { seconds: opts.seconds + 2, to: back },
     body: html`<p class="number" aria-live="polite"><a href="tel:${opts.number}">${opts.number}</a></p>
-<p class="gone banner info">Le numéro est masqué. Affichez-le de nouveau depuis la demande si besoin (inscrit au journal).</p>
-${opts.request.voicemailSafe ? '' : html`<p class="banner warn">PAS DE MESSAGE VOCAL.</p>`}
 <p class="meta">Ne le notez nulle part. Il disparaît dans ${opts.seconds} secondes.</p>
-<p><a class="button" href="${back}">Retour à la demande</a></p>`,
+${opts.request.voicemailSafe ? '' : html`<p class="banner warn">PAS DE MESSAGE VOCAL.</p>`}
+<p><a class="button" href="${back}">Retour à la demande</a></p>
+<p class="gone banner info">Le numéro est masqué. Affichez-le de nouveau depuis la demande si besoin (inscrit au journal).</p>`,
   });
 }

@@ -15,7 +15,7 @@ main{max-width:52rem;margin:0 auto;padding:.75rem}
 h1{font-size:1.3rem;margin:.25rem 0 .75rem}
 h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem .75rem;margin:.5rem 0}
-.card a.title{font-weight:600;font-size:1.05rem}
+.card a.title{display:block;font-weight:600;font-size:1.05rem;margin:.15rem 0}
 .meta{color:#555;font-size:.9rem}
 .tag{display:inline-block;border-radius:3px;padding:0 .35rem;font-size:.8rem;font-weight:600;margin-right:.25rem}
 .urgent{background:#b71c1c;color:#fff}.now{background:#2e7d32;color:#fff}.later{background:#e0e0e0}
@@ -33,9 +33,9 @@ fieldset{border:1px solid #ccc;border-radius:6px;margin:.5rem 0}
 table{border-collapse:collapse;width:100%;font-size:.9rem;background:#fff}
 td,th{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:top}
 .scroll{overflow-x:auto}
-.number{font-size:2rem;font-weight:700;letter-spacing:.05em;animation:hide 0s linear \${revealSeconds}s forwards}
+.number{font-size:2rem;font-weight:700;letter-spacing:.05em;animation:hide 0s linear ${revealSeconds}s forwards}
 .number a{color:#0d47a1}
-.gone{visibility:hidden;animation:show 0s linear \${revealSeconds}s forwards}
+.gone{visibility:hidden;animation:show 0s linear ${revealSeconds}s forwards}
 @keyframes hide{to{visibility:hidden}}
 @keyframes show{to{visibility:visible}}
 .script{white-space:pre-line;background:#fffde7;border:1px solid #f9a825;border-radius:6px;padding:.6rem .75rem}

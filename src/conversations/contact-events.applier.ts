@@ -67,6 +67,11 @@ export class ContactEventsApplier {
           if (this.hooks && msg) settled.set(i, await this.hooks.apply(event, { contact, msg }));
           else this.log.warn('callback requested but no callback module is loaded; nothing stored');
           break;
+        case 'consent_withdrawn':
+        case 'proactive_changed':
+          // the privacy module's events (src/privacy): without it, nothing is recorded
+          if (this.erasure?.apply && msg) contact = (await this.erasure.apply(event, { contact, msg, blindIndex })) ?? contact;
+          break;
         default:
           break; // conversation_expired / conversation_restarted: nothing durable to record.
       }

@@ -6,4 +6,4 @@ export { contacts } from '../contacts/contacts.schema';
 export { outboundMessages } from '../outbound/outbound-messages.schema';
 export { callbackRequests, callbackTransitions } from '../callbacks/callbacks.schema';
 export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes } from '../staff/staff.schema';
-export { anonymousCounts } from '../privacy/privacy.schema';
+export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';

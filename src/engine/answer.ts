@@ -7,7 +7,7 @@ import { enter, goBack } from './walk';
 
 const MISSES_BEFORE_RESCUE = 3;
 // exit first (it must always win), then distress words before the ordinary commands
-const COMMAND_ORDER: GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase'];
+const COMMAND_ORDER: GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase', 'withdraw', 'quiet'];
 
 /** Reads her input as an answer to the question the session stands at. */
 export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): void {

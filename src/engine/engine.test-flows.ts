@@ -111,6 +111,8 @@ export function testFlowSet(): FlowSet {
       erase: ['effacer'],
       safety: ['danger', 'j ai peur'],
       exit: ['merci'],
+      withdraw: [],
+      quiet: [],
     },
     keywords: {
       'language:fr': ['francais'],

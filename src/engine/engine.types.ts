@@ -99,6 +99,10 @@ export type ActionSpec =
   | { type: 'opt_out' }
   | { type: 'opt_in' }
   | { type: 'erase_me' }
+  /** she takes back her consent: the shell drops what it covered (her stored number, her open callback). */
+  | { type: 'withdraw_consent' }
+  /** whether Sira may write to her first (confirmations after a call, reminders); replies are not affected. */
+  | { type: 'set_proactive'; allow: boolean }
   | { type: 'end' };
 
 export type ActionType = ActionSpec['type'];
@@ -119,7 +123,7 @@ export interface Flow {
  * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
  * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
  */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit';
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
@@ -199,6 +203,8 @@ export type EngineEvent =
   | { type: 'opted_out' }
   | { type: 'opted_in' }
   | { type: 'erase_requested' }
+  | { type: 'consent_withdrawn' }
+  | { type: 'proactive_changed'; allow: boolean }
   | { type: 'conversation_expired' }
   | { type: 'conversation_restarted'; reason: 'new' | 'stale_version' | 'expired' | 'start' | 'ended' };
 

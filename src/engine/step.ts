@@ -52,8 +52,8 @@ function restart(turn: Turn, reason: RestartReason, input: Input): void {
 function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
   // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words
   return reason === 'ended'
-    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit']
-    : ['stop', 'erase', 'safety', 'exit'];
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet']
+    : ['stop', 'erase', 'safety', 'exit', 'withdraw'];
 }
 
 function isExpired(flowSet: FlowSet, s: Session, now: number): boolean {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createClient } from 'redis';
 import { CONFIG } from '../config/config.module';
@@ -8,6 +8,7 @@ import type { ChannelName } from '../conversations/inbound-message';
 import { OutboundRegistry, type OutboundMeta, type OutboundPort } from '../conversations/outbound.registry';
 import { AddressCipher } from '../crypto/address-cipher';
 import type { Output } from '../engine/engine.types';
+import { PROACTIVE_POLICY, type ProactivePolicy } from '../privacy/erasure.hook';
 import { OutboundMessagesRepository } from './outbound-messages.repository';
 import { backoffDelay, DEFAULT_ATTEMPTS, OutboundProcessor } from './outbound.processor';
 import {
@@ -53,6 +54,7 @@ export class OutboundService implements OnApplicationShutdown {
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(OutboundRegistry) private readonly registry: OutboundRegistry,
+    @Optional() @Inject(PROACTIVE_POLICY) private readonly proactive?: ProactivePolicy,
   ) {}
 
   /** Starts the channel's queue and worker and makes it the conversation service's way out. */
@@ -91,6 +93,8 @@ export class OutboundService implements OnApplicationShutdown {
     if (request.kind === OutboundJobKind.Proactive) {
       const contact = request.contactId ? await this.contacts.findById(request.contactId) : undefined;
       if (!contact || contact.optedOut) return [];
+      // she asked Sira never to write first (src/privacy)
+      if (this.proactive && !(await this.proactive.allows(contact.id))) return [];
     }
     const ids: string[] = [];
     for (const rendered of running.def.render(request.outputs, request.language)) {

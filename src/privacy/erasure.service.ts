@@ -9,6 +9,9 @@ import type { Database } from '../db/open-database';
 import { outboundMessages } from '../outbound/outbound-messages.schema';
 import { staffAuditLog } from '../staff/staff.schema';
 import { AnonymousCountsRepository, AnonymousMetric } from './anonymous-counts.repository';
+import type { Contact } from '../contacts/contact';
+import type { EngineEvent } from '../engine/engine.types';
+import { ConsentService } from './consent.service';
 import type { ErasureContext, ErasureHook } from './erasure.hook';
 import { forgetContext, type ForgetJobData } from './privacy-jobs';
 import { PrivacyQueue } from './privacy.queue';
@@ -30,8 +33,16 @@ export class ErasureService implements ErasureHook {
     @Inject(PrivacyQueue) private readonly queue: PrivacyQueue,
     @Inject(PRIVACY_SETTINGS) private readonly settings: PrivacySettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ConsentService) private readonly consent: ConsentService,
     @Optional() @Inject(CallbackRequestsRepository) private readonly requests?: CallbackRequestsRepository,
   ) {}
+
+  /** Consent withdrawn, proactive messages on or off (the shell's other events are not ours). */
+  async apply(event: EngineEvent, { contact }: ErasureContext): Promise<Contact | undefined> {
+    if (event.type === 'consent_withdrawn') return this.consent.withdraw(contact);
+    if (event.type === 'proactive_changed') await this.consent.setProactive(contact.id, event.allow);
+    return undefined;
+  }
 
   async beforeErase({ contact, msg }: ErasureContext): Promise<void> {
     const now = new Date(this.clock.now());

@@ -1,9 +1,11 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { CONFIG } from '../config/config.module';
+import { ContactsModule } from '../contacts/contacts.module';
 import type { Config } from '../config/config';
 import { AnonymousCountsRepository } from './anonymous-counts.repository';
-import { ERASURE_HOOK } from './erasure.hook';
+import { ConsentService } from './consent.service';
+import { ERASURE_HOOK, PROACTIVE_POLICY } from './erasure.hook';
 import { ErasureService } from './erasure.service';
 import { KeyRotationService } from './key-rotation.service';
 import { PrivacyJobName, type ForgetJobData } from './privacy-jobs';
@@ -20,6 +22,7 @@ import { RetentionService } from './retention.service';
  */
 @Global()
 @Module({
+  imports: [ContactsModule],
   providers: [
     { provide: PRIVACY_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => privacySettings(config) },
     AnonymousCountsRepository,
@@ -28,10 +31,12 @@ import { RetentionService } from './retention.service';
     ProviderForgetter,
     RetentionService,
     KeyRotationService,
+    ConsentService,
     ErasureService,
     { provide: ERASURE_HOOK, useExisting: ErasureService },
+    { provide: PROACTIVE_POLICY, useExisting: ConsentService },
   ],
-  exports: [ERASURE_HOOK, AnonymousCountsRepository, RetentionService, KeyRotationService, PrivacyQueue, PRIVACY_SETTINGS],
+  exports: [ERASURE_HOOK, PROACTIVE_POLICY, ConsentService, AnonymousCountsRepository, RetentionService, KeyRotationService, PrivacyQueue, PRIVACY_SETTINGS],
 })
 export class PrivacyModule implements OnApplicationBootstrap {
   constructor(

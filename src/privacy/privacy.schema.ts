@@ -1,4 +1,5 @@
-import { date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { contacts } from '../contacts/contacts.schema';
 
 /**
  * Anonymous counts that outlive what they count: how many contacts were erased, how many callback
@@ -18,3 +19,16 @@ export const anonymousCounts = pgTable(
 );
 
 export type AnonymousCountRow = typeof anonymousCounts.$inferSelect;
+
+/**
+ * Her choice that Sira never writes first (no confirmation after a call, no reminder): replies to what
+ * she sends are not affected. No row: proactive messages allowed where she said an SMS is safe.
+ * Goes with her on erasure (ON DELETE CASCADE).
+ */
+export const contactPreferences = pgTable('contact_preferences', {
+  contactId: uuid('contact_id')
+    .primaryKey()
+    .references(() => contacts.id, { onDelete: 'cascade' }),
+  proactiveAllowed: boolean('proactive_allowed').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

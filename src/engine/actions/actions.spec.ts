@@ -59,6 +59,13 @@ const cases: Record<string, ActionCase[]> = {
       before: { vars: { number: '+22370123456' }, history: [{ flow: 'menu', node: 'main' }] },
       events: [{ type: 'erase_requested' }], after: { vars: {}, history: [] } },
   ],
+  withdraw_consent: [
+    { name: 'asks the shell to drop what her consent covered', spec: { type: 'withdraw_consent' }, events: [{ type: 'consent_withdrawn' }] },
+  ],
+  set_proactive: [
+    { name: 'records that Sira must never write first', spec: { type: 'set_proactive', allow: false }, events: [{ type: 'proactive_changed', allow: false }] },
+    { name: 'records that Sira may write first again', spec: { type: 'set_proactive', allow: true }, events: [{ type: 'proactive_changed', allow: true }] },
+  ],
   end: [{ name: 'ends the conversation', spec: { type: 'end' }, events: [], end: true }],
 };
 

@@ -9,6 +9,8 @@ import { optInAction } from './opt-in.action';
 import { optOutAction } from './opt-out.action';
 import { requestCallbackAction } from './request-callback.action';
 import { setLanguageAction } from './set-language.action';
+import { setProactiveAction } from './set-proactive.action';
+import { withdrawConsentAction } from './withdraw-consent.action';
 
 export type { ActionDefinition, ActionOutcome, ActionState } from './action.types';
 
@@ -22,6 +24,8 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   opt_out: optOutAction,
   opt_in: optInAction,
   erase_me: eraseMeAction,
+  withdraw_consent: withdrawConsentAction,
+  set_proactive: setProactiveAction,
   end: endAction,
 };
 

@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from '../test/support/service-process';
 import { renderTable, type Figure } from './bench-table';
@@ -23,9 +23,18 @@ const settings = {
 
 const log = (s: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
+function commit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 function machine(): string {
   const nproc = execSync('nproc').toString().trim();
-  return `${nproc} cores (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  return `${nproc} cores (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}; load average at the end ${load} (1/5/15 min; the machine is shared)`;
 }
 
 async function main(): Promise<void> {
@@ -60,7 +69,7 @@ function writeReport(table: string, figures: Figure[], minutes: number): void {
   const lines = [
     '# Performance',
     '',
-    `Run of \`npm run bench\` on ${new Date().toISOString()} — ${machine()}; took ${minutes.toFixed(1)} min.`,
+    `Run of \`npm run bench\` on ${new Date().toISOString()} at commit ${commit()} — ${machine()}; took ${minutes.toFixed(1)} min.`,
     `Settings: ${settings.rounds} alternating rounds per figure (median), ${settings.seconds} s per load round, ${settings.conversations} conversations for memory, ${settings.engineSteps} engine steps and ${settings.callbacksPerRound} callback requests per round.`,
     'Every figure is a ratio of two measurements taken side by side in this run on loopback, never an absolute promise:',
     'the webhooks are the compiled service as a process (PostgreSQL and Redis of the machine, LOG_LEVEL=warn) against a bare',

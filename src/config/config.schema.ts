@@ -97,6 +97,14 @@ export const configSchema = z
     /** failed logins allowed per account and per address in 15 minutes (then 429, no lock-out). */
     STAFF_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
     STAFF_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(30),
+
+    /** retention, enforced daily at 03:15 Africa/Bamako (src/privacy/retention.service.ts). */
+    RETENTION_CLOSED_CALLBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    RETENTION_STAFF_NOTES_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    RETENTION_AUDIT_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
+    RETENTION_CONVERSATION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    /** wait after an erasure before asking Twilio/Telegram to forget (Twilio redacts only final messages). */
+    PRIVACY_FORGET_DELAY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.STAFF_ADMIN_EMAIL) !== Boolean(env.STAFF_ADMIN_PASSWORD)) {

@@ -54,6 +54,10 @@ export interface Config {
     loginFailuresPerAccount: number;
     loginFailuresPerAddress: number;
   };
+  privacy: {
+    retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number };
+    forgetDelayMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -157,6 +161,15 @@ function toConfig(e: RawEnv): Config {
       revealMs: e.STAFF_REVEAL_SECONDS * 1000,
       loginFailuresPerAccount: e.STAFF_LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerAddress: e.STAFF_LOGIN_FAILURES_PER_ADDRESS,
+    },
+    privacy: {
+      retention: {
+        closedCallbackRequestsMs: e.RETENTION_CLOSED_CALLBACK_DAYS * 86_400_000,
+        staffNotesMs: e.RETENTION_STAFF_NOTES_DAYS * 86_400_000,
+        auditLogMs: e.RETENTION_AUDIT_DAYS * 86_400_000,
+        conversationStateMs: e.RETENTION_CONVERSATION_HOURS * 3_600_000,
+      },
+      forgetDelayMs: e.PRIVACY_FORGET_DELAY_SECONDS * 1000,
     },
   };
 }

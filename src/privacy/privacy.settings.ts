@@ -22,8 +22,16 @@ export interface PrivacySettings {
   retentionPattern: string;
 }
 
-/** Defaults from the issue: closed requests 90 d, staff notes 90 d, audit 1 y, conversation state 24 h. */
-export function privacySettings(_config?: Config): PrivacySettings {
+/**
+ * From configuration (RETENTION_*, PRIVACY_FORGET_DELAY_SECONDS); without it, the issue's defaults:
+ * closed requests 90 d, staff notes 90 d, audit 1 y, conversation state 24 h.
+ */
+export function privacySettings(config?: Pick<Config, 'privacy'>): PrivacySettings {
+  const defaults = defaultSettings();
+  return config?.privacy ? { ...defaults, forgetDelayMs: config.privacy.forgetDelayMs, retention: { ...config.privacy.retention } } : defaults;
+}
+
+function defaultSettings(): PrivacySettings {
   return {
     forgetDelayMs: 2 * 60 * 1000,
     telegramDeleteWindowMs: 48 * 60 * 60 * 1000,

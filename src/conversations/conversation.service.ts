@@ -34,16 +34,12 @@ export class ConversationService {
       return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
     }
     const stopRenewing = this.dedup.keepAlive(msg.channel, msg.providerMessageId);
-    const turn: { committed?: HandleResult } = {};
     try {
       const blindIndex = this.index.of(msg.channel, msg.address);
-      const result = await this.lock.withLock(blindIndex, () => this.handleLocked(msg, blindIndex, turn));
+      const result = await this.lock.withLock(blindIndex, () => this.handleLocked(msg, blindIndex));
       this.log.log(`${msg.channel} message handled in ${Date.now() - started} ms [${result.events.join(', ')}]`);
       return result;
     } catch (err) {
-      // Session saved and replies queued: only the bookkeeping after it failed (Redis dropped the
-      // connection). Handing the id back now would let the provider's retry run the turn a second time.
-      if (turn.committed) return this.afterCommitted(msg, turn.committed);
       await this.dedup.release(msg.channel, msg.providerMessageId).catch(() => undefined);
       this.log.error(`${msg.channel} message failed: ${err instanceof Error ? err.name : 'error'}`);
       throw err;
@@ -52,7 +48,7 @@ export class ConversationService {
     }
   }
 
-  private async handleLocked(msg: InboundMessage, blindIndex: string, turn: { committed?: HandleResult }): Promise<HandleResult> {
+  private async handleLocked(msg: InboundMessage, blindIndex: string): Promise<HandleResult> {
     const { result, contactId } = await this.turn.run(msg, blindIndex);
     if (result.deliver) {
       await this.outbound.deliver(msg.channel, msg.address, result.language, result.outputs, {
@@ -60,15 +56,7 @@ export class ConversationService {
         providerMessageId: msg.providerMessageId,
       });
     }
-    turn.committed = result;
     await this.dedup.markDone(msg.channel, msg.providerMessageId);
-    return result;
-  }
-
-  /** The turn is done; marking it done is tried again in the background (a lease left behind runs out). */
-  private afterCommitted(msg: InboundMessage, result: HandleResult): HandleResult {
-    void this.dedup.markDone(msg.channel, msg.providerMessageId).catch(() => undefined);
-    this.log.warn(`${msg.channel} message handled; its bookkeeping failed after the turn (kept as handled)`);
     return result;
   }
 }

@@ -64,6 +64,30 @@ export class OutboundMessagesRepository {
     return row;
   }
 
+  /**
+   * Whether an older message of the same kind to the same contact on the same channel, created within `withinMs`, is
+   * still waiting or being sent. Compared in SQL (microseconds), not with the JS Date (milliseconds).
+   */
+  async hasEarlierPending(row: Pick<OutboundMessageRow, 'id' | 'channel' | 'contactId' | 'kind'>, withinMs: number): Promise<boolean> {
+    if (!row.contactId) return false;
+    const [hit] = await this.db
+      .select({ id: outboundMessages.id })
+      .from(outboundMessages)
+      .where(
+        and(
+          eq(outboundMessages.channel, row.channel),
+          eq(outboundMessages.contactId, row.contactId),
+          // replies jump ahead of proactive messages on purpose (priorities): order holds within a kind
+          eq(outboundMessages.kind, row.kind),
+          inArray(outboundMessages.status, ['queued', 'sending']),
+          sql`${outboundMessages.createdAt} < (select o.created_at from outbound_messages o where o.id = ${row.id})`,
+          sql`${outboundMessages.createdAt} > now() - ${withinMs} * interval '1 millisecond'`,
+        ),
+      )
+      .limit(1);
+    return Boolean(hit);
+  }
+
   markSent(id: string, providerId: string): Promise<void> {
     return this.set(id, { status: 'sent', providerId, errorCode: null, sentAt: sql`now()` });
   }

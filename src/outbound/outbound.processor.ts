@@ -14,6 +14,9 @@ import {
 } from './outbound.types';
 
 export const DEFAULT_ATTEMPTS = 5;
+/** how long a message waits for an older one to the same contact, and how old an older one may be. */
+const ORDER_WAIT_MS = 5_000;
+const ORDER_WINDOW_MS = 120_000;
 
 /** What happened to one job, for counters and tests (no personal data). */
 export type JobOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'unknown' | 'blocked';
@@ -52,6 +55,7 @@ export class OutboundProcessor {
     if (row?.status === 'sending') return this.diedMidSend(rowId);
     // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
     if (!row || row.status !== 'queued') return 'skipped';
+    await this.waitForEarlier(row);
     if (!(await this.mayStillSend(job.data, row))) {
       await this.deps.messages.discard(rowId);
       return 'skipped';
@@ -72,6 +76,18 @@ export class OutboundProcessor {
       return 'sent';
     } catch (err) {
       return this.onError(job, err);
+    }
+  }
+
+  /**
+   * Her messages leave in the order they were queued even when several workers (instances) send at
+   * once: a later one waits while an older one to her is still queued or being sent. Bounded, so an
+   * older message stuck in a long provider backoff, or a row whose job was lost, delays but never blocks.
+   */
+  private async waitForEarlier(row: OutboundMessageRow): Promise<void> {
+    const until = Date.now() + ORDER_WAIT_MS;
+    while (Date.now() < until && (await this.deps.messages.hasEarlierPending(row, ORDER_WINDOW_MS))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

@@ -57,7 +57,7 @@ describe('two instances on two ports sharing one Redis and one PostgreSQL (all t
       ...compareWithReference(received, [...alternating, ...doubled], conversationRef, counts),
       ...compareWithReference(received, callers, callbackRef, counts),
     ];
-    for (const n of odd) console.log(`[resilience] differs from the reference: ${received(n).length} SMS, expected ${expected(n)}`);
+    for (const n of odd) console.log(`[resilience] differs from the reference: ${received(n).length} SMS, expected ${expected(n)}:\n${received(n).map((b, i) => `${b === (callers.includes(n) ? callbackRef : conversationRef)[i] ? "=" : "≠"} ${b.slice(0, 70)}`).join("\n")}`);
 
     const rows = await stack.query<{ ref_code: string; notified_at: Date | null }>('select ref_code, notified_at from callback_requests');
     const told = callers.map((n) => received(n).join('\n').match(REF_CODE)?.[0]).filter(Boolean);

@@ -1,4 +1,6 @@
 import { and, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { StaffQueueService } from '../../src/staff/staff-queue.service';
 import { CallbackScheduler } from '../../src/callbacks/callback.scheduler';
 import { callbackRequests } from '../../src/callbacks/callbacks.schema';
 import { contacts } from '../../src/contacts/contacts.schema';
@@ -30,8 +32,13 @@ describe('EFFACER erases her everywhere and asks the providers to forget', () =>
   });
 
   /** Nothing in PostgreSQL, Redis or BullMQ still names her (by blind index, contact id, request id or number). */
+  /** What a supervisor's queue page lists (every open request). */
+  const staffQueue = async () =>
+    app.app.get(StaffQueueService).list({ id: randomUUID(), email: 's@example.org', displayName: 'S', role: 'supervisor', languages: ['fr'], active: true, createdAt: new Date(), updatedAt: new Date() });
+
   async function expectNothingLeft(channel: 'sms' | 'telegram', address: string, contactId: string, requestId: string, forms: string[]) {
     await cleanUpsDone(app);
+    expect((await staffQueue()).map((i) => i.id)).not.toContain(requestId);
     const index = app.app.get(BlindIndex).of(channel, address);
     expect(await db.select().from(contacts).where(and(eq(contacts.channel, channel), eq(contacts.addressIndex, index)))).toEqual([]);
     expect(await db.select().from(callbackRequests).where(eq(callbackRequests.contactId, contactId))).toEqual([]);
@@ -51,6 +58,7 @@ describe('EFFACER erases her everywhere and asks the providers to forget', () =>
     const code = await smsCallback(app, her);
     const [row] = await db.select().from(callbackRequests).where(eq(callbackRequests.refCode, code));
     expect(row).toBeDefined();
+    expect((await staffQueue()).map((i) => i.id)).toContain(row!.id);
     const sentToHer = app.twilio.messages.filter((m) => m.to === her).map((m) => m.sid);
     const fromHer = app.twilio.inbound.filter((m) => m.from === her).map((m) => m.sid);
 

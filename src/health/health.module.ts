@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { CloseWhileDraining, DrainingState } from './draining';
 import { HealthController } from './health.controller';
 import { DependencyHealth } from './health.indicators';
 import { SmsGatewayIndicator } from './sms-gateway.indicator';
@@ -8,6 +9,12 @@ import { SmsGatewayIndicator } from './sms-gateway.indicator';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [DependencyHealth, SmsGatewayIndicator],
+  providers: [DependencyHealth, SmsGatewayIndicator, DrainingState, { provide: CloseWhileDraining, inject: [DrainingState], useFactory: (s: DrainingState) => new CloseWhileDraining(s) }],
 })
-export class HealthModule {}
+export class HealthModule implements NestModule {
+  constructor(@Inject(CloseWhileDraining) private readonly closer: CloseWhileDraining) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply((req: never, res: never, next: () => void) => this.closer.use(req, res, next)).forRoutes('*');
+  }
+}

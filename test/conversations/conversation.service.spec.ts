@@ -87,7 +87,9 @@ describe('a conversation through the service', () => {
     doomed.sms.before = async () => {
       doomed.redis.destroy();
     };
-    await expect(doomed.sendSms(from, 'Bonjour', 'SMcrash')).rejects.toThrow();
+    // Whether the doomed process still answers its caller does not matter: it can no longer mark the
+    // message done, so the id stays a lease that runs out.
+    await doomed.sendSms(from, 'Bonjour', 'SMcrash').catch(() => undefined);
     expect((await survivor.sendSms(from, 'Bonjour', 'SMcrash')).status).toBe('duplicate');
     await sleep(500);
     const redelivered = await survivor.sendSms(from, 'Bonjour', 'SMcrash');

@@ -30,7 +30,9 @@ export class TwilioRedactor {
 
   async redact(address: string, sentSids: readonly string[]): Promise<RedactionReport> {
     const report: RedactionReport = { redacted: 0, failedCodes: [], inboundSids: [] };
-    const sids = new Set(sentSids);
+    // Only Twilio's own message ids: another SMS line (the Android relay) records its row ids in the
+    // same column, and those must never be sent to Twilio.
+    const sids = new Set(sentSids.filter((sid) => TWILIO_MESSAGE_SID.test(sid)));
     try {
       for (const m of await this.client.messages.list({ from: address, to: this.twilio.from, limit: 500 })) {
         sids.add(m.sid);
@@ -50,6 +52,8 @@ export class TwilioRedactor {
     return report;
   }
 }
+
+const TWILIO_MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/i;
 
 /** A code, never an error message: Twilio's messages name the number they failed on. */
 function codeOf(err: unknown): string {

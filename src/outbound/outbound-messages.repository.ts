@@ -79,7 +79,9 @@ export class OutboundMessagesRepository {
           eq(outboundMessages.contactId, row.contactId),
           // replies jump ahead of proactive messages on purpose (priorities): order holds within a kind
           eq(outboundMessages.kind, row.kind),
-          inArray(outboundMessages.status, ['queued', 'sending']),
+          // being sent by another worker, or about to be (never tried yet); one in a retry backoff after a
+          // provider failure does not hold the others back
+          sql`(${outboundMessages.status} = 'sending' or (${outboundMessages.status} = 'queued' and ${outboundMessages.attempts} = 0))`,
           sql`${outboundMessages.createdAt} < (select o.created_at from outbound_messages o where o.id = ${row.id})`,
           sql`${outboundMessages.createdAt} > now() - ${withinMs} * interval '1 millisecond'`,
         ),

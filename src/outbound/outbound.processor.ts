@@ -15,7 +15,7 @@ import {
 
 export const DEFAULT_ATTEMPTS = 5;
 /** how long a message waits for an older one to the same contact, and how old an older one may be. */
-const ORDER_WAIT_MS = 5_000;
+const ORDER_WAIT_MS = 2_000;
 const ORDER_WINDOW_MS = 120_000;
 
 /** What happened to one job, for counters and tests (no personal data). */

@@ -4,7 +4,7 @@ import { ensureServiceBuilt, type ServiceInstance } from './support/service-inst
 import { SlowProxy } from './support/slow-proxy';
 import { Counts, inPool, numberFor, postSms, runTag, sleep, waitFor } from './support/traffic';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const KILLS = 20;
 /** Conversations whose replies are being sent while the worker is killed (3 SMS each, 2 turns). */

@@ -16,6 +16,11 @@ export interface TelegramButton {
 export interface TelegramMessage {
   text: string;
   buttons: TelegramButton[];
+  /**
+   * Label of a reply-keyboard button that shares her own contact (asked for a phone number);
+   * she may still type a number. Never together with `buttons` (one reply_markup per message).
+   */
+  contactButton?: string;
 }
 
 /** Telegram refuses callback data longer than 64 bytes. */

@@ -189,6 +189,11 @@ export interface Output {
   /** the question number the choices answer (for button data). */
   question?: number;
   /**
+   * What kind of free answer the question waits for (from the ask node's validator), so a channel
+   * can offer a shortcut: Telegram shows a "share my number" button for `phone`. Typing still works.
+   */
+  expects?: 'phone';
+  /**
    * Index (in this step's events) of the event whose outcome only the shell knows, e.g. the reference
    * code of a stored callback request. The shell settles the output (fills params or swaps the text)
    * after applying that event, and drops it when the event could not be applied. Channels never see it.

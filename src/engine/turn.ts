@@ -26,9 +26,14 @@ export function isWaiting(node: FlowNode | undefined): node is WaitingNode {
   return !!node && (node.type === 'menu' || node.type === 'ask');
 }
 
-/** The output that (re)asks a question: menus carry their choices, both carry the question number. */
+/**
+ * The output that (re)asks a question: menus carry their choices, both carry the question number;
+ * an ask for a phone number says so (a channel may offer to share her own number).
+ */
 export function questionOutput(node: WaitingNode, question: number): Output {
-  if (node.type === 'ask') return { text: node.text, question };
+  if (node.type === 'ask') {
+    return node.validate.type === 'phone' ? { text: node.text, question, expects: 'phone' } : { text: node.text, question };
+  }
   return { text: node.text, choices: node.choices.map((c) => ({ id: c.id, label: c.label })), question };
 }
 

@@ -118,7 +118,16 @@ describe('a callback request in Bambara through Telegram updates', () => {
     await tap(chat, 'callback:voicemail.no');
     await tap(chat, 'callback:sms.no');
     expect(texts(chat).at(-1)).toBe(localeText('bm', 'callback:number.prompt'));
+    // the question offers a reply-keyboard button sharing her own contact (typing still works)
+    expect(sent(chat).at(-1)!.params.reply_markup).toEqual({
+      keyboard: [[{ text: localeText('bm', 'common:share_contact'), request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    });
+    const asked = sent(chat).length;
     await post(contactUpdate(chat, '+223 76 12 34 56', chat));
+    // the next message takes the button away
+    expect(sent(chat)[asked]!.params.reply_markup).toEqual({ remove_keyboard: true });
 
     const confirmation = texts(chat).find((t) => t.startsWith(localeText('bm', 'callback:registered').split('{{')[0]!));
     const code = CODE.exec(confirmation ?? '')?.[1];

@@ -109,6 +109,8 @@ function formatReply(reply: Reply, translator: Translator, channel: Channel, sen
     for (const message of renderTelegram(reply.outputs, t)) {
       sent.push(message.text);
       lines.push(...block(message.text), ...message.buttons.map((b) => `  [${b.label}]`));
+      // the reply-keyboard button that shares her own contact
+      if (message.contactButton) lines.push(`  [☎ ${message.contactButton}]`);
     }
   }
   for (const event of reply.events) lines.push(`* ${describeEvent(event)}`);

@@ -24,6 +24,10 @@ describe('renderSms', () => {
     expect(sms).toEqual(['Bonjour Awa', 'Menu Sira. Répondez par un numéro :']);
   });
 
+  it('asks for a phone number with the text alone: no share button on SMS', () => {
+    expect(renderSms([{ text: 'common:greeting', params: { name: 'Awa' }, question: 4, expects: 'phone' }], t)).toEqual(['Bonjour Awa']);
+  });
+
   it('renders nothing for no output', () => {
     expect(renderSms([], t)).toEqual([]);
   });

@@ -1,11 +1,14 @@
 import type { Translate } from '../render.types';
 import { buttonData, parseButtonData, renderTelegram, splitTelegramText } from './telegram.renderer';
+import { telegramReplyMarkup } from './telegram.sender';
 
 const texts: Record<string, string> = {
   'menu:prompt': 'Menu <Sira> & co',
   'menu:reparations': 'Réparations',
   'menu:help': 'Aide',
   'common:greeting': 'Bonjour {{name}}',
+  'common:share_contact': 'Partager mon numéro',
+  'callback:number.prompt': 'Écrivez le numéro à appeler',
 };
 const t: Translate = (key, params) =>
   (texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, p: string) => String(params?.[p] ?? ''));
@@ -69,5 +72,20 @@ describe('splitTelegramText', () => {
     const long = ['x'.repeat(3000), 'y'.repeat(3000)].join('\n\n');
     const messages = renderTelegram([{ text: 'long', question: 1, choices: [{ id: 'a', label: 'menu:help' }] }], () => long);
     expect(messages.map((m) => m.buttons.length)).toEqual([0, 1]);
+  });
+
+  it('offers to share her own number under a question expecting a phone number, and only there', () => {
+    const messages = renderTelegram([{ text: 'menu:prompt' }, { text: 'callback:number.prompt', question: 4, expects: 'phone' }], t);
+    expect(messages).toEqual([
+      { text: 'Menu &lt;Sira&gt; &amp; co', buttons: [] },
+      { text: 'Écrivez le numéro à appeler', buttons: [], contactButton: 'Partager mon numéro' },
+    ]);
+    expect(telegramReplyMarkup(messages[1])).toEqual({
+      keyboard: [[{ text: 'Partager mon numéro', request_contact: true }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    });
+    // a message without a keyboard of its own takes away a share button still on screen
+    expect(telegramReplyMarkup(messages[0])).toEqual({ remove_keyboard: true });
   });
 });

@@ -38,9 +38,13 @@ export function parseButtonData(data: string): { question: number; choice: strin
   return match ? { question: Number(match[1]), choice: match[2] } : null;
 }
 
+/** i18next key of the reply-keyboard button that shares her own number. */
+export const SHARE_CONTACT_KEY = 'common:share_contact';
+
 /**
  * One or more Telegram messages per engine output: choices become inline buttons, one per row,
- * under the last part of a text too long for one message.
+ * under the last part of a text too long for one message. A question expecting a phone number
+ * offers a button sharing her own contact instead (the normaliser accepts only her own card).
  */
 export function renderTelegram(outputs: readonly Output[], t: Translate, maxLength = TELEGRAM_TEXT_MAX): TelegramMessage[] {
   return outputs.flatMap((output) => {
@@ -48,8 +52,14 @@ export function renderTelegram(outputs: readonly Output[], t: Translate, maxLeng
       label: fitLabel(t(choice.label)),
       data: buttonData(output.question ?? 0, choice.id),
     }));
+    const contactButton = output.expects === 'phone' && !buttons.length ? fitLabel(t(SHARE_CONTACT_KEY)) : undefined;
     const parts = splitTelegramText(t(output.text, output.params), maxLength);
-    return parts.map((text, i) => ({ text, buttons: i === parts.length - 1 ? buttons : [] }));
+    return parts.map((text, i) => {
+      const last = i === parts.length - 1;
+      const message: TelegramMessage = { text, buttons: last ? buttons : [] };
+      if (last && contactButton) message.contactButton = contactButton;
+      return message;
+    });
   });
 }
 

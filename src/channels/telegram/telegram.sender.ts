@@ -22,19 +22,40 @@ export class TelegramSender implements Sender<TelegramMessage> {
   ) {}
 
   async send(request: SendRequest<TelegramMessage>): Promise<SendResult> {
-    const { text, buttons } = request.message;
+    const { text } = request.message;
     await this.pacer.waitForSlot(this.index.of('telegram', request.address));
     try {
       const sent = await this.bot.api.sendMessage(request.address, text, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
-        reply_markup: buttons.length ? { inline_keyboard: buttons.map((b) => [{ text: b.label, callback_data: b.data }]) } : undefined,
+        reply_markup: telegramReplyMarkup(request.message),
       });
       return { providerId: String(sent.message_id) };
     } catch (err) {
       throw classifyTelegramError(err);
     }
   }
+}
+
+type ReplyMarkup =
+  | { inline_keyboard: { text: string; callback_data: string }[][] }
+  | { keyboard: { text: string; request_contact: true }[][]; one_time_keyboard: true; resize_keyboard: true }
+  | { remove_keyboard: true };
+
+/**
+ * Inline buttons, or the reply keyboard sharing her own contact, or else the removal of a reply
+ * keyboard left on screen. `one_time_keyboard` hides it once tapped, but when she types her number
+ * instead it would stay up for the rest of the conversation (a later tap would answer another
+ * question with her number). Which message comes next is known to no process without shared state,
+ * so every message without a keyboard of its own removes it: a no-op when none is shown.
+ * (A menu sent right after cannot carry both: a typed number followed by one leaves it until the next plain message.)
+ */
+export function telegramReplyMarkup(message: TelegramMessage): ReplyMarkup {
+  if (message.buttons.length) return { inline_keyboard: message.buttons.map((b) => [{ text: b.label, callback_data: b.data }]) };
+  if (message.contactButton) {
+    return { keyboard: [[{ text: message.contactButton, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true };
+  }
+  return { remove_keyboard: true };
 }
 
 /**

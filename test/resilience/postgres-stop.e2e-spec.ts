@@ -107,7 +107,9 @@ describe('PostgreSQL stopped mid-traffic (its own server, stopped with pg_ctl)',
   // Known gaps this scenario revealed (see the report and docs/operations.md): a reply queued just before
   // the outage waits in BullMQ's backoff while later replies (from the drained spool) overtake it, and a
   // turn cut after her session was saved is run again from the saved session when the spool drains.
-  it.failing('every conversation then reads exactly as an undisturbed one (no reply lost, reordered or doubled)', () => {
+  // Skipped rather than `it.failing`: how many turns are replayed depends on timing, so a run with none
+  // would turn a "failing" test red. The counts are printed above; issue 11 stays open until this holds.
+  it.skip('every conversation then reads exactly as an undisturbed one (no reply lost, reordered or doubled)', () => {
     expect([result.counts.lost, result.counts.duplicated, result.odd]).toEqual([0, 0, 0]);
   });
 });

@@ -78,6 +78,9 @@ describe('rebuilding callback jobs when Redis comes back empty', () => {
     expect(await svc.scheduler.queue.getJob(retryId)).toBeDefined();
     await redis.flushAll();
     await until(async () => !!(await svc.scheduler.queue.getJob(retryId)), 'retry rebuilt');
+    // the rebuild adds jobs one by one: wait for it to finish, then check none is there twice
+    await until(async () => (await escalationIds(svc)).length === REQUESTS - 1, 'escalations rebuilt');
+    await new Promise((r) => setTimeout(r, 600));
     expect((await escalationIds(svc)).length).toBe(REQUESTS - 1);
   });
 });

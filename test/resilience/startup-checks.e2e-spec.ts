@@ -15,7 +15,7 @@ describe('start-up checks of Redis settings, and readiness (own redis-servers an
 
   beforeAll(async () => {
     ensureServiceBuilt();
-    [unsafe, safe, pg] = await Promise.all([startKillableRedis({ safe: false }), startKillableRedis(), startOwnPostgres()]);
+    [unsafe, safe, pg] = await Promise.all([startKillableRedis({ mode: 'evicting' }), startKillableRedis(), startOwnPostgres()]);
     databaseUrl = (await createTestDatabase('startup', pg.url)).url;
   });
 

@@ -15,23 +15,33 @@ export interface KillableRedis {
   port: number;
   /** `kill -9`: no shutdown, no final save. */
   kill9(): Promise<void>;
+  /** SIGTERM, waiting for the exit. */
+  stop(): Promise<void>;
+  /** FLUSHALL on this server only. */
+  flushAll(): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
 
 export interface RedisOptions {
-  /** production settings (AOF everysec, noeviction); false: a throwaway server with eviction on. */
-  safe?: boolean;
+  /**
+   * 'safe' (default): production settings (AOF everysec, noeviction); 'evicting': a throwaway server
+   * with eviction on; 'plain': redis-server's defaults without persistence.
+   */
+  mode?: 'safe' | 'evicting' | 'plain';
 }
+
+const SETTINGS: Record<NonNullable<RedisOptions['mode']>, string[]> = {
+  safe: ['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'],
+  evicting: ['--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'],
+  plain: ['--appendonly', 'no'],
+};
 
 export async function startKillableRedis(options: RedisOptions = {}): Promise<KillableRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'sira-resilience-redis-'));
   const url = `redis://127.0.0.1:${port}`;
-  const settings =
-    options.safe === false
-      ? ['--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru']
-      : ['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'];
+  const settings = SETTINGS[options.mode ?? 'safe'];
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...settings], { stdio: 'ignore' });
@@ -52,6 +62,13 @@ export async function startKillableRedis(options: RedisOptions = {}): Promise<Ki
     port,
     start,
     kill9: () => kill('SIGKILL'),
+    stop: () => kill('SIGTERM'),
+    flushAll: async () => {
+      const client = createClient({ url });
+      await client.connect();
+      await client.flushAll();
+      await client.close();
+    },
     dispose: async () => {
       await kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

@@ -7,12 +7,15 @@ import { ConversationTurn } from './conversation.turn';
 import { DedupLease } from './dedup.lease';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { OutboundRegistry } from './outbound.registry';
+import { TurnJournal } from './turn.journal';
 
 /**
  * The shell around the engine, in this order: claim the provider's message id (a short lease), take
  * the contact's lock (across processes), run the turn, hand the replies to the channel, mark the id
  * done, release the lock. If anything fails the lease is given back and the error rethrown, so the
- * provider's redelivery is handled rather than dropped as a duplicate.
+ * provider's redelivery is handled rather than dropped as a duplicate; a turn that had already been
+ * saved is then not run again but its replies handed over again (TurnJournal), and the channel's queue
+ * keys them by message id so none is sent twice.
  */
 @Injectable()
 export class ConversationService {
@@ -24,12 +27,13 @@ export class ConversationService {
     @Inject(BlindIndex) private readonly index: BlindIndex,
     @Inject(ConversationTurn) private readonly turn: ConversationTurn,
     @Inject(OutboundRegistry) private readonly outbound: OutboundRegistry,
+    @Inject(TurnJournal) private readonly journal: TurnJournal,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
   ) {}
 
   async handle(msg: InboundMessage): Promise<HandleResult> {
     const started = Date.now();
-    if (!(await this.dedup.claim(msg.channel, msg.providerMessageId))) {
+    if (!(await this.dedup.claimOrWait(msg.channel, msg.providerMessageId))) {
       this.log.debug(`duplicate ${msg.channel} message ignored`);
       return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
     }
@@ -49,14 +53,15 @@ export class ConversationService {
   }
 
   private async handleLocked(msg: InboundMessage, blindIndex: string): Promise<HandleResult> {
-    const { result, contactId } = await this.turn.run(msg, blindIndex);
+    const { result, contactId, erased, replayed } = await this.turn.run(msg, blindIndex);
+    if (replayed) this.log.warn(`${msg.channel} message handled before but not finished: its replies are handed over again`);
     if (result.deliver) {
       await this.outbound.deliver(msg.channel, msg.address, result.language, result.outputs, {
-        contactId,
+        contactId: erased ? null : contactId,
         providerMessageId: msg.providerMessageId,
       });
     }
-    await this.dedup.markDone(msg.channel, msg.providerMessageId);
+    await this.dedup.markDone(msg.channel, msg.providerMessageId, this.journal.key(msg.channel, msg.providerMessageId));
     return result;
   }
 }

@@ -17,7 +17,7 @@ export interface ConversationTimings {
 }
 
 export const DEFAULT_TIMINGS: ConversationTimings = {
-  dedupLeaseMs: 30_000,
+  dedupLeaseMs: 10_000,
   dedupDoneMs: 48 * 60 * 60 * 1000,
   lockLeaseMs: 15_000,
   lockWaitMs: 10_000,

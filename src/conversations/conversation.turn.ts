@@ -11,12 +11,17 @@ import { ContactEventsApplier } from './contact-events.applier';
 import { CONVERSATION_HOOKS, settleOutputs, type ConversationHooks } from './conversation-hooks';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
+import { TurnJournal } from './turn.journal';
 
 /** The outcome of one turn, before the replies are handed to the channel. */
 export interface TurnOutcome {
   result: HandleResult;
   /** the contact the replies go to (still known after an erase, for the confirmation). */
   contactId: string;
+  /** she was erased in this turn: her contact row is gone, the confirmation goes to no contact. */
+  erased: boolean;
+  /** the turn had already run (its journal entry was found): its replies are handed over again. */
+  replayed?: boolean;
 }
 
 /**
@@ -29,36 +34,44 @@ export class ConversationTurn {
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(SessionStore) private readonly sessions: SessionStore,
     @Inject(ContactEventsApplier) private readonly events: ContactEventsApplier,
+    @Inject(TurnJournal) private readonly journal: TurnJournal,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'> & Partial<Pick<LoadedContent, 'referrals'>>,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(CONVERSATION_HOOKS) private readonly hooks?: ConversationHooks,
   ) {}
 
   async run(msg: InboundMessage, blindIndex: string): Promise<TurnOutcome> {
+    const { session: stored, other } = await this.sessions.loadWith(blindIndex, this.journal.key(msg.channel, msg.providerMessageId));
+    const done = this.journal.open(msg.channel, msg.providerMessageId, other);
+    if (done) return { ...done, replayed: true };
     const contact = await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel);
     const shortcut = contact.optedOut ? null : await this.hooks?.intercept({ contact, msg });
     if (shortcut) return this.shortcutOutcome(contact, shortcut);
     const now = this.clock.now();
-    const stored = await this.sessions.load(blindIndex);
     // verified, unexpired referral contacts only (src/content/referrals.ts), for flows/safety.yaml
     const facts = { ...referralFacts(this.content.referrals ?? [], now), ...((await this.hooks?.facts({ contact, msg })) ?? {}) };
     const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now, facts });
     const applied = await this.events.apply(contact, blindIndex, stepped.events, msg);
-    if (!applied.erased) await this.sessions.save(blindIndex, stepped.session);
 
     const deliver = applied.erased || applied.optedOutNow || !applied.contact?.optedOut;
     const language = stepped.session.language ?? applied.contact?.language ?? contact.language ?? this.content.base;
     const outputs: Output[] = deliver ? settleOutputs(stepped.outputs, applied.settled) : [];
-    return {
+    const outcome: TurnOutcome = {
       contactId: contact.id,
+      erased: applied.erased,
       result: { status: 'processed', language, outputs, deliver, events: stepped.events.map((e) => e.type) },
     };
+    // the session and what this turn owes her are stored together (see TurnJournal)
+    const entry = this.journal.seal(msg.channel, msg.providerMessageId, outcome);
+    if (applied.erased) await this.journal.write(entry);
+    else await this.sessions.saveWithTurn(blindIndex, stepped.session, entry);
+    return outcome;
   }
 
   /** A reply that needed no engine step: her session (where she stands in a flow) is left as it was. */
   private shortcutOutcome(contact: Contact, outputs: Output[]): TurnOutcome {
     const language = contact.language ?? this.content.base;
-    return { contactId: contact.id, result: { status: 'processed', language, outputs, deliver: true, events: [] } };
+    return { contactId: contact.id, erased: false, result: { status: 'processed', language, outputs, deliver: true, events: [] } };
   }
 }
 

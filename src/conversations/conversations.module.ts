@@ -8,6 +8,7 @@ import { ConversationTurn } from './conversation.turn';
 import { DedupLease } from './dedup.lease';
 import { OutboundRegistry } from './outbound.registry';
 import { SessionStore } from './session.store';
+import { TurnJournal } from './turn.journal';
 
 /**
  * The conversation shell. Needs the global RedisModule, CryptoModule, DatabaseModule, ClockModule and
@@ -21,6 +22,7 @@ import { SessionStore } from './session.store';
     ContactLock,
     SessionStore,
     ContactEventsApplier,
+    TurnJournal,
     ConversationTurn,
     OutboundRegistry,
     ConversationService,

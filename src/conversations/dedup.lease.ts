@@ -7,6 +7,9 @@ import type { ChannelName } from './inbound-message';
 // Deletes the key only while it is still a lease: a message already marked done stays done.
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('DEL', KEYS[1]) end return 0`;
 
+/** how often a message held by another process is looked at again. */
+const POLL_MS = 200;
+
 const EXTEND_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0`;
 
 /**
@@ -32,10 +35,32 @@ export class DedupLease {
     return reply === 'OK';
   }
 
-  async markDone(channel: ChannelName, providerMessageId: string): Promise<void> {
-    await this.redis.set(this.keys.dedup(channel, providerMessageId), 'done', {
+  /**
+   * Like `claim`, but a message another process is still working on is waited for rather than dropped:
+   * if that process died mid-turn (its lease stops being renewed and runs out) this caller takes the
+   * message over, so a provider's retry sent to another instance is handled, not answered "duplicate".
+   * false once the message is done, or when its holder is alive and still at it after a full lease.
+   */
+  async claimOrWait(channel: ChannelName, providerMessageId: string): Promise<boolean> {
+    const key = this.keys.dedup(channel, providerMessageId);
+    const deadline = Date.now() + this.timings.dedupLeaseMs + POLL_MS;
+    for (;;) {
+      if (await this.claim(channel, providerMessageId)) return true;
+      const state = await this.redis.get(key);
+      if (state === 'done') return false;
+      if (state === null) continue; // released or expired in between: try to take it
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** Marks the message done and drops what only a retry of it needed (its turn journal entry). */
+  async markDone(channel: ChannelName, providerMessageId: string, alsoDelete?: string): Promise<void> {
+    const multi = this.redis.multi().set(this.keys.dedup(channel, providerMessageId), 'done', {
       expiration: { type: 'PX', value: this.timings.dedupDoneMs },
     });
+    if (alsoDelete) multi.del(alsoDelete);
+    await multi.exec();
   }
 
   /**

@@ -4,8 +4,12 @@ import type { ChannelName } from './inbound-message';
 
 /** What a channel receives with the replies, besides her address: ids only, never her words. */
 export interface OutboundMeta {
-  contactId: string;
-  /** the inbound message these replies answer (an idempotency key for the channel's queue). */
+  /** null when she was erased in this turn (the confirmation then belongs to no contact). */
+  contactId: string | null;
+  /**
+   * the inbound message these replies answer: the channel's queue derives each reply's id from it and
+   * its position, so replies handed over again after an interrupted turn are recognised, not re-sent.
+   */
   providerMessageId: string;
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SESSION_SCHEMA_VERSION, type Session } from '../engine/engine.types';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
+import type { SealedEntry } from './turn.journal';
 import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.timings';
 
 /**
@@ -19,7 +20,16 @@ export class SessionStore {
   ) {}
 
   async load(blindIndex: string): Promise<Session | null> {
-    const raw = await this.redis.get(this.keys.session(blindIndex));
+    return this.parse(await this.redis.get(this.keys.session(blindIndex)));
+  }
+
+  /** Her session and another key (a turn's journal entry) in one round trip. */
+  async loadWith(blindIndex: string, otherKey: string): Promise<{ session: Session | null; other: string | null }> {
+    const [raw, other] = await this.redis.mGet([this.keys.session(blindIndex), otherKey]);
+    return { session: this.parse(raw ?? null), other: other ?? null };
+  }
+
+  private parse(raw: string | null): Session | null {
     if (raw === null) return null;
     try {
       const session: unknown = JSON.parse(raw);
@@ -35,6 +45,18 @@ export class SessionStore {
     await this.redis.set(this.keys.session(blindIndex), JSON.stringify(session), {
       expiration: { type: 'PX', value: this.timings.sessionTtlMs },
     });
+  }
+
+  /**
+   * Saves the session and the turn's journal entry in one transaction: either both are there or neither,
+   * so a replay never finds a moved-on session without the replies it owed.
+   */
+  async saveWithTurn(blindIndex: string, session: Session, turn: SealedEntry): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.keys.session(blindIndex), JSON.stringify(session), { expiration: { type: 'PX', value: this.timings.sessionTtlMs } })
+      .set(turn.key, turn.value, { expiration: { type: 'PX', value: turn.ttlMs } })
+      .exec();
   }
 
   async delete(blindIndex: string): Promise<void> {

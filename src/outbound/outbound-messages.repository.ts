@@ -41,6 +41,16 @@ export class OutboundMessagesRepository {
     return row!;
   }
 
+  /** Inserts a row under a known id; undefined when a row with that id already exists. */
+  async createIfAbsent(message: NewOutboundMessage & { id: string }): Promise<OutboundMessageRow | undefined> {
+    const [row] = await this.db
+      .insert(outboundMessages)
+      .values({ ...message, segments: message.segments ?? null, encoding: message.encoding ?? null })
+      .onConflictDoNothing({ target: outboundMessages.id })
+      .returning();
+    return row;
+  }
+
   async findById(id: string): Promise<OutboundMessageRow | undefined> {
     const [row] = await this.db.select().from(outboundMessages).where(eq(outboundMessages.id, id));
     return row;
@@ -82,7 +92,8 @@ export class OutboundMessagesRepository {
           // being sent by another worker, or about to be (never tried yet); one in a retry backoff after a
           // provider failure does not hold the others back
           sql`(${outboundMessages.status} = 'sending' or (${outboundMessages.status} = 'queued' and ${outboundMessages.attempts} = 0))`,
-          sql`${outboundMessages.createdAt} < (select o.created_at from outbound_messages o where o.id = ${row.id})`,
+          // (creation time, id): a total order, so two rows created in the same microsecond never wait for each other
+          sql`(${outboundMessages.createdAt}, ${outboundMessages.id}) < (select o.created_at, o.id from outbound_messages o where o.id = ${row.id})`,
           sql`${outboundMessages.createdAt} > now() - ${withinMs} * interval '1 millisecond'`,
         ),
       )

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createClient } from 'redis';
 import { CONFIG } from '../config/config.module';
@@ -34,6 +35,26 @@ export interface EnqueueRequest {
   language: string;
   outputs: Output[];
   kind: OutboundJobKind;
+  /** a reply: the provider id of the message it answers (its rows are keyed by it, see enqueueKeyed). */
+  answering?: string;
+}
+
+type Rendered = { message: unknown; segments?: number; encoding?: string };
+
+/** The row id of the reply at `position` to one inbound message: the same on every hand-over. */
+export function replyRowId(channel: ChannelName, providerMessageId: string, position: number): string {
+  const hex = createHash('sha256').update(`${channel}\u0000${providerMessageId}\u0000${position}`).digest('hex');
+  // shaped as an RFC 9562 version 8 (custom) UUID
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** PostgreSQL's foreign key violation: the contact row a reply points to no longer exists. */
+function isMissingContact(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23503') return true;
+  }
+  return false;
 }
 
 /**
@@ -68,7 +89,7 @@ export class OutboundService implements OnApplicationShutdown {
       if (pause > 0) await queue.rateLimit(pause);
     });
     const retry = def.retry ?? {};
-    const worker = new Worker<OutboundJobData>(def.queue, (job: Job<OutboundJobData>) => processor.process(job), {
+    const worker = new Worker<OutboundJobData>(def.queue, (job: Job<OutboundJobData>, token?: string) => processor.process(job, token), {
       connection: this.connection(),
       prefix: this.config.redis.prefix,
       concurrency: 1,
@@ -97,13 +118,11 @@ export class OutboundService implements OnApplicationShutdown {
       if (this.proactive && !(await this.proactive.allows(contact.id))) return [];
     }
     const ids: string[] = [];
-    for (const rendered of running.def.render(request.outputs, request.language)) {
-      const segments = rendered.segments ?? 0;
-      const admitted = running.def.admit
-        ? await running.def.admit({ contactId: request.contactId, address: request.address, kind: request.kind, segments })
-        : true;
-      if (!admitted) continue;
-      ids.push(await this.enqueueOne(running, request, rendered));
+    for (const [position, rendered] of running.def.render(request.outputs, request.language).entries()) {
+      const id = request.answering
+        ? await this.enqueueKeyed(running, request, rendered, replyRowId(running.def.channel, request.answering, position))
+        : (await this.admit(running, request, rendered)) && (await this.enqueueOne(running, request, rendered));
+      if (id) ids.push(id);
     }
     return ids;
   }
@@ -139,30 +158,62 @@ export class OutboundService implements OnApplicationShutdown {
   }
 
   private async deliverReplies(channel: ChannelName, address: string, language: string, outputs: Output[], meta: OutboundMeta): Promise<void> {
-    // After an erase the contact is gone: the confirmation is recorded without a contact.
-    const contactId = (await this.contacts.findById(meta.contactId)) ? meta.contactId : null;
-    await this.enqueue(channel, { address, contactId, language, outputs, kind: OutboundJobKind.Reply });
+    const request: EnqueueRequest = { address, contactId: meta.contactId, language, outputs, kind: OutboundJobKind.Reply, answering: meta.providerMessageId };
+    try {
+      await this.enqueue(channel, request);
+    } catch (err) {
+      // erased by staff while this turn ran: her rows are gone, the reply is recorded without a contact
+      if (!isMissingContact(err)) throw err;
+      await this.enqueue(channel, { ...request, contactId: null });
+    }
   }
 
-  private async enqueueOne(running: RunningChannel, request: EnqueueRequest, rendered: { message: unknown; segments?: number; encoding?: string }): Promise<string> {
-    const row = await this.messages.create({
-      channel: running.def.channel,
-      contactId: request.contactId,
-      kind: request.kind,
-      segments: rendered.segments,
-      encoding: rendered.encoding,
-    });
-    const { token } = this.cipher.encrypt(request.address, outboundAddressContext(row.id));
-    const data: OutboundJobData = { rowId: row.id, contactId: request.contactId, kind: request.kind, to: token, message: rendered.message };
+  private async admit(running: RunningChannel, request: EnqueueRequest, rendered: Rendered): Promise<boolean> {
+    if (!running.def.admit) return true;
+    return running.def.admit({ contactId: request.contactId, address: request.address, kind: request.kind, segments: rendered.segments ?? 0 });
+  }
+
+  /**
+   * A reply whose row id is derived from the message it answers: the first hand-over records, admits and
+   * queues it; a second one (the same turn replayed after an interruption) finds the row and only puts
+   * back a job Redis may have lost meanwhile — never a second row, never a second send.
+   */
+  private async enqueueKeyed(running: RunningChannel, request: EnqueueRequest, rendered: Rendered, id: string): Promise<string | undefined> {
+    const created = await this.messages.createIfAbsent({ ...this.newRow(running, request, rendered), id });
+    if (!created) {
+      const row = await this.messages.findById(id);
+      if (row?.status === 'queued') await this.addJob(running, request, rendered, id);
+      return row?.id;
+    }
+    if (!(await this.admit(running, request, rendered))) {
+      await this.messages.discard(id);
+      return undefined;
+    }
+    await this.addJob(running, request, rendered, id);
+    return id;
+  }
+
+  private async enqueueOne(running: RunningChannel, request: EnqueueRequest, rendered: Rendered): Promise<string> {
+    const row = await this.messages.create(this.newRow(running, request, rendered));
+    await this.addJob(running, request, rendered, row.id);
+    return row.id;
+  }
+
+  private newRow(running: RunningChannel, request: EnqueueRequest, rendered: Rendered) {
+    return { channel: running.def.channel, contactId: request.contactId, kind: request.kind, segments: rendered.segments, encoding: rendered.encoding };
+  }
+
+  private async addJob(running: RunningChannel, request: EnqueueRequest, rendered: Rendered, rowId: string): Promise<void> {
+    const { token } = this.cipher.encrypt(request.address, outboundAddressContext(rowId));
+    const data: OutboundJobData = { rowId, contactId: request.contactId, kind: request.kind, to: token, message: rendered.message };
     await running.queue.add(request.kind, data, {
-      jobId: outboundJobId(request.kind, row.id),
+      jobId: outboundJobId(request.kind, rowId),
       priority: JOB_PRIORITY[request.kind],
       attempts: running.def.retry?.attempts ?? DEFAULT_ATTEMPTS,
       backoff: { type: 'outbound' },
       removeOnComplete: true,
       removeOnFail: true,
     });
-    return row.id;
   }
 
   private require(channel: ChannelName): RunningChannel {

@@ -24,6 +24,11 @@ export class RedisKeys {
     return `${this.prefix}:dedup:${channel}:${encodeURIComponent(providerMessageId)}`;
   }
 
+  /** the journal of one turn (its outcome, until its replies are queued; see TurnJournal). */
+  turn(channel: string, providerMessageId: string): string {
+    return `${this.prefix}:turn:${channel}:${encodeURIComponent(providerMessageId)}`;
+  }
+
   /** pattern matching every key of this prefix (tests clean up with it; never used to flush). */
   all(): string {
     return `${this.prefix}:*`;

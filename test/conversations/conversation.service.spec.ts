@@ -66,7 +66,7 @@ describe('a conversation through the service', () => {
     expect((await a.sendSms(from, 'Bonjour', 'SMdup5')).status).toBe('duplicate');
   });
 
-  it('handles the redelivery of a message whose first attempt failed mid-way, once', async () => {
+  it('answers the redelivery of a message whose replies could not be queued with the replies its first attempt owed', async () => {
     const a = await instance();
     const from = randomNumber();
     await a.sendSms(from, 'Bonjour');
@@ -75,26 +75,31 @@ describe('a conversation through the service', () => {
     a.sms.before = async () => undefined;
     const redelivered = await a.sendSms(from, '1', 'SMfail1');
     expect(redelivered.status).toBe('processed');
-    expect(a.sms.sent.filter((s) => s.address === from).at(-1)?.outputs.length).toBeGreaterThan(0);
+    // "1" answered the language question: she gets the main menu, not what "1" means at the main menu
+    expect(a.sms.sent.filter((s) => s.address === from).at(-1)?.outputs.map((o) => o.text)).toContain('menu:prompt');
+    expect(a.sms.sent.filter((s) => s.address === from)).toHaveLength(2);
   });
 
-  it('lets the redelivery through once the lease of a process that died before marking done has run out', async () => {
+  it('hands a redelivery to another instance, once the lease of a process that died mid-turn has run out, and answers it once', async () => {
     const doomed = await instance({ timings: { dedupLeaseMs: 400, lockLeaseMs: 400 } });
     const survivor = await instance();
     const from = randomNumber();
-    // the first process loses Redis for good between the step and markDone: nothing it holds is
-    // released or renewed any more, exactly what a crash leaves behind.
+    // the first process loses Redis for good after its turn was saved, while its replies are being
+    // queued: nothing it holds is released or renewed any more, exactly what a crash leaves behind.
     doomed.sms.before = async () => {
       doomed.redis.destroy();
     };
-    // Whether the doomed process still answers its caller does not matter: it can no longer mark the
-    // message done, so the id stays a lease that runs out.
     await doomed.sendSms(from, 'Bonjour', 'SMcrash').catch(() => undefined);
-    expect((await survivor.sendSms(from, 'Bonjour', 'SMcrash')).status).toBe('duplicate');
-    await sleep(500);
+    // the retry reaches the other instance while the dead one's lease still stands: it waits the lease
+    // out instead of dropping the message as a duplicate, and hands over the saved turn's replies.
     const redelivered = await survivor.sendSms(from, 'Bonjour', 'SMcrash');
     expect(redelivered.status).toBe('processed');
-    expect(survivor.sms.sent.filter((s) => s.address === from)).toHaveLength(1);
+    expect((await survivor.sendSms(from, 'Bonjour', 'SMcrash')).status).toBe('duplicate');
+    const sent = survivor.sms.sent.filter((s) => s.address === from);
+    expect(sent).toHaveLength(1);
+    // the turn was not run a second time: her next answer is read at the language menu, as if nothing happened
+    const next = await survivor.sendSms(from, '1');
+    expect(next.events).toContain('language_changed');
   });
 
   it('keeps a slow message’s lease alive, so a redelivery meanwhile is still a duplicate', async () => {

@@ -9,8 +9,9 @@ import { DATABASE } from '../../src/db/database.module';
 import type { Database } from '../../src/db/open-database';
 import { OutboundModule } from '../../src/outbound/outbound.module';
 import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
-import { OutboundService } from '../../src/outbound/outbound.service';
-import { OutboundJobKind, OutboundQueueName, SendError, type SendRequest, type Sender } from '../../src/outbound/outbound.types';
+import { OutboundService, replyRowId } from '../../src/outbound/outbound.service';
+import { OutboundRegistry } from '../../src/conversations/outbound.registry';
+import { OutboundJobKind, OutboundQueueName, outboundJobId, SendError, type SendRequest, type Sender } from '../../src/outbound/outbound.types';
 import { connectRedis } from '../../src/redis/redis.module';
 import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
 import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, smsTestConfig, testPrefix } from './sms-test.helpers';
@@ -193,5 +194,36 @@ describe('outbound queue (real Redis, real PostgreSQL)', () => {
     await eventually(() => sender.calls.length === stop.outputs.length, 10_000, 'stop confirmation');
     await sleep(500);
     expect(sender.calls.map((c) => c.message)).toEqual(stop.outputs.map((o) => `${stop.language}:${o.text}`));
+  });
+  it('records and sends once the replies of one message handed over twice (a replayed turn), and puts back a job Redis lost', async () => {
+    const from = malianNumber();
+    await text(from, 'Bonjour');
+    await eventually(() => sender.calls.length > 0, 10_000, 'first replies');
+    const contact = (await contacts.findByAddress('sms', from))!;
+    const registry = app.get(OutboundRegistry);
+    const outputs = [{ text: 'menu:prompt' }, { text: 'help:intro' }];
+    const meta = { contactId: contact.id, providerMessageId: 'twilio:SMreplayed' };
+    const queue = outbound.queueOf('sms')!;
+    await queue.pause();
+    sender.calls.length = 0;
+    try {
+      await registry.deliver('sms', from, 'fr', outputs, meta);
+      // Redis loses the first reply's job (a kill before its write reached the disk)
+      const [first] = await rowsOf(contact.id).then((rows) => rows.filter((r) => r.id === replyRowId('sms', meta.providerMessageId, 0)));
+      expect(first?.status).toBe('queued');
+      await queue.remove(outboundJobId(OutboundJobKind.Reply, first!.id));
+      await registry.deliver('sms', from, 'fr', outputs, meta);
+    } finally {
+      await queue.resume();
+    }
+    await eventually(() => sender.calls.length === 2, 10_000, 'both replies');
+    await sleep(500);
+    expect(sender.calls.map((c) => c.message)).toEqual(['fr:menu:prompt', 'fr:help:intro']);
+    const keyed = (await rowsOf(contact.id)).filter((r) => [0, 1].some((i) => r.id === replyRowId('sms', meta.providerMessageId, i)));
+    expect(keyed.map((r) => r.status)).toEqual(['sent', 'sent']);
+    // handed over a third time after they were sent: nothing more goes out
+    await registry.deliver('sms', from, 'fr', outputs, meta);
+    await sleep(500);
+    expect(sender.calls).toHaveLength(2);
   });
 });

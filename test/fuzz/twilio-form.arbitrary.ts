@@ -22,14 +22,14 @@ let nextNumber = 0;
 const caseNumber = () => `+2237${String(nextNumber++).padStart(7, '0')}`;
 
 /** Bytes percent-encoded one by one: invalid UTF-8, NULs and CESU-8 surrogates reach the parser as they are. */
-const rawBytes = fc.uint8Array({ maxLength: 80 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+export const rawBytes = fc.uint8Array({ maxLength: 80 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
 
-function encode(pairs: [string, string][]): string {
+export function encode(pairs: [string, string][]): string {
   return pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
 /** `encodeURIComponent` refuses lone surrogates; a sender's phone would have replaced them too. */
-const wellFormed = (s: string) => s.replace(/[\uD800-\uDFFF]/g, (c, i: number, all: string) => (isPaired(all, i) ? c : '\uFFFD'));
+export const wellFormed = (s: string) => s.replace(/[\uD800-\uDFFF]/g, (c, i: number, all: string) => (isPaired(all, i) ? c : '\uFFFD'));
 function isPaired(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return c < 0xdc00 ? i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff : i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) < 0xdc00;

@@ -1,8 +1,8 @@
 import { createTranslator } from './i18n';
 
 const resources = {
-  fr: { common: { hello: 'Bonjour {{name}}', only_fr: 'Seulement en français' }, menu: { title: 'Menu' } },
-  bm: { common: { hello: 'I ni ce {{name}}' }, menu: { title: 'Menu' } },
+  fr: { common: { hello: 'Bonjour {{name}}', only_fr: 'Seulement en français', ask: 'Écrivez', ask_telegram: 'Écrivez ou partagez' }, menu: { title: 'Menu' } },
+  bm: { common: { hello: 'I ni ce {{name}}', ask: 'A sɛbɛn' }, menu: { title: 'Menu' } },
   en: { common: { hello: 'Hello {{name}}' } },
 };
 const languages = ['fr', 'bm', 'en', 'ff'];
@@ -38,6 +38,15 @@ describe('createTranslator', () => {
 
   it('does not HTML-escape parameters (each channel escapes for itself)', () => {
     expect(translator.t('fr')('common:hello', { name: '<Awa & Fatou>' })).toBe('Bonjour <Awa & Fatou>');
+  });
+
+  it('gives a channel its variant of a text (context `telegram`: `<key>_telegram`), her language first', () => {
+    expect(translator.t('fr')('common:ask', { context: 'telegram' })).toBe('Écrivez ou partagez');
+    expect(translator.t('fr')('common:ask')).toBe('Écrivez');
+    // a language without the variant keeps its own plain text rather than the French variant
+    expect(translator.t('bm')('common:ask', { context: 'telegram' })).toBe('A sɛbɛn');
+    expect(translator.t('ff')('common:ask', { context: 'telegram' })).toBe('Écrivez ou partagez');
+    expect(translator.t('fr')('common:hello', { name: 'Awa', context: 'telegram' })).toBe('Bonjour Awa');
   });
 
   it('reports whether a language has its own text for a key, without fallback', () => {

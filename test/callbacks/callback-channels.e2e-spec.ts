@@ -117,7 +117,7 @@ describe('a callback request in Bambara through Telegram updates', () => {
     await tap(chat, 'callback:days.weekend');
     await tap(chat, 'callback:voicemail.no');
     await tap(chat, 'callback:sms.no');
-    expect(texts(chat).at(-1)).toBe(localeText('bm', 'callback:number.prompt'));
+    expect(texts(chat).at(-1)).toBe(localeText('bm', 'callback:number.prompt_telegram'));
     // the question offers a reply-keyboard button sharing her own contact (typing still works)
     expect(sent(chat).at(-1)!.params.reply_markup).toEqual({
       keyboard: [[{ text: localeText('bm', 'common:share_contact'), request_contact: true }]],

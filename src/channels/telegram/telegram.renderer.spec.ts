@@ -9,9 +9,11 @@ const texts: Record<string, string> = {
   'common:greeting': 'Bonjour {{name}}',
   'common:share_contact': 'Partager mon numéro',
   'callback:number.prompt': 'Écrivez le numéro à appeler',
+  'callback:number.prompt_telegram': 'Écrivez le numéro à appeler, ou partagez votre contact',
 };
+/** like i18next: a `context` param picks `<key>_<context>` when there is one. */
 const t: Translate = (key, params) =>
-  (texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, p: string) => String(params?.[p] ?? ''));
+  (texts[`${key}_${params?.context}`] ?? texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, p: string) => String(params?.[p] ?? ''));
 
 describe('renderTelegram', () => {
   it('turns choices into one button per row whose data names the question and the choice', () => {
@@ -74,11 +76,18 @@ describe('splitTelegramText', () => {
     expect(messages.map((m) => m.buttons.length)).toEqual([0, 1]);
   });
 
+  it("shows a text's Telegram variant when the content has one, and the plain text otherwise", () => {
+    expect(renderTelegram([{ text: 'callback:number.prompt', question: 4, expects: 'phone' }, { text: 'menu:reparations' }], t).map((m) => m.text)).toEqual([
+      'Écrivez le numéro à appeler, ou partagez votre contact',
+      'Réparations',
+    ]);
+  });
+
   it('offers to share her own number under a question expecting a phone number, and only there', () => {
     const messages = renderTelegram([{ text: 'menu:prompt' }, { text: 'callback:number.prompt', question: 4, expects: 'phone' }], t);
     expect(messages).toEqual([
       { text: 'Menu &lt;Sira&gt; &amp; co', buttons: [] },
-      { text: 'Écrivez le numéro à appeler', buttons: [], contactButton: 'Partager mon numéro' },
+      { text: 'Écrivez le numéro à appeler, ou partagez votre contact', buttons: [], contactButton: 'Partager mon numéro' },
     ]);
     expect(telegramReplyMarkup(messages[1])).toEqual({
       keyboard: [[{ text: 'Partager mon numéro', request_contact: true }]],

@@ -41,10 +41,15 @@ export function parseButtonData(data: string): { question: number; choice: strin
 /** i18next key of the reply-keyboard button that shares her own number. */
 export const SHARE_CONTACT_KEY = 'common:share_contact';
 
+/** i18next context of Telegram's texts: `<key>_telegram` is used when her language has it. */
+export const TELEGRAM_CONTEXT = 'telegram';
+
 /**
  * One or more Telegram messages per engine output: choices become inline buttons, one per row,
  * under the last part of a text too long for one message. A question expecting a phone number
  * offers a button sharing her own contact instead (the normaliser accepts only her own card).
+ * A text with a Telegram variant `<key>_telegram` in her language is shown in that variant
+ * (i18next context), e.g. the number prompt that mentions the share button SMS does not have.
  */
 export function renderTelegram(outputs: readonly Output[], t: Translate, maxLength = TELEGRAM_TEXT_MAX): TelegramMessage[] {
   return outputs.flatMap((output) => {
@@ -53,7 +58,7 @@ export function renderTelegram(outputs: readonly Output[], t: Translate, maxLeng
       data: buttonData(output.question ?? 0, choice.id),
     }));
     const contactButton = output.expects === 'phone' && !buttons.length ? fitLabel(t(SHARE_CONTACT_KEY)) : undefined;
-    const parts = splitTelegramText(t(output.text, output.params), maxLength);
+    const parts = splitTelegramText(t(output.text, { ...output.params, context: TELEGRAM_CONTEXT }), maxLength);
     return parts.map((text, i) => {
       const last = i === parts.length - 1;
       const message: TelegramMessage = { text, buttons: last ? buttons : [] };

@@ -19,7 +19,7 @@ export interface ConversationTimings {
 export const DEFAULT_TIMINGS: ConversationTimings = {
   dedupLeaseMs: 10_000,
   dedupDoneMs: 48 * 60 * 60 * 1000,
-  lockLeaseMs: 15_000,
+  lockLeaseMs: 10_000,
   lockWaitMs: 10_000,
   sessionTtlMs: DEFAULT_EXPIRY_MS + 60 * 60 * 1000,
 };

@@ -104,12 +104,10 @@ describe('PostgreSQL stopped mid-traffic (its own server, stopped with pg_ctl)',
     expect(result.counts.extra['confirmed_then_lost']).toBe(0);
   });
 
-  // Known gaps this scenario revealed (see the report and docs/operations.md): a reply queued just before
-  // the outage waits in BullMQ's backoff while later replies (from the drained spool) overtake it, and a
-  // turn cut after her session was saved is run again from the saved session when the spool drains.
-  // Skipped rather than `it.failing`: how many turns are replayed depends on timing, so a run with none
-  // would turn a "failing" test red. The counts are printed above; issue 11 stays open until this holds.
-  it.skip('every conversation then reads exactly as an undisturbed one (no reply lost, reordered or doubled)', () => {
+  // A turn cut after her session was saved is not run again when the spool drains: its journal entry
+  // hands the same replies over (src/conversations/turn.journal.ts). A reply whose job failed while the
+  // database was down waits without spending its attempts, and younger replies to her wait for it.
+  it('every conversation then reads exactly as an undisturbed one (no reply lost, reordered or doubled)', () => {
     expect([result.counts.lost, result.counts.duplicated, result.odd]).toEqual([0, 0, 0]);
   });
 });

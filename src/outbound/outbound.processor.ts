@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Contact } from '../contacts/contact';
 import type { ContactsRepository } from '../contacts/contacts.repository';
 import type { AddressCipher } from '../crypto/address-cipher';
@@ -14,12 +14,20 @@ import {
 } from './outbound.types';
 
 export const DEFAULT_ATTEMPTS = 5;
-/** how long a message waits for an older one to the same contact, and how old an older one may be. */
-const ORDER_WAIT_MS = 2_000;
+/** how old an older pending message to the same contact may be and still hold a later one back. */
 const ORDER_WINDOW_MS = 120_000;
+/** a message held back by an older one is looked at again after this long (the worker sends others meanwhile). */
+const HOLD_MS = 500;
+/** the database or Redis unreachable: the job comes back after 250 ms, 500 ms, … at most 4 s, for as long as it takes. */
+const DEFER_BASE_MS = 250;
+const DEFER_MAX_MS = 4_000;
 
-/** What happened to one job, for counters and tests (no personal data). */
-export type JobOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'unknown' | 'blocked';
+/**
+ * What happened to one job, for counters and tests (no personal data). `held`: an older message to her
+ * is still pending; `deferred`: the database (or Redis) failed before anything was sent. Both put the
+ * job back, delayed, without using one of its attempts.
+ */
+export type JobOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'unknown' | 'blocked' | 'held' | 'deferred';
 
 export interface ProcessorDeps {
   messages: OutboundMessagesRepository;
@@ -34,7 +42,9 @@ export interface ProcessorDeps {
 export class OutboundProcessor {
   private readonly log = new Logger(OutboundProcessor.name);
   /** outcomes since start, per kind of outcome (ids only; staff see the table for detail). */
-  readonly counts: Record<JobOutcome, number> = { sent: 0, skipped: 0, retrying: 0, failed: 0, unknown: 0, blocked: 0 };
+  readonly counts: Record<JobOutcome, number> = { sent: 0, skipped: 0, retrying: 0, failed: 0, unknown: 0, blocked: 0, held: 0, deferred: 0 };
+  /** whether the last job was put back by an infrastructure failure (logged once per outage, not per job). */
+  private deferring = false;
 
   constructor(
     private readonly deps: ProcessorDeps,
@@ -43,9 +53,31 @@ export class OutboundProcessor {
     private readonly afterSend: (row: OutboundMessageRow) => Promise<void> = async () => undefined,
   ) {}
 
-  async process(job: Job<OutboundJobData>): Promise<JobOutcome> {
-    const outcome = await this.run(job);
+  /**
+   * `token` is the worker's lock on the job. A provider's clear failure is thrown for BullMQ to retry
+   * (counted, with backoff); any other failure is infrastructure (PostgreSQL or Redis unreachable): the
+   * job is put back without using an attempt, so an outage longer than the attempts' backoff loses
+   * nothing. A row already claimed when that happens is found `sending` next time and ends `unknown`.
+   */
+  async process(job: Job<OutboundJobData>, token?: string): Promise<JobOutcome> {
+    let outcome: JobOutcome;
+    try {
+      outcome = await this.run(job);
+    } catch (err) {
+      if (err instanceof SendError) throw err;
+      outcome = 'deferred';
+      if (!this.deferring) this.log.warn(`${this.channel.channel} sends put back until the database answers (${errorName(err)})`);
+      this.deferring = true;
+    }
+    if (outcome !== 'deferred' && this.deferring) {
+      this.deferring = false;
+      this.log.log(`${this.channel.channel} sends resumed`);
+    }
     this.counts[outcome]++;
+    if (outcome === 'held' || outcome === 'deferred') {
+      await job.moveToDelayed(Date.now() + (outcome === 'held' ? HOLD_MS : deferDelay(job)), token);
+      throw new DelayedError();
+    }
     return outcome;
   }
 
@@ -55,7 +87,7 @@ export class OutboundProcessor {
     if (row?.status === 'sending') return this.diedMidSend(rowId);
     // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
     if (!row || row.status !== 'queued') return 'skipped';
-    await this.waitForEarlier(row);
+    if (await this.heldBack(row)) return 'held';
     if (!(await this.mayStillSend(job.data, row))) {
       await this.deps.messages.discard(rowId);
       return 'skipped';
@@ -69,26 +101,26 @@ export class OutboundProcessor {
       await this.deps.messages.markFinal(rowId, 'failed', 'address_unreadable');
       return 'failed';
     }
+    let providerId: string;
     try {
-      const { providerId } = await this.channel.sender.send({ rowId, contactId: job.data.contactId, address, message: job.data.message });
-      await this.deps.messages.markSent(rowId, providerId);
-      await this.afterSend(claimed);
-      return 'sent';
+      ({ providerId } = await this.channel.sender.send({ rowId, contactId: job.data.contactId, address, message: job.data.message }));
     } catch (err) {
       return this.onError(job, err);
     }
+    await this.deps.messages.markSent(rowId, providerId);
+    await this.afterSend(claimed);
+    return 'sent';
   }
 
   /**
    * Her messages leave in the order they were queued even when several workers (instances) send at
-   * once: a later one waits while an older one to her is still queued or being sent. Bounded, so an
-   * older message stuck in a long provider backoff, or a row whose job was lost, delays but never blocks.
+   * once, or when an older one was put back during an outage: a later one is held while an older one of
+   * the same kind to her is queued and never tried, or being sent. Not one in a provider's retry backoff,
+   * nor one older than ORDER_WINDOW_MS (a row whose job was lost): those never hold the others back.
+   * The order is total (creation time, then row id), so two messages never wait for each other.
    */
-  private async waitForEarlier(row: OutboundMessageRow): Promise<void> {
-    const until = Date.now() + ORDER_WAIT_MS;
-    while (Date.now() < until && (await this.deps.messages.hasEarlierPending(row, ORDER_WINDOW_MS))) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  private heldBack(row: OutboundMessageRow): Promise<boolean> {
+    return this.deps.messages.hasEarlierPending(row, ORDER_WINDOW_MS);
   }
 
   /**
@@ -145,6 +177,13 @@ export class OutboundProcessor {
         return 'failed';
     }
   }
+}
+
+/** Bounded backoff for a job put back while the database (or Redis) is unreachable. */
+function deferDelay(job: Pick<Job, 'attemptsStarted' | 'attemptsMade'>): number {
+  // starts not ended by an attempt: the deferrals (and holds) so far, this one included
+  const deferrals = Math.max(job.attemptsStarted - job.attemptsMade, 1);
+  return Math.min(DEFER_BASE_MS * 2 ** Math.min(deferrals - 1, 10), DEFER_MAX_MS);
 }
 
 /** Bounded exponential backoff, or the provider's own retry-after when it gave one. */

@@ -1,0 +1,180 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { eq, sql } from 'drizzle-orm';
+import { AppModule } from '../../src/app.module';
+import type { Config } from '../../src/config/config';
+import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import { OutboundRegistry } from '../../src/conversations/outbound.registry';
+import { AddressCipher } from '../../src/crypto/address-cipher';
+import { DATABASE } from '../../src/db/database.module';
+import type { Database } from '../../src/db/open-database';
+import { OutboundModule } from '../../src/outbound/outbound.module';
+import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
+import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
+import { OutboundService } from '../../src/outbound/outbound.service';
+import { OutboundJobKind, OutboundQueueName, type OutboundChannel, type SendRequest, type Sender } from '../../src/outbound/outbound.types';
+import { startOwnPostgres, type OwnPostgres } from './own-postgres';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, smsTestConfig, testPrefix } from './sms-test.helpers';
+
+/**
+ * One sender shared by every "instance" of the outbound queue in this file: it records the messages in
+ * the order the provider was called, and holds a message the test has gated until the test lets it go.
+ */
+class GatedSender implements Sender<string> {
+  readonly calls: string[] = [];
+  private readonly waiting = new Map<string, Promise<void>>();
+
+  gate(message: string): () => void {
+    let open!: () => void;
+    this.waiting.set(message, new Promise<void>((resolve) => (open = resolve)));
+    return () => open();
+  }
+
+  async send(request: SendRequest<string>) {
+    this.calls.push(request.message);
+    await this.waiting.get(request.message);
+    return { providerId: `P${this.calls.length}` };
+  }
+}
+
+const sender = new GatedSender();
+
+function channel(): OutboundChannel<string> {
+  return {
+    channel: 'sms',
+    queue: OutboundQueueName.Sms,
+    render: (outputs) => outputs.map((o) => ({ message: o.text, segments: 1, encoding: 'GSM-7' })),
+    sender,
+    limiter: { max: 50, durationMs: 1000 },
+    // three attempts within a few hundred milliseconds: far shorter than the outages below
+    retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 },
+  };
+}
+
+@Module({ imports: [OutboundModule] })
+class FakeChannelModule implements OnModuleInit {
+  constructor(@Inject(OutboundService) private readonly outbound: OutboundService) {}
+  onModuleInit() {
+    this.outbound.registerChannel(channel());
+  }
+}
+
+jest.setTimeout(60_000);
+
+describe('outbound queue through a PostgreSQL outage and across instances (own PostgreSQL, real Redis)', () => {
+  const prefix = testPrefix('outage');
+  let pg: OwnPostgres;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let config: Config;
+  let app: NestExpressApplication;
+  let outbound: OutboundService;
+  let contacts: ContactsRepository;
+  let database: Database;
+  const others: OutboundService[] = [];
+
+  beforeAll(async () => {
+    pg = await startOwnPostgres();
+    db = await createTestDatabase('outage', pg.url);
+    config = smsTestConfig(prefix, db.url);
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), FakeChannelModule] }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+    await app.init();
+    outbound = app.get(OutboundService);
+    contacts = app.get(ContactsRepository);
+    database = app.get<Database>(DATABASE);
+  });
+
+  afterAll(async () => {
+    for (const other of others) await other.onApplicationShutdown();
+    await app?.close();
+    await deleteRedisPrefix(prefix);
+    await db?.drop().catch(() => undefined);
+    pg?.dispose();
+  });
+
+  /** A second service instance's outbound queue: same Redis queue, same database, its own worker. */
+  function anotherInstance(): OutboundService {
+    const other = new OutboundService(config, app.get(OutboundMessagesRepository), contacts, app.get(AddressCipher), new OutboundRegistry());
+    other.registerChannel(channel());
+    others.push(other);
+    return other;
+  }
+
+  async function contact(): Promise<{ id: string; address: string }> {
+    const address = malianNumber();
+    const { id } = await contacts.findOrCreate('sms', address, 'test');
+    return { id, address };
+  }
+
+  const reply = (to: { id: string; address: string }, ...texts: string[]) =>
+    outbound.enqueue('sms', { address: to.address, contactId: to.id, language: 'fr', outputs: texts.map((text) => ({ text })), kind: OutboundJobKind.Reply });
+
+  const statuses = async (ids: string[]) => {
+    const rows = await database.select().from(outboundMessages);
+    return ids.map((id) => rows.find((r) => r.id === id)).map((r) => [r?.status, r?.attempts]);
+  };
+
+  it('keeps replies through a database outage longer than their attempts, then sends each once, in her order', async () => {
+    const [amina, fatou] = [await contact(), await contact()];
+    const queue = outbound.queueOf('sms')!;
+    await queue.pause();
+    const ids = [...(await reply(amina, 'amina:1', 'amina:2')), ...(await reply(fatou, 'fatou:1'))];
+    pg.stop();
+    try {
+      await queue.resume();
+      await sleep(3_000); // ten times what their three attempts' backoff adds up to
+      // every job is still there, has been tried more often than its attempts allow, and used none of them
+      const jobs = (await queue.getJobs(['delayed', 'wait', 'prioritized', 'active'])).filter((j) => ids.includes(j.data.rowId));
+      expect(jobs.map((j) => j.data.rowId).sort()).toEqual([...ids].sort());
+      expect(jobs.filter((j) => j.attemptsStarted <= 3 || j.attemptsMade > 0)).toEqual([]);
+      expect(sender.calls.filter((m) => /^(amina|fatou):/.test(m))).toEqual([]);
+    } finally {
+      pg.start();
+    }
+    await eventually(() => ['amina:1', 'amina:2', 'fatou:1'].every((m) => sender.calls.includes(m)), 30_000, 'sends after the outage');
+    await sleep(500);
+    const sent = sender.calls.filter((m) => /^(amina|fatou):/.test(m));
+    expect(sent.filter((m) => m.startsWith('amina:'))).toEqual(['amina:1', 'amina:2']);
+    expect(sent.filter((m) => m.startsWith('fatou:'))).toEqual(['fatou:1']);
+    expect(await statuses(ids)).toEqual(ids.map(() => ['sent', 1]));
+  });
+
+  it('holds her later reply while an older one is being sent by another instance, and sends other contacts meanwhile', async () => {
+    const [mariam, awa] = [await contact(), await contact()];
+    const release = sender.gate('mariam:1');
+    let awaIds: string[];
+    const ids = await reply(mariam, 'mariam:1', 'mariam:2');
+    try {
+      // this instance's only worker is now inside the provider call for her first reply
+      await eventually(() => sender.calls.includes('mariam:1'), 10_000, 'first reply being sent');
+      anotherInstance();
+      awaIds = await reply(awa, 'awa:1');
+      await eventually(() => sender.calls.includes('awa:1'), 10_000, 'the other contact served by the second instance');
+      // her second reply was there before awa's and is still not sent: it waits for the first
+      expect(sender.calls.includes('mariam:2')).toBe(false);
+      expect((await statuses(ids)).map(([status]) => status)).toEqual(['sending', 'queued']);
+    } finally {
+      release();
+    }
+    await eventually(() => sender.calls.includes('mariam:2'), 10_000, 'her second reply');
+    await sleep(300);
+    expect(sender.calls.filter((m) => /^(mariam|awa):/.test(m))).toEqual(['mariam:1', 'awa:1', 'mariam:2']);
+    expect(await statuses([...ids, ...awaIds])).toEqual([['sent', 1], ['sent', 1], ['sent', 1]]);
+  });
+
+  it('never lets two of her replies wait for each other, even created at the same instant', async () => {
+    const nana = await contact();
+    const queue = outbound.queueOf('sms')!;
+    await queue.pause();
+    const ids = await reply(nana, 'nana:1', 'nana:2', 'nana:3');
+    await database
+      .update(outboundMessages)
+      .set({ createdAt: sql`(select min(created_at) from outbound_messages where contact_id = ${nana.id})` })
+      .where(eq(outboundMessages.contactId, nana.id));
+    await queue.resume();
+    await eventually(() => ['nana:1', 'nana:2', 'nana:3'].every((m) => sender.calls.includes(m)), 15_000, 'all three sent');
+    expect(sender.calls.filter((m) => m.startsWith('nana:')).sort()).toEqual(['nana:1', 'nana:2', 'nana:3']);
+    expect(await statuses(ids)).toEqual(ids.map(() => ['sent', 1]));
+  });
+});

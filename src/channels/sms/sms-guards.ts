@@ -13,6 +13,31 @@ export const REFUSAL_REASONS: readonly RefusalReason[] = ['country', 'sender_rat
 const DAY_SECONDS = 2 * 24 * 3600;
 
 /**
+ * The three counters of one outgoing SMS in one round trip, atomically: messages this minute to her
+ * number, segments today to her number, segments today overall. A refused SMS books nothing.
+ * KEYS: minute, sender day, total day. ARGV: segments, the three limits, minute TTL, day TTL (seconds).
+ */
+const ADMIT = `
+local function book(key, by, ttl)
+  local n = redis.call('INCRBY', key, by)
+  redis.call('EXPIRE', key, ttl, 'NX')
+  return n
+end
+local segments = tonumber(ARGV[1])
+if book(KEYS[1], 1, ARGV[5]) > tonumber(ARGV[2]) then return 'sender_rate' end
+if book(KEYS[2], segments, ARGV[6]) > tonumber(ARGV[3]) then
+  redis.call('DECRBY', KEYS[2], segments)
+  return 'sender_daily_segments'
+end
+if book(KEYS[3], segments, ARGV[6]) > tonumber(ARGV[4]) then
+  redis.call('DECRBY', KEYS[3], segments)
+  redis.call('DECRBY', KEYS[2], segments)
+  return 'daily_segments'
+end
+return 'ok'
+`;
+
+/**
  * Abuse and cost guards of the SMS channel: who may be answered or texted (allowed country codes), how
  * many replies one number gets per minute, and how many segments per day per number and overall.
  * Counters live in Redis under the blind index; refusals are counted per reason and day, never with
@@ -44,21 +69,13 @@ export class SmsGuards {
     const now = this.clock.now();
     const day = utcDay(now);
     const blind = this.index.of('sms', address);
-    const minuteKey = this.keys.senderMinute(blind, Math.floor(now / 60_000));
-    const perMinute = await this.incr(minuteKey, 1, 120);
-    if (perMinute > this.config.sms.senderMessagesPerMinute) return this.refuse('sender_rate');
-    const senderKey = this.keys.senderSegments(blind, day);
-    if ((await this.incr(senderKey, segments, DAY_SECONDS)) > this.config.sms.senderDailySegments) {
-      await this.redis.decrBy(senderKey, segments);
-      return this.refuse('sender_daily_segments');
-    }
-    const totalKey = this.keys.totalSegments(day);
-    if ((await this.incr(totalKey, segments, DAY_SECONDS)) > this.config.sms.dailySegments) {
-      await this.redis.decrBy(totalKey, segments);
-      await this.redis.decrBy(senderKey, segments);
-      return this.refuse('daily_segments');
-    }
-    return true;
+    const keys = [this.keys.senderMinute(blind, Math.floor(now / 60_000)), this.keys.senderSegments(blind, day), this.keys.totalSegments(day)];
+    const { senderMessagesPerMinute, senderDailySegments, dailySegments } = this.config.sms;
+    const verdict = await this.redis.eval(ADMIT, {
+      keys,
+      arguments: [segments, senderMessagesPerMinute, senderDailySegments, dailySegments, 120, DAY_SECONDS].map(String),
+    });
+    return verdict === 'ok' ? true : this.refuse(verdict as RefusalReason);
   }
 
   /** Counts a refusal of today (reason only). Returns false, for `return this.refuse(…)`. */

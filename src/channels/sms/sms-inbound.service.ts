@@ -30,9 +30,10 @@ export class SmsInboundService {
       return 'refused';
     }
     // Replies leave by the line she wrote to (a lost memory only means the contact's first line).
-    await this.router.remember(sms.provider, sms.from).catch(() => undefined);
+    // Both in one round trip: node-redis pipelines commands sent in the same tick.
+    const [, spooled] = await Promise.all([this.router.remember(sms.provider, sms.from).catch(() => undefined), this.spool.length()]);
     const message = toInboundMessage(sms);
-    if ((await this.spool.length()) > 0) {
+    if (spooled > 0) {
       await this.spool.push(message);
       void this.spool.drain().catch(() => undefined);
       return 'spooled';

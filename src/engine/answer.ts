@@ -1,13 +1,13 @@
-import type { ChoiceSpec, FlowSet, GlobalCommand, Input, MenuNode, NodeRef } from './engine.types';
+import type { ChoiceSpec, FlowSet, GlobalCommand, Input, MenuNode } from './engine.types';
+import { choiceByKeyword, commandTarget, matchCommand, nodeAt, targetOf } from './lookup';
 import { normalizeText } from './normalize';
-import { resolveTarget } from './targets';
-import { Turn, WaitingNode, homeOrEntry, isWaiting, nodeAt, questionOutput } from './turn';
+import { Turn, WaitingNode, homeOrEntry, isWaiting, questionOutput } from './turn';
 import { validateAnswer } from './validators';
 import { enter, goBack } from './walk';
 
+export { matchCommand } from './lookup';
+
 const MISSES_BEFORE_RESCUE = 3;
-// exit first (it must always win), then distress words before the ordinary commands
-const COMMAND_ORDER: GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase', 'withdraw', 'quiet'];
 
 /** Reads her input as an answer to the question the session stands at. */
 export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): void {
@@ -25,7 +25,7 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
   if (value === null) return miss(turn, node);
   turn.s.vars = { ...turn.s.vars, [node.save_as]: value };
   turn.s.misses = 0;
-  enter(turn, resolveTarget(turn.flowSet.flows, turn.s.at.flow, node.next));
+  enter(turn, targetOf(turn.flowSet, turn.s.at.flow, node.next));
 }
 
 function answerButton(turn: Turn, node: WaitingNode, input: { question: number; choice: string }): void {
@@ -36,25 +36,6 @@ function answerButton(turn: Turn, node: WaitingNode, input: { question: number; 
   }
   const choice = node.choices.find((c) => c.id === input.choice);
   return choice ? choose(turn, node, choice) : miss(turn, node);
-}
-
-/**
- * A global command word typed alone (distress words: anywhere in the message, as whole words);
- * commands without a target in this flow set are not commands.
- */
-export function matchCommand(flowSet: FlowSet, text: string): GlobalCommand | null {
-  if (text === '0') return 'home';
-  for (const name of COMMAND_ORDER) {
-    const words = flowSet.globalWords[name] ?? [];
-    const said = name === 'safety' ? words.some((w) => ` ${text} `.includes(` ${w} `)) : words.includes(text);
-    if (!said) continue;
-    if (name === 'home' || name === 'back' || commandTarget(flowSet, name)) return name;
-  }
-  return null;
-}
-
-function commandTarget(flowSet: FlowSet, name: GlobalCommand): NodeRef | undefined {
-  return name === 'home' || name === 'back' ? undefined : flowSet.commands[name];
 }
 
 export function runCommand(turn: Turn, command: GlobalCommand): void {
@@ -71,15 +52,13 @@ export function matchChoice(flowSet: FlowSet, node: MenuNode, text: string): Cho
     const index = Number(text) - 1;
     if (index >= 0 && index < node.choices.length) return node.choices[index];
   }
-  return node.choices.find(
-    (c) => flowSet.keywords[c.label]?.includes(text) || (!!c.keywords && flowSet.keywords[c.keywords]?.includes(text)),
-  );
+  return choiceByKeyword(flowSet, node, text);
 }
 
 function choose(turn: Turn, node: MenuNode, choice: ChoiceSpec): void {
   turn.s.misses = 0;
   if (node.save_as) turn.s.vars = { ...turn.s.vars, [node.save_as]: choice.id };
-  enter(turn, resolveTarget(turn.flowSet.flows, turn.s.at.flow, choice.go));
+  enter(turn, targetOf(turn.flowSet, turn.s.at.flow, choice.go));
 }
 
 function miss(turn: Turn, node: WaitingNode): void {

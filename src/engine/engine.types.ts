@@ -128,6 +128,8 @@ export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'st
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
  * Keyword lists are the union over all languages, already normalised (see `normalizeText` in normalize.ts).
+ * Read-only once given to `step`: the engine derives look-up tables from it once (lookup.ts); new
+ * content is a new FlowSet.
  */
 export interface FlowSet {
   flows: Record<string, Flow>;

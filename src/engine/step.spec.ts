@@ -87,6 +87,14 @@ describe('step', () => {
     play({ name: 'loop', flowSet, turns: [...START_FR, { send: 'aide', says: [MENU], at: 'menu/main' }] });
   });
 
+  it.each(['__proto__', 'constructor', 'toString'])('answers a stored session pointing at a flow named %j from the menu', (name) => {
+    const stored = { v: SESSION_SCHEMA_VERSION, at: { flow: name, node: name }, history: [{ flow: name, node: 'x' }], misses: 0,
+      question: 4, lastActiveAt: T0, vars: {}, language: 'fr' } as Session;
+    const r = step(testFlowSet(), stored, { kind: 'text', text: 'retour' }, { now: T0 + 1 });
+    expect(r.outputs.map((o) => o.text)).toEqual([MENU]);
+    expect(r.session.at).toEqual({ flow: 'menu', node: 'main' });
+  });
+
   it('ends quietly, without throwing, when even home is broken', () => {
     const flowSet: FlowSet = { ...testFlowSet(), home: { flow: 'nope', node: 'x' }, entry: { flow: 'nope', node: 'y' } };
     const r = step(flowSet, null, { kind: 'text', text: 'hi' }, { now: T0 });

@@ -3,12 +3,14 @@ import {
   FlowSet,
   GlobalCommand,
   Input,
+  NodeRef,
   SESSION_SCHEMA_VERSION,
   Session,
   StepContext,
   StepResult,
 } from './engine.types';
-import { answer, matchCommand, runCommand } from './answer';
+import { answer, runCommand } from './answer';
+import { matchCommand } from './lookup';
 import { normalizeText } from './normalize';
 import { Turn, homeOrEntry } from './turn';
 import { enter } from './walk';
@@ -65,20 +67,33 @@ function freshSession(now: number): Session {
   return { v: SESSION_SCHEMA_VERSION, at: { flow: '', node: '' }, history: [], misses: 0, question: 0, lastActiveAt: now, vars: {} };
 }
 
-/** A stored session is untrusted JSON: copy what the engine uses, with safe defaults. */
+/**
+ * A stored session is untrusted JSON: copy what the engine uses, with safe defaults. The copy is the
+ * step's draft: the engine changes it, never the session it was given.
+ */
 function copySession(session: Session): Session {
-  const language = typeof session.language === 'string' ? session.language : undefined;
-  return {
+  const at = session.at;
+  const copy: Session = {
     v: session.v,
-    at: session.at && typeof session.at === 'object' ? { flow: String(session.at.flow), node: String(session.at.node) } : { flow: '', node: '' },
-    history: Array.isArray(session.history) ? session.history.map((r) => ({ flow: String(r?.flow), node: String(r?.node) })) : [],
+    at: at && typeof at === 'object' ? { flow: String(at.flow), node: String(at.node) } : { flow: '', node: '' },
+    history: Array.isArray(session.history) ? copyHistory(session.history) : [],
     misses: Number.isFinite(session.misses) ? session.misses : 0,
-    ...(language ? { language } : {}),
     question: Number.isFinite(session.question) ? session.question : 0,
     lastActiveAt: Number.isFinite(session.lastActiveAt) ? session.lastActiveAt : 0,
     vars: session.vars && typeof session.vars === 'object' ? { ...session.vars } : {},
-    ...(session.ended ? { ended: true } : {}),
   };
+  if (typeof session.language === 'string' && session.language) copy.language = session.language;
+  if (session.ended) copy.ended = true;
+  return copy;
+}
+
+function copyHistory(history: NodeRef[]): NodeRef[] {
+  const copy: NodeRef[] = new Array(history.length);
+  for (let i = 0; i < history.length; i++) {
+    const r = history[i];
+    copy[i] = { flow: String(r?.flow), node: String(r?.node) };
+  }
+  return copy;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { EngineEvent, FlowNode, FlowSet, MenuNode, AskNode, NodeRef, Output
 /** The working state of one `step`: a private copy of the session plus what the step produced. */
 export interface Turn {
   flowSet: FlowSet;
+  /** the step's own draft of the session (its `history` array too): changed in place, never shared with the caller's. */
   s: Session;
   outputs: Output[];
   events: EngineEvent[];
@@ -15,12 +16,6 @@ export type WaitingNode = MenuNode | AskNode;
 export const HISTORY_LIMIT = 10;
 /** Longest message/action chain walked in one step before assuming a loop. */
 export const MAX_CHAIN = 50;
-
-export function nodeAt(flowSet: FlowSet, ref: NodeRef | undefined): FlowNode | undefined {
-  if (!ref) return undefined;
-  const flow = flowSet.flows[ref.flow];
-  return flow && Object.prototype.hasOwnProperty.call(flow.nodes, ref.node) ? flow.nodes[ref.node] : undefined;
-}
 
 export function isWaiting(node: FlowNode | undefined): node is WaitingNode {
   return !!node && (node.type === 'menu' || node.type === 'ask');

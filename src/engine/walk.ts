@@ -1,7 +1,8 @@
 import type { NodeRef, Output } from './engine.types';
 import { runAction } from './actions';
-import { resolveTarget, sameRef } from './targets';
-import { HISTORY_LIMIT, MAX_CHAIN, Turn, WaitingNode, isWaiting, nodeAt, questionOutput } from './turn';
+import { nodeAt, targetOf } from './lookup';
+import { sameRef } from './targets';
+import { HISTORY_LIMIT, MAX_CHAIN, Turn, WaitingNode, isWaiting, questionOutput } from './turn';
 
 type WalkResult = 'waiting' | 'ended' | 'broken' | 'runaway';
 
@@ -39,7 +40,7 @@ function walk(turn: Turn, start: NodeRef | null, leaving: NodeRef | undefined): 
     }
     if (node.type === 'message') {
       turn.outputs.push(messageOutput(node.text, node.params, turn.facts));
-      ref = resolveTarget(turn.flowSet.flows, ref.flow, node.next);
+      ref = targetOf(turn.flowSet, ref.flow, node.next);
       continue;
     }
     const outcome = node.type === 'action' ? runAction(node.action, { flowSet: turn.flowSet, session: turn.s, flow: ref.flow, facts: turn.facts }) : null;
@@ -53,7 +54,7 @@ function walk(turn: Turn, start: NodeRef | null, leaving: NodeRef | undefined): 
       turn.s.ended = true;
       return 'ended';
     }
-    ref = resolveTarget(turn.flowSet.flows, ref.flow, outcome.jump ?? node.next);
+    ref = targetOf(turn.flowSet, ref.flow, outcome.jump ?? node.next);
   }
   return 'runaway';
 }
@@ -66,7 +67,8 @@ function messageOutput(text: string, params: string[] | undefined, facts: Record
 function ask(turn: Turn, ref: NodeRef, node: WaitingNode, leaving: NodeRef | undefined): void {
   const s = turn.s;
   if (leaving && !sameRef(leaving, ref) && isWaiting(nodeAt(turn.flowSet, leaving))) {
-    s.history = [...s.history, leaving].slice(-HISTORY_LIMIT);
+    s.history.push(leaving);
+    if (s.history.length > HISTORY_LIMIT) s.history.splice(0, s.history.length - HISTORY_LIMIT);
   }
   s.at = ref;
   s.ended = false;
@@ -77,9 +79,7 @@ function ask(turn: Turn, ref: NodeRef, node: WaitingNode, leaving: NodeRef | und
 /** `back`: the most recent earlier question that still exists, else home. */
 export function goBack(turn: Turn): void {
   const s = turn.s;
-  while (s.history.length > 0) {
-    const previous = s.history[s.history.length - 1];
-    s.history = s.history.slice(0, -1);
+  for (let previous = s.history.pop(); previous; previous = s.history.pop()) {
     if (isWaiting(nodeAt(turn.flowSet, previous))) return enter(turn, previous, false);
   }
   enter(turn, turn.flowSet.home, false);

@@ -88,6 +88,8 @@ describe('PostgreSQL stopped mid-traffic (its own server, stopped with pg_ctl)',
     counts.extra['callback_rows'] = rows.length - 1;
     counts.extra['callback_codes_told'] = told.length;
     counts.extra['confirmed_then_lost'] = told.filter((code) => !rows.some((r) => r.ref_code === code)).length;
+    counts.extra['spool_retried'] = service.output().split('tried again shortly').length - 1;
+    counts.extra['spool_dropped'] = service.output().split('; dropped').length - 1;
     counts.print('PostgreSQL stopped');
     Object.assign(result, { counts, duringOutage, deepest, told, rows, odd: odd.length });
   });

@@ -2,6 +2,7 @@ import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths'
 import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
 import { SmsSpool } from '../../src/channels/sms/sms-spool';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import { ConversationService } from '../../src/conversations/conversation.service';
 import { connectRedis } from '../../src/redis/redis.module';
 import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
@@ -81,5 +82,32 @@ describe('SMS spool: PostgreSQL down (a server of its own, stopped on purpose)',
     expect(res.status).toBe(200);
     expect(await app.app.get(SmsSpool).length()).toBe(0);
     await eventually(() => fake.bodiesTo(from).length === 1, 10_000, 'reply');
+  });
+  it('keeps a spooled message that fails just after recovery and handles it on a later round; drops only one that keeps failing', async () => {
+    const spool = app.app.get(SmsSpool);
+    const conversations = app.app.get(ConversationService);
+    const [flaky, poison, behind] = [malianNumber(), malianNumber(), malianNumber()];
+    const real = conversations.handle.bind(conversations);
+    let flakyFailures = 0;
+    const spy = jest.spyOn(conversations, 'handle').mockImplementation(async (msg) => {
+      // a query on a connection the restart broke, twice; then it goes through
+      if (msg.address === flaky && flakyFailures < 2) {
+        flakyFailures++;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      if (msg.address === poison) throw new Error('always fails');
+      return real(msg);
+    });
+    try {
+      pg.stop();
+      for (const number of [flaky, poison, behind]) expect((await postTwilio(app, TWILIO_SMS_PATH, inboundParams(number, 'Bonjour'))).status).toBe(200);
+      pg.start();
+      await eventually(async () => (await spool.length()) === 0, 60_000, 'spool drained');
+    } finally {
+      spy.mockRestore();
+    }
+    await eventually(() => fake.bodiesTo(flaky).length === 1 && fake.bodiesTo(behind).length === 1, 15_000, 'replies');
+    expect(flakyFailures).toBe(2);
+    expect(fake.bodiesTo(poison)).toEqual([]);
   });
 });

@@ -28,6 +28,10 @@ export class SmsSpool implements OnModuleInit, OnApplicationShutdown {
   private draining?: Promise<number>;
   /** how often the drainer looks at the spool (ms); tests shorten it. */
   static intervalMs = 1_000;
+  /** how many rounds the head may fail while the database answers before it is dropped. */
+  static triesWithDatabaseUp = 5;
+  /** the head item that failed with the database up, and how many times (this process only). */
+  private headFailures?: { token: string; count: number };
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -112,12 +116,26 @@ export class SmsSpool implements OnModuleInit, OnApplicationShutdown {
     }
     try {
       await this.conversations.handle(message);
+      this.headFailures = undefined;
       return true;
     } catch (err) {
       if (!(await this.databaseUp())) return false;
-      // The database answers but this message fails: keeping it would block everyone behind it.
-      this.log.error(`SMS spool: a message failed with the database up (${err instanceof Error ? err.name : 'error'}); dropped`);
+      // Just after an outage a query can still fail on a connection the restart broke while a fresh
+      // ping succeeds: the head is tried again on the next rounds. Only a message that keeps failing
+      // with the database up is dropped, since keeping it would block everyone behind it.
+      const failures = this.headFailures?.token === token ? this.headFailures.count + 1 : 1;
+      this.headFailures = { token, count: failures };
+      if (failures < SmsSpool.triesWithDatabaseUp) {
+        this.log.warn(`SMS spool: a message failed with the database up (${errorName(err)}); tried again shortly`);
+        return false;
+      }
+      this.headFailures = undefined;
+      this.log.error(`SMS spool: a message failed ${failures} times with the database up (${errorName(err)}); dropped`);
       return true;
     }
   }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : 'error';
 }

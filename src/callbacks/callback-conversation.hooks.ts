@@ -80,7 +80,7 @@ export class CallbackConversationHooks implements ConversationHooks {
     if (result.kind === 'already_open') return { text: CALLBACK_TEXTS.alreadyOpen, params: { code: result.request.refCode } };
     this.log.log(`callback request registered (urgent: ${result.request.urgent})`);
     // committed: her code can be said. A queue failure is repaired by the rebuild, not by her.
-    await this.scheduler.ensure(result.request).catch((err: Error) => this.log.warn(`callback jobs deferred: ${err.name}`));
+    await this.scheduler.scheduleCreated(result.request).catch((err: Error) => this.log.warn(`callback jobs deferred: ${err.name}`));
     return { params: { code: result.request.refCode } };
   }
 

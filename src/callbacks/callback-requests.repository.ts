@@ -15,6 +15,7 @@ import {
   type NewCallbackRequest,
 } from './callback.types';
 import { callbackRequests, callbackTransitions, type CallbackRequestRow, type CallbackTransitionRow } from './callbacks.schema';
+import { prepareCreateStatement, type CreateParams, type CreateStatement } from './callback-create.statement';
 import { newRefCode } from './ref-code';
 
 type RequestChanges = PgUpdateSetSource<typeof callbackRequests>;
@@ -33,15 +34,21 @@ export type CreateResult = { kind: 'created'; request: CallbackRequest } | { kin
  */
 @Injectable()
 export class CallbackRequestsRepository {
+  /** The row and its first transition in one atomic statement (see callback-create.statement.ts). */
+  private readonly createStatement: CreateStatement;
+
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(BlindIndex) private readonly index: BlindIndex,
-  ) {}
+  ) {
+    this.createStatement = prepareCreateStatement(db);
+  }
 
   /**
    * Stores a new pending request, or returns her open one (one open request per contact, enforced by
-   * a unique partial index, so two racing messages cannot both create one). Resolves only after commit.
+   * a unique partial index, so two racing messages cannot both create one). Resolves only after commit
+   * of the row together with its first transition (one statement, see callback-create.statement.ts).
    */
   async create(input: NewCallbackRequest, now: Date): Promise<CreateResult> {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
@@ -62,33 +69,25 @@ export class CallbackRequestsRepository {
   private async insert(input: NewCallbackRequest, refCode: string, now: Date): Promise<CallbackRequest> {
     const id = randomUUID();
     const { token, kid } = this.cipher.encrypt(input.number, numberContext(id));
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(callbackRequests)
-        .values({
-          id,
-          contactId: input.contactId,
-          channel: input.channel,
-          refCode,
-          topic: input.topic,
-          urgent: input.urgent,
-          callLanguage: input.callLanguage,
-          windows: input.windows,
-          voicemailSafe: input.voicemailSafe,
-          smsSafe: input.smsSafe,
-          numberEnc: token,
-          numberKeyId: kid,
-          numberIndex: this.index.of('sms', input.number),
-          consentVersion: input.consentVersion,
-          status: 'pending',
-          dueAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      await tx.insert(callbackTransitions).values({ requestId: id, fromStatus: null, toStatus: 'pending', actor: 'contact', at: now });
-      return toRequest(row!);
-    });
+    const [row] = await this.createStatement.execute({
+      id,
+      contactId: input.contactId,
+      channel: input.channel,
+      refCode,
+      topic: input.topic,
+      urgent: input.urgent,
+      callLanguage: input.callLanguage,
+      windows: input.windows,
+      voicemailSafe: input.voicemailSafe,
+      smsSafe: input.smsSafe,
+      numberEnc: token,
+      numberKeyId: kid,
+      numberIndex: this.index.of('sms', input.number),
+      consentVersion: input.consentVersion,
+      now,
+    } satisfies CreateParams);
+    if (!row) throw new Error('callback request insert returned no row');
+    return toRequest(row);
   }
 
   async findById(id: string): Promise<CallbackRequest | undefined> {

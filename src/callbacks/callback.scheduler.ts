@@ -42,11 +42,26 @@ export class CallbackScheduler implements OnApplicationShutdown {
     this.queue.on('error', (err) => this.log.warn(`callbacks queue: ${err.name}`));
   }
 
-  /** Adds the jobs this request should have; returns how many were new to Redis. */
+  /**
+   * Adds the jobs this request should have; returns how many were new to Redis. The look-ups go out
+   * together, then the adds together (node-redis writes the commands of one tick at once): two round
+   * trips whatever the number of jobs.
+   */
   async ensure(req: CallbackRequest): Promise<number> {
-    let added = 0;
-    for (const job of planJobs(req, this.settings, this.clock.now())) if (await this.add(job)) added++;
-    return added;
+    const planned = planJobs(req, this.settings, this.clock.now());
+    const existing = await Promise.all(planned.map((job) => this.queue.getJob(job.id)));
+    const missing = planned.filter((_, i) => !existing[i]);
+    await this.addAll(missing);
+    return missing.length;
+  }
+
+  /**
+   * The jobs of a request that has just been created: no job can exist yet under its fresh id, except
+   * those a rebuild running meanwhile added from the committed row, and BullMQ's add leaves a job with
+   * the same id alone. So no look-up first: one round trip for all of them.
+   */
+  async scheduleCreated(req: CallbackRequest): Promise<void> {
+    await this.addAll(planJobs(req, this.settings, this.clock.now()));
   }
 
   /** Removes every job a request may have had (all attempts and claims): nothing waits for an erased row. */
@@ -73,18 +88,24 @@ export class CallbackScheduler implements OnApplicationShutdown {
     await this.redis.close();
   }
 
-  /** True when the job was not in Redis yet (a job with this id, waiting or delayed, is left alone). */
-  private async add(job: PlannedJob): Promise<boolean> {
-    if (await this.queue.getJob(job.id)) return false;
-    await this.queue.add(job.name, job.data, {
-      jobId: job.id,
-      delay: job.delayMs,
-      removeOnComplete: true,
-      removeOnFail: true,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5_000 },
-    });
-    return true;
+  /**
+   * Adds the jobs concurrently (each add is its own script, idempotent under its job id: a job with this
+   * id, waiting or delayed, is left alone). Not one MULTI: BullMQ's node-redis adapter falls back to EVAL
+   * when Redis lost its scripts (a restart) only outside a transaction. Rejects if any add failed.
+   */
+  private async addAll(jobs: PlannedJob[]): Promise<void> {
+    await Promise.all(
+      jobs.map((job) =>
+        this.queue.add(job.name, job.data, {
+          jobId: job.id,
+          delay: job.delayMs,
+          removeOnComplete: true,
+          removeOnFail: true,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 5_000 },
+        }),
+      ),
+    );
   }
 
   private async upsertSweep(): Promise<void> {

@@ -39,7 +39,7 @@ describe('PostgreSQL stopped mid-traffic (its own server, stopped with pg_ctl)',
 
   const result = {} as { counts: Counts; duringOutage: Ready[]; deepest: number; told: string[]; rows: { ref_code: string }[]; odd: number };
 
-  it('runs the traffic through a 10 s outage and prints its counts', async () => {
+  it(`runs the traffic through a ${OUTAGE_MS / 1000} s outage and prints its counts`, async () => {
     const service = await stack.startInstance();
     const urls = [service.url];
     const received = (to: string) => stack.fake.bodiesTo(to);
@@ -88,6 +88,7 @@ describe('PostgreSQL stopped mid-traffic (its own server, stopped with pg_ctl)',
     counts.extra['callback_rows'] = rows.length - 1;
     counts.extra['callback_codes_told'] = told.length;
     counts.extra['confirmed_then_lost'] = told.filter((code) => !rows.some((r) => r.ref_code === code)).length;
+    counts.extra['unknown_sends'] = Number((await stack.query<{ n: string }>("select count(*) as n from outbound_messages where status = 'unknown'"))[0]!.n);
     counts.extra['spool_retried'] = service.output().split('tried again shortly').length - 1;
     counts.extra['spool_dropped'] = service.output().split('; dropped').length - 1;
     counts.print('PostgreSQL stopped');

@@ -74,6 +74,16 @@ export class OutboundMessagesRepository {
     return row;
   }
 
+  /** Gives back a claim this process made without calling the provider: `sending` → `queued`. */
+  async releaseClaim(id: string): Promise<OutboundMessageRow | undefined> {
+    const [row] = await this.db
+      .update(outboundMessages)
+      .set({ status: 'queued', updatedAt: sql`now()` })
+      .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'sending')))
+      .returning();
+    return row ?? (await this.findById(id));
+  }
+
   /**
    * Whether an older message of the same kind to the same contact on the same channel, created within `withinMs`, is
    * still waiting or being sent. Compared in SQL (microseconds), not with the JS Date (milliseconds).

@@ -83,7 +83,8 @@ export class OutboundProcessor {
 
   private async run(job: Job<OutboundJobData>): Promise<JobOutcome> {
     const { rowId } = job.data;
-    const row = await this.deps.messages.findById(rowId);
+    let row = await this.deps.messages.findById(rowId);
+    if (row?.status === 'sending' && job.data.claimUnconfirmed) row = await this.deps.messages.releaseClaim(rowId);
     if (row?.status === 'sending') return this.diedMidSend(rowId);
     // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
     if (!row || row.status !== 'queued') return 'skipped';
@@ -92,7 +93,7 @@ export class OutboundProcessor {
       await this.deps.messages.discard(rowId);
       return 'skipped';
     }
-    const claimed = await this.deps.messages.claim(rowId);
+    const claimed = await this.claim(job);
     if (!claimed) return 'skipped';
     let address: string;
     try {
@@ -121,6 +122,24 @@ export class OutboundProcessor {
    */
   private heldBack(row: OutboundMessageRow): Promise<boolean> {
     return this.deps.messages.hasEarlierPending(row, ORDER_WINDOW_MS);
+  }
+
+  /**
+   * A claim whose answer was lost (the connection broke as PostgreSQL stopped) may have committed. The job
+   * then says so (its data lives in Redis, seen by every instance): no provider call follows such a claim,
+   * so when the job comes back and finds its row `sending`, the claim is given back and the message sent,
+   * instead of being taken for a send that died half-way. The mark is cleared before the provider is called.
+   */
+  private async claim(job: Job<OutboundJobData>): Promise<OutboundMessageRow | undefined> {
+    let claimed: OutboundMessageRow | undefined;
+    try {
+      claimed = await this.deps.messages.claim(job.data.rowId);
+    } catch (err) {
+      await job.updateData({ ...job.data, claimUnconfirmed: true });
+      throw err;
+    }
+    if (claimed && job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: false });
+    return claimed;
   }
 
   /**

@@ -39,6 +39,11 @@ export interface OutboundJobData<M = unknown> {
   kind: OutboundJobKind;
   to: string;
   message: M;
+  /**
+   * set when the claim of its row failed without an answer (it may have committed) and no provider call
+   * followed: the row found `sending` is then given back rather than recorded `unknown` (OutboundProcessor).
+   */
+  claimUnconfirmed?: boolean;
 }
 
 /** What a sender receives: the job's message and her address, decrypted for this one call. */

@@ -177,4 +177,24 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
     expect(sender.calls.filter((m) => m.startsWith('nana:')).sort()).toEqual(['nana:1', 'nana:2', 'nana:3']);
     expect(await statuses(ids)).toEqual(ids.map(() => ['sent', 1]));
   });
+  it('sends once a reply whose claim committed but whose answer was lost as the database went away', async () => {
+    const kadi = await contact();
+    const repository = app.get(OutboundMessagesRepository);
+    const realClaim = repository.claim.bind(repository);
+    let lost = 0;
+    const spy = jest.spyOn(repository, 'claim').mockImplementation(async (id) => {
+      const row = await realClaim(id);
+      if (lost++ === 0) throw new Error('Connection terminated unexpectedly'); // committed, answer lost
+      return row;
+    });
+    try {
+      const ids = await reply(kadi, 'kadi:1');
+      await eventually(() => sender.calls.includes('kadi:1'), 15_000, 'her reply');
+      await sleep(300);
+      expect(sender.calls.filter((m) => m === 'kadi:1')).toHaveLength(1);
+      expect((await statuses(ids)).map(([status]) => status)).toEqual(['sent']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

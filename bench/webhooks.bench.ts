@@ -117,6 +117,9 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     TWILIO_FROM: SERVICE_NUMBER,
     TWILIO_API_BASE_URL: twilio.url,
     SMS_DAILY_SEGMENTS: '10000000',
+    // 200 senders answered many times a second: the per-number minute cap (default 20) would refuse most
+    // replies, and the bench would measure refusals instead of the full path
+    SMS_SENDER_MESSAGES_PER_MINUTE: '1000',
     SMS_SENDER_DAILY_SEGMENTS: '100000',
     TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
     TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,

@@ -37,6 +37,8 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       connection: this.workerRedis.connection,
       prefix: this.config.redis.prefix,
       concurrency: 4,
+      lockDuration: this.config.workers.lockMs,
+      stalledInterval: this.config.workers.lockMs,
     });
     this.worker.on('error', (err) => this.log.warn(`callbacks worker: ${err.name}`));
     this.worker.on('failed', (job, err) => this.log.warn(`callback job ${job?.name ?? '?'} failed: ${err.name}`));

@@ -75,6 +75,12 @@ export const configSchema = z
     TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
 
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
+    /**
+     * lock of a running BullMQ job (outbound, callbacks, privacy), renewed at half this while its process
+     * lives, and how often locks are checked: a job whose process died runs again within about twice this.
+     * Not under 5 s: an event loop held up longer than the lock would hand a live job to a second worker.
+     */
+    WORKER_LOCK_MS: z.coerce.number().int().min(5000).max(600000).default(30000),
 
     /** staff working hours and days, Africa/Bamako local time: `HH:MM-HH:MM`, ISO weekdays `1-6` or `1,2,3`. */
     CALLBACK_STAFF_HOURS: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/).default('08:00-18:00'),

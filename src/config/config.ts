@@ -36,6 +36,8 @@ export interface Config {
   };
   telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
   shutdownTimeoutMs: number;
+  /** BullMQ workers: `lockDuration` and `stalledInterval` of every queue's worker. */
+  workers: { lockMs: number };
   callbacks: {
     staffHours: string;
     staffDays: string;
@@ -145,6 +147,7 @@ function toConfig(e: RawEnv): Config {
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workers: { lockMs: e.WORKER_LOCK_MS },
     callbacks: {
       staffHours: e.CALLBACK_STAFF_HOURS,
       staffDays: e.CALLBACK_STAFF_DAYS,

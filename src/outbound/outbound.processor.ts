@@ -14,6 +14,13 @@ import {
 } from './outbound.types';
 
 export const DEFAULT_ATTEMPTS = 5;
+/**
+ * How often a job may be interrupted (its process died while it ran) and still run again. Every run is
+ * safe to repeat (an interrupted provider call is recorded `unknown`, never resent), while a job BullMQ
+ * drops leaves its row `queued` or `sending` for ever; the bound only stops a job that kills its process.
+ * BullMQ counts these over the job's whole life, and a job held back by an older message runs often.
+ */
+export const STALLS_ALLOWED = 5;
 /** how old an older pending message to the same contact may be and still hold a later one back. */
 const ORDER_WINDOW_MS = 120_000;
 /** a message held back by an older one is looked at again after this long (the worker sends others meanwhile). */

@@ -11,7 +11,7 @@ import { AddressCipher } from '../crypto/address-cipher';
 import type { Output } from '../engine/engine.types';
 import { PROACTIVE_POLICY, type ProactivePolicy } from '../privacy/erasure.hook';
 import { OutboundMessagesRepository } from './outbound-messages.repository';
-import { backoffDelay, DEFAULT_ATTEMPTS, OutboundProcessor } from './outbound.processor';
+import { backoffDelay, DEFAULT_ATTEMPTS, OutboundProcessor, STALLS_ALLOWED } from './outbound.processor';
 import {
   JOB_PRIORITY,
   OutboundJobKind,
@@ -93,6 +93,10 @@ export class OutboundService implements OnApplicationShutdown {
       connection: this.connection(),
       prefix: this.config.redis.prefix,
       concurrency: 1,
+      // a job whose process died comes back after its lock runs out (its row is then marked unknown)
+      lockDuration: this.config.workers.lockMs,
+      stalledInterval: this.config.workers.lockMs,
+      maxStalledCount: STALLS_ALLOWED,
       limiter: { max: def.limiter.max, duration: def.limiter.durationMs },
       settings: { backoffStrategy: (made, _type, err) => backoffDelay(made, err, retry.baseDelayMs, retry.maxDelayMs) },
     });

@@ -48,7 +48,14 @@ export class PrivacyQueue implements OnApplicationShutdown {
   /** Starts the one worker of this process. */
   start(handler: PrivacyJobHandler): void {
     if (this.worker) return;
-    this.worker = new Worker(PrivacyQueueName.Privacy, handler, { connection: this.connection(), prefix: this.config.redis.prefix, concurrency: 1 });
+    const lock = this.config.workers.lockMs;
+    this.worker = new Worker(PrivacyQueueName.Privacy, handler, {
+      connection: this.connection(),
+      prefix: this.config.redis.prefix,
+      concurrency: 1,
+      lockDuration: lock,
+      stalledInterval: lock,
+    });
     this.worker.on('error', (err) => this.log.warn(`privacy worker: ${err.name}`));
     this.worker.on('failed', (job, err) => this.log.warn(`privacy job ${job?.name ?? '?'} failed: ${err.name}`));
   }

@@ -129,12 +129,18 @@ export function compareWithReference(received: (to: string) => string[], numbers
     const same = got.length === ref.length && got.every((body, i) => body === ref[i]);
     if (same) continue;
     odd.push(to);
+    const firstDifference = got.findIndex((body, i) => body !== ref[i]);
     if (got.length > ref.length) counts.duplicated += got.length - ref.length;
     else if (reprompt && got.length === ref.length && got.at(-1) === ref.at(-1)) counts.extra['reprompted'] = (counts.extra['reprompted'] ?? 0) + 1;
+    // her session was lost with Redis and she was greeted at the menu again: the "at worst at the menu"
+    else if (reprompt && firstDifference > 0 && MENU_START.test(got[firstDifference]!)) counts.extra['resumed_at_menu'] = (counts.extra['resumed_at_menu'] ?? 0) + 1;
     else counts.lost += Math.max(1, ref.length - got.length);
   }
   return odd;
 }
+
+/** The main menu or the language question, as a conversation that restarts begins (French or Bambara). */
+const MENU_START = /^(Menu Sira|Sira ka menu|Sira\. Choisissez)/;
 
 /** A callback reference code (six symbols of the unambiguous alphabet): differs for every request. */
 export const REF_CODE = /\b[A-HJKMNP-Z2-9]{6}\b/g;

@@ -88,7 +88,9 @@ describe('Redis killed with SIGKILL and restarted mid-traffic (its own redis-ser
     // the same question again or greeted at the menu ("resume, at worst at the menu"), counted apart.
     expect(counts.lost).toBe(0);
     expect(counts.duplicated).toBe(0);
-    expect(odd).toHaveLength((counts.extra['reprompted'] ?? 0) + (counts.extra['resumed_at_menu'] ?? 0));
+    // Known limit (issue 11 note): a reply whose job was caught by the kill can arrive after her next
+    // turn's replies. Every reply still arrives once; such conversations are counted `reordered`.
+    expect(odd).toHaveLength((counts.extra['reprompted'] ?? 0) + (counts.extra['resumed_at_menu'] ?? 0) + (counts.extra['reordered'] ?? 0));
     expect(rows).toHaveLength(CALLBACKS + 1); // + the reference run's
     expect(told).toHaveLength(CALLBACKS);
     expect(withJob).toBe(rows.length);

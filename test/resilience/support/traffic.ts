@@ -119,7 +119,9 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
  * number that got as many SMS as the reference and ended where it ends, but was asked one question
  * again on the way (a turn whose reply was lost with Redis is retried by the provider and answered
  * "please choose a number" — the issue's "resume, at worst at the menu"), is counted in
- * `extra.reprompted`, not as lost. Returns the numbers that differ.
+ * `extra.reprompted`, not as lost; one visibly greeted at the menu again, `extra.resumed_at_menu`. One that got
+ * exactly the reference's replies in another order is counted `extra.reordered` (neither lost nor doubled; the
+ * caller decides whether order matters). Returns the numbers that differ.
  */
 export function compareWithReference(received: (to: string) => string[], numbers: string[], reference: string[], counts: Counts, reprompt = false): string[] {
   const odd: string[] = [];
@@ -130,7 +132,10 @@ export function compareWithReference(received: (to: string) => string[], numbers
     if (same) continue;
     odd.push(to);
     const firstDifference = got.findIndex((body, i) => body !== ref[i]);
+    const sameReplies = got.length === ref.length && [...got].sort().every((body, i) => body === [...ref].sort()[i]);
     if (got.length > ref.length) counts.duplicated += got.length - ref.length;
+    // every reply arrived once, but one came late (after the next turn's): not lost, counted apart
+    else if (sameReplies) counts.extra['reordered'] = (counts.extra['reordered'] ?? 0) + 1;
     else if (reprompt && got.length === ref.length && got.at(-1) === ref.at(-1)) counts.extra['reprompted'] = (counts.extra['reprompted'] ?? 0) + 1;
     // her session was lost with Redis and she was greeted at the menu again: the issue's "at worst at the menu"
     else if (reprompt && firstDifference > 0 && MENU_START.test(got[firstDifference]!)) counts.extra['resumed_at_menu'] = (counts.extra['resumed_at_menu'] ?? 0) + 1;

@@ -44,7 +44,7 @@ export class ConversationTurn {
     const { session: stored, other } = await this.sessions.loadWith(blindIndex, this.journal.key(msg.channel, msg.providerMessageId));
     const done = this.journal.open(msg.channel, msg.providerMessageId, other);
     if (done) return { ...done, replayed: true };
-    const contact = await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel);
+    const contact = await this.liftOptOut(await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel), msg);
     const shortcut = contact.optedOut ? null : await this.hooks?.intercept({ contact, msg });
     if (shortcut) return this.shortcutOutcome(contact, shortcut);
     const now = this.clock.now();
@@ -66,6 +66,12 @@ export class ConversationTurn {
     if (applied.erased) await this.journal.write(entry);
     else await this.sessions.saveWithTurn(blindIndex, stepped.session, entry);
     return outcome;
+  }
+
+  /** Read in the turn with the contact it already loads, rather than by a second look-up before it. */
+  private async liftOptOut(contact: Contact, msg: InboundMessage): Promise<Contact> {
+    if (!msg.liftsOptOut || !contact.optedOut || contact.optedOutSource !== msg.liftsOptOut) return contact;
+    return this.contacts.setOptedOut(contact.id, false);
   }
 
   /** A reply that needed no engine step: her session (where she stands in a flow) is left as it was. */

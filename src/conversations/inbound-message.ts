@@ -18,6 +18,11 @@ export interface InboundMessage {
   receivedAt: number;
   /** the provider it came through ('twilio', 'telegram', …), recorded on a new contact; default: the channel. */
   source?: string;
+  /**
+   * An opt-out source that her writing lifts (Telegram: 'blocked', recorded when she blocked the bot;
+   * writing again is consent to an answer). A STOP keyword is never lifted this way, only by START.
+   */
+  liftsOptOut?: string;
 }
 
 /** The result of handling one inbound message. */

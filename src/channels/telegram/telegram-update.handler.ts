@@ -4,7 +4,7 @@ import type { Update } from 'grammy/types';
 import { CLOCK, type Clock } from '../../common/clock';
 import { ConversationService } from '../../conversations/conversation.service';
 import { TELEGRAM_BOT } from './telegram.bot';
-import { TelegramContacts } from './telegram-contacts';
+import { BLOCKED_SOURCE, TelegramContacts } from './telegram-contacts';
 import { TelegramGroups } from './telegram-groups';
 import { normaliseUpdate, type TelegramEvent } from './telegram.normaliser';
 
@@ -30,7 +30,6 @@ export class TelegramUpdateHandler {
     if ('callbackQueryId' in event && event.callbackQueryId) await this.answerCallback(event.callbackQueryId);
     switch (event.kind) {
       case 'input':
-        await this.contacts.resumeIfBlocked(event.chatId);
         await this.conversations.handle({
           channel: 'telegram',
           providerMessageId: String(event.updateId),
@@ -38,6 +37,8 @@ export class TelegramUpdateHandler {
           input: event.input,
           receivedAt: event.receivedAt,
           source: 'telegram',
+          // writing again after blocking the bot lifts the block (a STOP stays): see TelegramContacts
+          liftsOptOut: BLOCKED_SOURCE,
         });
         break;
       case 'blocked':

@@ -59,8 +59,9 @@ async function main(): Promise<void> {
   const table = renderTable(figures);
   console.log(table);
   const minutes = (Date.now() - started) / 60_000;
+  for (const f of figures.filter((f) => f.note)) console.log(`- ${f.name}: ${f.note}`);
   if (!process.env.BENCH_ONLY) writeReport(table, figures, minutes);
-  log(`done in ${minutes.toFixed(1)} min; docs/performance.md written`);
+  log(`done in ${minutes.toFixed(1)} min; ${process.env.BENCH_ONLY ? 'a partial run: docs/performance.md left as it was' : 'docs/performance.md written'}`);
 }
 
 function writeReport(table: string, figures: Figure[], minutes: number): void {

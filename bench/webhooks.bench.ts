@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { EMPTY_TWIML } from '../src/channels/twilio/twilio-webhook.controller';
 import { TWILIO_SMS_PATH } from '../src/channels/twilio/twilio-webhook.paths';
+import { bullConnection } from '../src/callbacks/bullmq-connection';
+import { OutboundQueueName } from '../src/outbound/outbound.types';
 import { FakeTelegramServer } from '../test/fakes/fake-telegram.server';
 import { FakeTwilioServer } from '../test/fakes/fake-twilio.server';
 import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, createTestDatabase, deleteRedisPrefix } from '../test/sms/sms-test.helpers';
+import { TEST_REDIS_URL } from '../test/conversations/redis-test.helper';
 import { inboundParams } from '../test/sms/twilio-test.harness';
 import { startService } from '../test/support/service-process';
 import { alternate, fmt, median, type Figure } from './bench-table';
@@ -73,10 +77,17 @@ function telegramRequests() {
   };
 }
 
-function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] }, connections: number): Figure[] {
-  const ours = { rps: median(samples.ours.map((s) => s.rps)), p50: median(samples.ours.map((s) => s.p50)), p99: median(samples.ours.map((s) => s.p99)) };
-  const bare = { rps: median(samples.baseline.map((s) => s.rps)), p50: median(samples.baseline.map((s) => s.p50)), p99: median(samples.baseline.map((s) => s.p99)) };
-  const errors = samples.ours.reduce((a, s) => a + s.errors, 0);
+const medians = (samples: Sample[]) => ({ rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) });
+
+function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] }, connections: number, sending: Sample[]): Figure[] {
+  const ours = medians(samples.ours);
+  const bare = medians(samples.baseline);
+  const withSenders = medians(sending);
+  const errors = [...samples.ours, ...sending].reduce((a, s) => a + s.errors, 0);
+  const note =
+    `timed with the service's outbound senders paused (the bare server sends nothing; the full path ends with the reply queued); ` +
+    `with them sending meanwhile: ${fmt(withSenders.rps)} req/s (${fmt(withSenders.rps / bare.rps, 2)}× the same baseline median), p50 / p99 ${fmt(withSenders.p50)} / ${fmt(withSenders.p99)} ms` +
+    (errors ? `; ${errors} errors or non-2xx answers` : '');
   return [
     {
       name: `${label} webhook throughput (req/s, ${connections} connections)`,
@@ -85,7 +96,7 @@ function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] },
       ratio: ours.rps / bare.rps,
       target: '≥ 0.33×',
       met: ours.rps / bare.rps >= 0.33 && errors === 0,
-      note: errors ? `${errors} errors or non-2xx answers` : undefined,
+      note,
     },
     {
       name: `${label} webhook latency p50 / p99 (ms)`,
@@ -131,18 +142,31 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
   });
   const bareSms = await startBareServer('text/xml; charset=utf-8', EMPTY_TWIML, 'form');
   const bareTelegram = await startBareServer('application/json; charset=utf-8', JSON.stringify({ ok: true }), 'json');
+  const senders = outboundSenders(`sira_test_e2e_${service.port}`);
   try {
     const sms = twilioRequests();
     const tg = telegramRequests();
+    const oursSms = () => load(`${service.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
+    const oursTg = () => load(`${service.url}/webhooks/telegram`, 40, settings.seconds, tg);
+    await senders.pause();
     log('webhooks: warming up (contacts created, code paths compiled)');
-    await load(`${service.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
-    await load(`${service.url}/webhooks/telegram`, 40, settings.seconds, tg);
-    log('webhooks: SMS rounds');
-    const smsSamples = await alternate(settings.rounds, () => load(`${service.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms), () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms));
-    log('webhooks: Telegram rounds');
-    const tgSamples = await alternate(settings.rounds, () => load(`${service.url}/webhooks/telegram`, 40, settings.seconds, tg), () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg));
-    return [...figures('SMS (Twilio)', smsSamples, 50), ...figures('Telegram', tgSamples, 40)];
+    await oursSms();
+    await oursTg();
+    log('webhooks: SMS rounds (outbound senders paused)');
+    const smsSamples = await alternate(settings.rounds, oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms));
+    log('webhooks: Telegram rounds (outbound senders paused)');
+    const tgSamples = await alternate(settings.rounds, oursTg, () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg));
+    log('webhooks: both again with the outbound senders running');
+    await senders.resume();
+    const smsSending: Sample[] = [];
+    const tgSending: Sample[] = [];
+    for (let r = 0; r < settings.rounds; r++) {
+      smsSending.push(await oursSms());
+      tgSending.push(await oursTg());
+    }
+    return [...figures('SMS (Twilio)', smsSamples, 50, smsSending), ...figures('Telegram', tgSamples, 40, tgSending)];
   } finally {
+    await senders.close();
     await service.stop();
     await bareSms.stop();
     await bareTelegram.stop();
@@ -151,4 +175,23 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     await deleteRedisPrefix(`sira_test_e2e_${service.port}`);
     await db.drop();
   }
+}
+
+/**
+ * The service's outbound queues, seen from outside: paused while the full path is timed, like for like
+ * with a bare server that sends nothing (the path the issue times ends with the reply queued; sending is
+ * paced anyway, SMS at SMS_SEGMENTS_PER_SECOND and Telegram at 30/s), then resumed for a second
+ * measurement with the senders running.
+ */
+function outboundSenders(prefix: string) {
+  const connections = [OutboundQueueName.Sms, OutboundQueueName.Telegram].map(() => bullConnection(TEST_REDIS_URL));
+  const queues = [OutboundQueueName.Sms, OutboundQueueName.Telegram].map((name, i) => new Queue(name, { connection: connections[i]!.connection, prefix }));
+  return {
+    pause: () => Promise.all(queues.map((q) => q.pause())),
+    resume: () => Promise.all(queues.map((q) => q.resume())),
+    close: async () => {
+      await Promise.all(queues.map((q) => q.close()));
+      await Promise.all(connections.map((c) => c.close()));
+    },
+  };
 }

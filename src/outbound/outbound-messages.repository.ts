@@ -99,9 +99,9 @@ export class OutboundMessagesRepository {
           eq(outboundMessages.contactId, row.contactId),
           // replies jump ahead of proactive messages on purpose (priorities): order holds within a kind
           eq(outboundMessages.kind, row.kind),
-          // being sent by another worker, or about to be (never tried yet); one in a retry backoff after a
-          // provider failure does not hold the others back
-          sql`(${outboundMessages.status} = 'sending' or (${outboundMessages.status} = 'queued' and ${outboundMessages.attempts} = 0))`,
+          // being sent, or still to be sent whatever its attempts: never tried yet, put back for a retry (a
+          // provider's clear failure, no SMS line while Redis was away) or a claim given back
+          sql`${outboundMessages.status} in ('queued', 'sending')`,
           // (creation time, id): a total order, so two rows created in the same microsecond never wait for each other
           sql`(${outboundMessages.createdAt}, ${outboundMessages.id}) < (select o.created_at, o.id from outbound_messages o where o.id = ${row.id})`,
           sql`${outboundMessages.createdAt} > now() - ${withinMs} * interval '1 millisecond'`,

@@ -122,9 +122,9 @@ export class OutboundProcessor {
 
   /**
    * Her messages leave in the order they were queued even when several workers (instances) send at
-   * once, or when an older one was put back during an outage: a later one is held while an older one of
-   * the same kind to her is queued and never tried, or being sent. Not one in a provider's retry backoff,
-   * nor one older than ORDER_WINDOW_MS (a row whose job was lost): those never hold the others back.
+   * once, or when an older one was put back (an outage, a retry, a claim given back): a later one is held
+   * while an older one of the same kind to her is queued (whatever its attempts) or being sent. Not one
+   * older than ORDER_WINDOW_MS (a row whose job was lost): it never holds the others back.
    * The order is total (creation time, then row id), so two messages never wait for each other.
    */
   private heldBack(row: OutboundMessageRow): Promise<boolean> {

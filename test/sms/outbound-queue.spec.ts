@@ -178,6 +178,28 @@ describe('outbound queue (real Redis, real PostgreSQL)', () => {
     expect(sender.calls.map((c) => c.message)).toEqual(['fr:r:1', 'fr:p:1', 'fr:p:2']);
   });
 
+  it('keeps her order when an older reply is put back to be tried again: her next turn waits for it', async () => {
+    const from = malianNumber();
+    await text(from, 'Bonjour');
+    await eventually(() => sender.calls.some((c) => c.address === from), 10_000, 'first reply');
+    await sleep(300);
+    const contact = (await contacts.findByAddress('sms', from))!;
+    const queue = outbound.queueOf('sms')!;
+    const reply = (answering: string, ...texts: string[]) =>
+      outbound.enqueue('sms', { address: from, contactId: contact.id, language: 'fr', outputs: texts.map((t) => ({ text: t })), kind: OutboundJobKind.Reply, answering });
+    await queue.pause();
+    sender.calls.length = 0;
+    // no line could be chosen (Redis down): nothing reached a provider, the reply is queued again for a retry
+    sender.failures = [() => { throw new SendError('retryable', 'sms_line_unavailable'); }];
+    await reply('twilio:SMorder1', 'turn1:menu');
+    await reply('twilio:SMorder2', 'turn2:answer', 'turn2:menu');
+    await queue.resume();
+    await eventually(() => sender.calls.length === 4, 10_000, 'the retry and her next turn');
+    await sleep(300);
+    expect(sender.calls.map((c) => c.message)).toEqual(['fr:turn1:menu', 'fr:turn1:menu', 'fr:turn2:answer', 'fr:turn2:menu']);
+    expect((await rowsOf(contact.id)).filter((r) => r.status !== 'sent')).toEqual([]);
+  });
+
   it('does not send a reply queued before STOP, but does send the STOP confirmation', async () => {
     const from = malianNumber();
     await text(from, 'Bonjour');

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { freePort } from '../test/support/service-process';
 
 /**
@@ -28,7 +29,17 @@ export interface BareServer {
 
 export async function startBareServer(contentType: string, answer: string, parse: 'form' | 'json'): Promise<BareServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['-e', SCRIPT, String(port), contentType, answer, parse], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return started(port, spawn(process.execPath, ['-e', SCRIPT, String(port), contentType, answer, parse], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+/** The I/O floor (bench/io-floor.server.ts): the same round trips as a turn, nothing else. */
+export async function startIoFloorServer(databaseUrl: string, redisUrl: string, prefix: string): Promise<BareServer> {
+  const port = await freePort();
+  const script = join(__dirname, 'io-floor.server.ts');
+  return started(port, spawn(process.execPath, ['--import', 'tsx', script, String(port), databaseUrl, redisUrl, prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+async function started(port: number, child: ChildProcess): Promise<BareServer> {
   await new Promise<void>((ready, fail) => {
     child.once('message', () => ready());
     child.once('exit', (code) => fail(new Error(`bare server exited ${code}`)));

@@ -8,7 +8,8 @@ export interface Figure {
   baseline: string;
   ratio: number;
   target: string;
-  met: boolean;
+  /** 'n/a': a reference line (e.g. a ceiling), no target of its own. */
+  met: boolean | 'n/a';
   note?: string;
 }
 
@@ -37,11 +38,23 @@ export async function alternate<T>(rounds: number, ours: () => Promise<T>, basel
   return result;
 }
 
+/** Like `alternate`, for more than two sides: each round runs them all, starting one later each time. */
+export async function rotate<T>(rounds: number, sides: Array<() => Promise<T>>): Promise<T[][]> {
+  const result = sides.map(() => [] as T[]);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < sides.length; i++) {
+      const side = (r + i) % sides.length;
+      result[side]!.push(await sides[side]!());
+    }
+  }
+  return result;
+}
+
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function renderTable(figures: Figure[]): string {
   const head = ['figure', 'ours', 'baseline', 'ratio', 'target', 'met?'];
-  const rows = figures.map((f) => [f.name, f.ours, f.baseline, `${fmt(f.ratio, 2)}×`, f.target, f.met ? 'yes' : 'NO']);
+  const rows = figures.map((f) => [f.name, f.ours, f.baseline, `${fmt(f.ratio, 2)}×`, f.target, f.met === 'n/a' ? '—' : f.met ? 'yes' : 'NO']);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

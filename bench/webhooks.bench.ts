@@ -13,8 +13,8 @@ import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, createTestDatabase, 
 import { TEST_REDIS_URL } from '../test/conversations/redis-test.helper';
 import { inboundParams } from '../test/sms/twilio-test.harness';
 import { startService } from '../test/support/service-process';
-import { alternate, fmt, median, type Figure } from './bench-table';
-import { startBareServer } from './bare-server';
+import { alternate, fmt, median, rotate, type Figure } from './bench-table';
+import { startBareServer, startIoFloorServer } from './bare-server';
 
 const PUBLIC_BASE_URL = 'https://sira.example.org';
 const TELEGRAM_SECRET = `bench_${randomBytes(12).toString('hex')}`;
@@ -109,6 +109,21 @@ function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] },
   ];
 }
 
+/** The I/O floor beside the same bare server: the most any implementation of the full path could reach here. */
+function floorFigure(floor: Sample[], bare: Sample[]): Figure {
+  const f = medians(floor);
+  const b = medians(bare);
+  return {
+    name: 'SMS webhook ceiling: bare server making only the same Redis and PostgreSQL round trips (req/s; p50 / p99 ms)',
+    ours: `${fmt(f.rps)} (${fmt(f.p50)} / ${fmt(f.p99)})`,
+    baseline: fmt(b.rps),
+    ratio: f.rps / b.rps,
+    target: '— (reference)',
+    met: 'n/a',
+    note: '9 Redis round trips (one a BullMQ add) and 3 PostgreSQL statements per request, no other work: bench/io-floor.server.ts',
+  };
+}
+
 /**
  * Both webhooks, full path (the compiled service as a process on PostgreSQL and Redis, signature,
  * de-dup, flow step, session save, reply queued) against bare servers, in alternating rounds.
@@ -143,6 +158,7 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
   const bareSms = await startBareServer('text/xml; charset=utf-8', EMPTY_TWIML, 'form');
   const bareTelegram = await startBareServer('application/json; charset=utf-8', JSON.stringify({ ok: true }), 'json');
   const senders = outboundSenders(`sira_test_e2e_${service.port}`);
+  const floor = await startIoFloorServer(db.url, TEST_REDIS_URL, `sira_test_floor_${service.port}`);
   try {
     const sms = twilioRequests();
     const tg = telegramRequests();
@@ -152,8 +168,11 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     log('webhooks: warming up (contacts created, code paths compiled)');
     await oursSms();
     await oursTg();
-    log('webhooks: SMS rounds (outbound senders paused)');
-    const smsSamples = await alternate(settings.rounds, oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms));
+    log('webhooks: SMS rounds (outbound senders paused), with the I/O floor');
+    const floorSms = () => load(`${floor.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
+    await floorSms(); // its contacts created and its statements prepared, like the service's warm-up
+    const [smsOurs, smsBare, smsFloor] = await rotate(settings.rounds, [oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms), floorSms]);
+    const smsSamples = { ours: smsOurs!, baseline: smsBare! };
     log('webhooks: Telegram rounds (outbound senders paused)');
     const tgSamples = await alternate(settings.rounds, oursTg, () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg));
     log('webhooks: both again with the outbound senders running');
@@ -164,8 +183,9 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
       smsSending.push(await oursSms());
       tgSending.push(await oursTg());
     }
-    return [...figures('SMS (Twilio)', smsSamples, 50, smsSending), ...figures('Telegram', tgSamples, 40, tgSending)];
+    return [...figures('SMS (Twilio)', smsSamples, 50, smsSending), floorFigure(smsFloor!, smsBare!), ...figures('Telegram', tgSamples, 40, tgSending)];
   } finally {
+    await floor.stop();
     await senders.close();
     await service.stop();
     await bareSms.stop();
@@ -173,6 +193,7 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     await twilio.stop();
     await telegram.stop();
     await deleteRedisPrefix(`sira_test_e2e_${service.port}`);
+    await deleteRedisPrefix(`sira_test_floor_${service.port}`);
     await db.drop();
   }
 }

@@ -1,12 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
-import type { Contact } from '../contacts/contact';
 import type { ContactsRepository } from '../contacts/contacts.repository';
 import type { AddressCipher } from '../crypto/address-cipher';
-import type { OutboundMessageRow } from './outbound-messages.schema';
-import type { OutboundMessagesRepository } from './outbound-messages.repository';
+import type { ClaimVerdict, OutboundMessagesRepository } from './outbound-messages.repository';
 import {
-  OutboundJobKind,
   SendError,
   outboundAddressContext,
   type OutboundChannel,
@@ -56,8 +53,8 @@ export class OutboundProcessor {
   constructor(
     private readonly deps: ProcessorDeps,
     private readonly channel: OutboundChannel,
-    /** called after a successful send with its row (pacing by segments). */
-    private readonly afterSend: (row: OutboundMessageRow) => Promise<void> = async () => undefined,
+    /** called after a successful send with its cost (pacing by segments). */
+    private readonly afterSend: (sent: { segments: number | null }) => Promise<void> = async () => undefined,
   ) {}
 
   /**
@@ -88,20 +85,21 @@ export class OutboundProcessor {
     return outcome;
   }
 
+  /**
+   * Two statements per message sent: the claim (which also reads the row, the order and her opt-out,
+   * see prepareClaimStatement) and the sent mark. The rare paths (a claim to give back, a send that
+   * died half-way, a row no longer to send) cost one more.
+   */
   private async run(job: Job<OutboundJobData>): Promise<JobOutcome> {
     const { rowId } = job.data;
-    let row = await this.deps.messages.findById(rowId);
-    if (row?.status === 'sending' && job.data.claimUnconfirmed) row = await this.deps.messages.releaseClaim(rowId);
-    if (row?.status === 'sending') return this.diedMidSend(rowId);
-    // No row: she was erased (her rows went with her). Not queued: already sent, or ended unknown.
-    if (!row || row.status !== 'queued') return 'skipped';
-    if (await this.heldBack(row)) return 'held';
-    if (!(await this.mayStillSend(job.data, row))) {
-      await this.deps.messages.discard(rowId);
-      return 'skipped';
+    let verdict = await this.claim(job);
+    if (verdict?.status === 'sending' && !verdict.claimed && job.data.claimUnconfirmed) {
+      await this.deps.messages.releaseClaim(rowId);
+      verdict = await this.claim(job);
     }
-    const claimed = await this.claim(job);
-    if (!claimed) return 'skipped';
+    // No row: she was erased (her rows went with her).
+    if (!verdict) return 'skipped';
+    if (!verdict.claimed) return this.notClaimed(rowId, verdict);
     let address: string;
     try {
       address = this.deps.cipher.decrypt(job.data.to, outboundAddressContext(rowId));
@@ -116,19 +114,24 @@ export class OutboundProcessor {
       return this.onError(job, err);
     }
     await this.deps.messages.markSent(rowId, providerId);
-    await this.afterSend(claimed);
+    await this.afterSend({ segments: verdict.segments });
     return 'sent';
   }
 
   /**
-   * Her messages leave in the order they were queued even when several workers (instances) send at
-   * once, or when an older one was put back (an outage, a retry, a claim given back): a later one is held
-   * while an older one of the same kind to her is queued (whatever its attempts) or being sent. Not one
-   * older than ORDER_WINDOW_MS (a row whose job was lost): it never holds the others back.
-   * The order is total (creation time, then row id), so two messages never wait for each other.
+   * Why the row was not claimed. Its order: her messages leave in the order they were queued even when
+   * several workers (instances) send at once, or when an older one was put back (an outage, a provider's
+   * retry, a claim given back): a later one is held while an older one of the same kind to her is still
+   * queued or being sent, within ORDER_WINDOW_MS.
    */
-  private heldBack(row: OutboundMessageRow): Promise<boolean> {
-    return this.deps.messages.hasEarlierPending(row, ORDER_WINDOW_MS);
+  private async notClaimed(rowId: string, verdict: ClaimVerdict): Promise<JobOutcome> {
+    if (verdict.status === 'sending') return this.diedMidSend(rowId);
+    // already sent, or ended unknown or failed; or claimed by another worker a moment ago
+    if (verdict.status !== 'queued') return 'skipped';
+    if (verdict.held) return 'held';
+    // a proactive message to someone now opted out, or a reply queued before her STOP: never sent
+    if (!verdict.allowed) await this.deps.messages.discard(rowId);
+    return 'skipped';
   }
 
   /**
@@ -137,16 +140,16 @@ export class OutboundProcessor {
    * so when the job comes back and finds its row `sending`, the claim is given back and the message sent,
    * instead of being taken for a send that died half-way. The mark is cleared before the provider is called.
    */
-  private async claim(job: Job<OutboundJobData>): Promise<OutboundMessageRow | undefined> {
-    let claimed: OutboundMessageRow | undefined;
+  private async claim(job: Job<OutboundJobData>): Promise<ClaimVerdict | undefined> {
+    let verdict: ClaimVerdict | undefined;
     try {
-      claimed = await this.deps.messages.claim(job.data.rowId);
+      verdict = await this.deps.messages.claim(job.data.rowId, ORDER_WINDOW_MS);
     } catch (err) {
-      await job.updateData({ ...job.data, claimUnconfirmed: true });
+      if (!job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: true });
       throw err;
     }
-    if (claimed && job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: false });
-    return claimed;
+    if (verdict?.claimed && job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: false });
+    return verdict;
   }
 
   /**
@@ -157,19 +160,6 @@ export class OutboundProcessor {
     await this.deps.messages.markFinal(rowId, 'unknown', 'worker_died');
     this.log.warn(`${this.channel.channel} send interrupted by a worker that died; outcome unknown, not resent`);
     return 'unknown';
-  }
-
-  /**
-   * Checked again at send time: a proactive message never goes to someone opted out; a reply only if
-   * it was queued after her opt-out (the STOP confirmation itself), never one queued before it.
-   */
-  private async mayStillSend(data: OutboundJobData, row: OutboundMessageRow): Promise<boolean> {
-    if (data.contactId === null) return true; // answer to her erasure: nothing left to check against.
-    const contact: Contact | undefined = await this.deps.contacts.findById(data.contactId);
-    if (!contact) return false;
-    if (!contact.optedOut) return true;
-    if (data.kind !== OutboundJobKind.Reply) return false;
-    return contact.optedOutAt !== null && row.createdAt.getTime() >= contact.optedOutAt.getTime();
   }
 
   private async onError(job: Job<OutboundJobData>, err: unknown): Promise<JobOutcome> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createClient } from 'redis';
 import { CONFIG } from '../config/config.module';
@@ -10,7 +10,7 @@ import { OutboundRegistry, type OutboundMeta, type OutboundPort } from '../conve
 import { AddressCipher } from '../crypto/address-cipher';
 import type { Output } from '../engine/engine.types';
 import { PROACTIVE_POLICY, type ProactivePolicy } from '../privacy/erasure.hook';
-import { OutboundMessagesRepository } from './outbound-messages.repository';
+import { OutboundMessagesRepository, type NewOutboundRow } from './outbound-messages.repository';
 import { backoffDelay, DEFAULT_ATTEMPTS, OutboundProcessor, STALLS_ALLOWED } from './outbound.processor';
 import {
   JOB_PRIORITY,
@@ -84,8 +84,8 @@ export class OutboundService implements OnApplicationShutdown {
     const channel = def as OutboundChannel;
     const queue = new Queue<OutboundJobData>(def.queue, { connection: this.connection(), prefix: this.config.redis.prefix });
     queue.on('error', (err) => this.log.warn(`${def.queue} queue: ${err.name}`));
-    const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher }, channel, async (row) => {
-      const pause = def.pauseAfterMs?.({ segments: row.segments }) ?? 0;
+    const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher }, channel, async (sent) => {
+      const pause = def.pauseAfterMs?.(sent) ?? 0;
       if (pause > 0) await queue.rateLimit(pause);
     });
     const retry = def.retry ?? {};
@@ -111,7 +111,9 @@ export class OutboundService implements OnApplicationShutdown {
   /**
    * Queues one job per rendered message. Replies are admitted as the conversation service decided
    * (it already knows about opt-out, and lets the STOP confirmation through); proactive messages are
-   * refused here for anyone opted out or unknown, and checked again when sent.
+   * refused here for anyone opted out or unknown, and checked again when sent. A turn's messages are
+   * recorded in one statement and their guards and jobs each go to Redis in one round trip (commands
+   * issued together are written together, and run in their order).
    */
   async enqueue(channelName: ChannelName, request: EnqueueRequest): Promise<string[]> {
     const running = this.require(channelName);
@@ -121,14 +123,13 @@ export class OutboundService implements OnApplicationShutdown {
       // she asked Sira never to write first (src/privacy)
       if (this.proactive && !(await this.proactive.allows(contact.id))) return [];
     }
-    const ids: string[] = [];
-    for (const [position, rendered] of running.def.render(request.outputs, request.language).entries()) {
-      const id = request.answering
-        ? await this.enqueueKeyed(running, request, rendered, replyRowId(running.def.channel, request.answering, position))
-        : (await this.admit(running, request, rendered)) && (await this.enqueueOne(running, request, rendered));
-      if (id) ids.push(id);
-    }
-    return ids;
+    const rendered = running.def.render(request.outputs, request.language);
+    if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
+    const admitted = await this.admitAll(running, request, rendered);
+    const queued = rendered.map((r) => ({ ...r, id: randomUUID() })).filter((_, i) => admitted[i]);
+    await this.messages.createMany(queued.map((r) => this.newRow(running, request, r)));
+    await this.addJobs(running, request, queued);
+    return queued.map((r) => r.id);
   }
 
   /** A proactive message to a contact whose address is stored (she consented): used by callbacks. */
@@ -172,52 +173,59 @@ export class OutboundService implements OnApplicationShutdown {
     }
   }
 
-  private async admit(running: RunningChannel, request: EnqueueRequest, rendered: Rendered): Promise<boolean> {
-    if (!running.def.admit) return true;
-    return running.def.admit({ contactId: request.contactId, address: request.address, kind: request.kind, segments: rendered.segments ?? 0 });
+  /** Each message's guards (caps, rate limits), issued together: one round trip, booked in their order. */
+  private admitAll(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[]): Promise<boolean[]> {
+    const admit = running.def.admit;
+    if (!admit) return Promise.resolve(rendered.map(() => true));
+    return Promise.all(rendered.map((r) => admit({ contactId: request.contactId, address: request.address, kind: request.kind, segments: r.segments ?? 0 })));
   }
 
   /**
-   * A reply whose row id is derived from the message it answers: the first hand-over records, admits and
-   * queues it; a second one (the same turn replayed after an interruption) finds the row and only puts
+   * Replies whose row ids are derived from the message they answer: the first hand-over records, admits and
+   * queues them; a second one (the same turn replayed after an interruption) finds the rows and only puts
    * back a job Redis may have lost meanwhile — never a second row, never a second send.
    */
-  private async enqueueKeyed(running: RunningChannel, request: EnqueueRequest, rendered: Rendered, id: string): Promise<string | undefined> {
-    const created = await this.messages.createIfAbsent({ ...this.newRow(running, request, rendered), id });
-    if (!created) {
-      const row = await this.messages.findById(id);
-      if (row?.status === 'queued') await this.addJob(running, request, rendered, id);
-      return row?.id;
-    }
-    if (!(await this.admit(running, request, rendered))) {
-      await this.messages.discard(id);
-      return undefined;
-    }
-    await this.addJob(running, request, rendered, id);
-    return id;
+  private async enqueueKeyed(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[], answering: string): Promise<string[]> {
+    const keyed = rendered.map((r, position) => ({ ...r, id: replyRowId(running.def.channel, answering, position) }));
+    const created = await this.messages.createMany(keyed.map((r) => this.newRow(running, request, r)));
+    const fresh = keyed.filter((r) => created.has(r.id));
+    const admitted = await this.admitAll(running, request, fresh);
+    const refused = fresh.filter((_, i) => !admitted[i]);
+    for (const { id } of refused) await this.messages.discard(id);
+    // handed over again: the rows that exist say what is left to queue
+    const existing = await this.messages.statusesOf(keyed.filter((r) => !created.has(r.id)).map((r) => r.id));
+    const toQueue = keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.get(r.id) === 'queued'));
+    await this.addJobs(running, request, toQueue);
+    return keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.has(r.id))).map((r) => r.id);
   }
 
-  private async enqueueOne(running: RunningChannel, request: EnqueueRequest, rendered: Rendered): Promise<string> {
-    const row = await this.messages.create(this.newRow(running, request, rendered));
-    await this.addJob(running, request, rendered, row.id);
-    return row.id;
+  private newRow(running: RunningChannel, request: EnqueueRequest, rendered: Rendered & { id: string }): NewOutboundRow {
+    return { id: rendered.id, channel: running.def.channel, contactId: request.contactId, kind: request.kind, segments: rendered.segments, encoding: rendered.encoding };
   }
 
-  private newRow(running: RunningChannel, request: EnqueueRequest, rendered: Rendered) {
-    return { channel: running.def.channel, contactId: request.contactId, kind: request.kind, segments: rendered.segments, encoding: rendered.encoding };
-  }
-
-  private async addJob(running: RunningChannel, request: EnqueueRequest, rendered: Rendered, rowId: string): Promise<void> {
-    const { token } = this.cipher.encrypt(request.address, outboundAddressContext(rowId));
-    const data: OutboundJobData = { rowId, contactId: request.contactId, kind: request.kind, to: token, message: rendered.message };
-    await running.queue.add(request.kind, data, {
-      jobId: outboundJobId(request.kind, rowId),
-      priority: JOB_PRIORITY[request.kind],
-      attempts: running.def.retry?.attempts ?? DEFAULT_ATTEMPTS,
-      backoff: { type: 'outbound' },
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+  /**
+   * Adds the jobs concurrently, in their order (each add is its own script, and leaves a job with the same
+   * id alone). Not one MULTI/addBulk: BullMQ's node-redis adapter falls back to EVAL when Redis lost its
+   * scripts (a restart) only outside a transaction. Rejects, once every add has ended, if any failed.
+   */
+  private async addJobs(running: RunningChannel, request: EnqueueRequest, rows: Array<Rendered & { id: string }>): Promise<void> {
+    const attempts = running.def.retry?.attempts ?? DEFAULT_ATTEMPTS;
+    const results = await Promise.allSettled(
+      rows.map(({ id: rowId, message }) => {
+        const { token } = this.cipher.encrypt(request.address, outboundAddressContext(rowId));
+        const data: OutboundJobData = { rowId, contactId: request.contactId, kind: request.kind, to: token, message };
+        return running.queue.add(request.kind, data, {
+          jobId: outboundJobId(request.kind, rowId),
+          priority: JOB_PRIORITY[request.kind],
+          attempts,
+          backoff: { type: 'outbound' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        });
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private require(channel: ChannelName): RunningChannel {

@@ -182,10 +182,10 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
     const repository = app.get(OutboundMessagesRepository);
     const realClaim = repository.claim.bind(repository);
     let lost = 0;
-    const spy = jest.spyOn(repository, 'claim').mockImplementation(async (id) => {
-      const row = await realClaim(id);
+    const spy = jest.spyOn(repository, 'claim').mockImplementation(async (id, withinMs) => {
+      const verdict = await realClaim(id, withinMs);
       if (lost++ === 0) throw new Error('Connection terminated unexpectedly'); // committed, answer lost
-      return row;
+      return verdict;
     });
     try {
       const ids = await reply(kadi, 'kadi:1');

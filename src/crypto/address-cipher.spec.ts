@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { AddressCipher, DecryptionError } from './address-cipher';
 import { KeyRing } from './key-ring';
 
@@ -23,6 +24,15 @@ describe('AddressCipher', () => {
     const rotated = new AddressCipher(new KeyRing([KeyRing.generate('k2').active, ring.active], ring.blindIndexKey));
     expect(rotated.decrypt(old)).toBe('+22370000002');
     expect(rotated.encrypt('x').kid).toBe('k2');
+  });
+
+  it('decrypts a token written before its keys were held as key objects (v1 format, raw key bytes)', () => {
+    const iv = Buffer.alloc(12, 7);
+    const legacy = createCipheriv('aes-256-gcm', ring.active.key, iv, { authTagLength: 16 });
+    legacy.setAAD(Buffer.from('row-9', 'utf8'));
+    const body = Buffer.concat([legacy.update('+22370000009', 'utf8'), legacy.final()]);
+    const token = ['v1', 'k1', iv.toString('base64url'), legacy.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    expect(cipher.decrypt(token, 'row-9')).toBe('+22370000009');
   });
 
   it('refuses a token whose key left the ring', () => {

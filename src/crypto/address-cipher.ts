@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { KeyRing } from './key-ring';
 
@@ -20,10 +20,17 @@ export class DecryptionError extends Error {
  */
 @Injectable()
 export class AddressCipher {
-  constructor(private readonly keys: KeyRing) {}
+  /** every key of the ring as a KeyObject, made once (not re-imported from bytes by every cipher). */
+  private readonly keyObjects: ReadonlyMap<string, KeyObject>;
+  private readonly active: { kid: string; key: KeyObject };
+
+  constructor(keys: KeyRing) {
+    this.keyObjects = new Map(keys.encryptionKeys.map((k) => [k.kid, createSecretKey(k.key)]));
+    this.active = { kid: keys.active.kid, key: this.keyObjects.get(keys.active.kid)! };
+  }
 
   encrypt(plaintext: string, context = ''): { token: string; kid: string } {
-    const { kid, key } = this.keys.active;
+    const { kid, key } = this.active;
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(context, 'utf8'));
@@ -37,13 +44,13 @@ export class AddressCipher {
     if (version !== VERSION || !kid || !ivB64 || !tagB64 || bodyB64 === undefined || extra !== undefined) {
       throw new DecryptionError('unknown format');
     }
-    const key = this.keys.find(kid);
+    const key = this.keyObjects.get(kid);
     if (!key) throw new DecryptionError(`key ${kid} is not in the key ring`);
     const iv = Buffer.from(ivB64, 'base64url');
     const tag = Buffer.from(tagB64, 'base64url');
     if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new DecryptionError('malformed token');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(Buffer.from(bodyB64, 'base64url')), decipher.final()]).toString('utf8');

@@ -30,6 +30,13 @@ describe('BlindIndex', () => {
     expect(index.of('telegram', '123456789')).not.toContain('123456789');
   });
 
+  it('gives an E.164 number the same index without parsing it again, and refuses any other spelling', () => {
+    expect(index.ofNormalised('sms', '+22370000001')).toBe(index.of('sms', '+22370000001'));
+    for (const spelling of ['+223 70 00 00 01', '0022370000001', '70000001', '22370000001', '', '+223700000011234567']) {
+      expect(() => index.ofNormalised('sms', spelling)).toThrow(InvalidAddressError);
+    }
+  });
+
   it('matches only the address it was made from', () => {
     const i = index.of('telegram', '123456789');
     expect(index.matches('telegram', '123456789', i)).toBe(true);

@@ -1,8 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ChannelName } from '../conversations/inbound-message';
 import { KeyRing } from './key-ring';
-import { normaliseAddress } from './normalise-address';
+import { InvalidAddressError, normaliseAddress } from './normalise-address';
+
+/** E.164 as `normaliseAddress` writes an SMS number: `+` and 3 to 15 digits, nothing else. */
+const E164 = /^\+\d{3,15}$/;
 
 /**
  * A keyed pseudonym of an address: HMAC-SHA256 over `${channel}:${normalisedAddress}`, base64url
@@ -12,15 +15,25 @@ import { normaliseAddress } from './normalise-address';
  */
 @Injectable()
 export class BlindIndex {
-  private readonly key: Buffer;
+  /** the key as a KeyObject, made once (not re-imported from bytes by every HMAC). */
+  private readonly key: KeyObject;
 
   constructor(keys: KeyRing) {
-    this.key = keys.blindIndexKey;
+    this.key = createSecretKey(keys.blindIndexKey);
   }
 
   of(channel: ChannelName, address: string): string {
-    const normalised = normaliseAddress(channel, address);
-    return createHmac('sha256', this.key).update(`${channel}:${normalised}`, 'utf8').digest('base64url');
+    return this.hmac(channel, normaliseAddress(channel, address));
+  }
+
+  /**
+   * The index of an SMS number already in the E.164 form libphonenumber gives (a number the callback
+   * answers checked): the same value as `of`, without parsing the number a second time. Anything not
+   * written as E.164 is refused rather than indexed under a spelling `of` would not produce.
+   */
+  ofNormalised(channel: 'sms', e164: string): string {
+    if (!E164.test(e164)) throw new InvalidAddressError(channel);
+    return this.hmac(channel, e164);
   }
 
   /** Whether `address` on `channel` is the one behind `index`, compared in constant time. */
@@ -28,5 +41,9 @@ export class BlindIndex {
     const expected = Buffer.from(this.of(channel, address), 'utf8');
     const given = Buffer.from(index, 'utf8');
     return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private hmac(channel: ChannelName, normalised: string): string {
+    return createHmac('sha256', this.key).update(`${channel}:${normalised}`, 'utf8').digest('base64url');
   }
 }

@@ -1,9 +1,4 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
-import type { CallbackStatus } from './callback.types';
-import { callbackRequests, callbackTransitions } from './callbacks.schema';
-
-const p = (name: keyof CreateParams) => sql.placeholder(name);
 
 /** The values of one new request, as stored (the number already encrypted and indexed). */
 export interface CreateParams {
@@ -14,7 +9,8 @@ export interface CreateParams {
   topic: string;
   urgent: boolean;
   callLanguage: string;
-  windows: unknown;
+  /** the call windows as JSON text (both drivers pass a string to a jsonb parameter unchanged). */
+  windowsJson: string;
   voicemailSafe: boolean;
   smsSafe: boolean;
   numberEnc: string;
@@ -28,49 +24,85 @@ export interface CreateParams {
  * The row and its first transition ("created by her") as ONE statement: a data-modifying CTE is a
  * single command, so both rows commit together or neither does (same guarantee as BEGIN … COMMIT, in
  * one round trip instead of four). The transition's foreign key is checked at the end of the
- * statement, when the row exists. Built once and prepared: nothing is rebuilt per request.
+ * statement, when the row exists.
+ *
+ * Every column a new request depends on is written here, none left to a table default (status
+ * pending, attempt 1, no claim yet, due now; the other timestamps and `claimed_by` are null), so the
+ * caller knows the stored row from its own values and only the id comes back: nothing to parse.
  */
-export function prepareCreateStatement(db: Database) {
-  const inserted = db.$with('inserted').as(
-    db
-      .insert(callbackRequests)
-      .values({
-        id: p('id'),
-        contactId: p('contactId'),
-        channel: p('channel'),
-        refCode: p('refCode'),
-        topic: p('topic'),
-        urgent: p('urgent'),
-        callLanguage: p('callLanguage'),
-        windows: p('windows'),
-        voicemailSafe: p('voicemailSafe'),
-        smsSafe: p('smsSafe'),
-        numberEnc: p('numberEnc'),
-        numberKeyId: p('numberKeyId'),
-        numberIndex: p('numberIndex'),
-        consentVersion: p('consentVersion'),
-        status: 'pending',
-        dueAt: p('now'),
-        createdAt: p('now'),
-        updatedAt: p('now'),
-      })
-      .returning(),
-  );
-  const history = db.$with('history').as(
-    db.insert(callbackTransitions).select((qb) =>
-      qb
-        .select({
-          id: sql<string>`gen_random_uuid()`.as('id'),
-          requestId: inserted.id,
-          fromStatus: sql<CallbackStatus | null>`null`.as('from_status'),
-          toStatus: inserted.status,
-          actor: sql<string>`'contact'`.as('actor'),
-          at: inserted.createdAt,
-        })
-        .from(inserted),
-    ),
-  );
-  return db.with(inserted, history).select().from(inserted).prepare('callback_requests_create');
+const CREATE_SQL = `with inserted as (
+  insert into callback_requests (id, contact_id, channel, ref_code, topic, urgent, call_language, windows, voicemail_safe, sms_safe,
+    number_enc, number_key_id, number_index, consent_version, status, attempt, claims, due_at, created_at, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', 1, 0, $15, $15, $15)
+  returning id, status, created_at
+), history as (
+  insert into callback_transitions (id, request_id, from_status, to_status, actor, at)
+  select gen_random_uuid(), id, null, status, 'contact', created_at from inserted
+)
+select id from inserted`;
+
+/** The columns a freshly created request has besides those in CreateParams (what CREATE_SQL writes). */
+export const CREATED_DEFAULTS = {
+  status: 'pending',
+  attempt: 1,
+  claims: 0,
+  claimedBy: null,
+  claimedAt: null,
+  notifiedAt: null,
+  escalatedAt: null,
+  closedAt: null,
+} as const;
+
+export type CreateStatement = (params: CreateParams) => Promise<string | undefined>;
+
+/**
+ * Sends CREATE_SQL straight to the driver, without drizzle's per-call parameter filling and row mapping
+ * (a third of the statement's CPU in the callback benchmark, bench/profile-notes.md): on node-postgres as
+ * a named prepared statement, parsed and planned once per connection; on PGlite (in-process, no named
+ * statements) as one extended-protocol query. Resolves to the new id once the statement has committed.
+ */
+export function prepareCreateStatement(db: Database): CreateStatement {
+  const run = arrayRowsOf(db, 'callback_requests_create', CREATE_SQL);
+  return async (p) => {
+    const rows = await run([
+      p.id,
+      p.contactId,
+      p.channel,
+      p.refCode,
+      p.topic,
+      p.urgent,
+      p.callLanguage,
+      p.windowsJson,
+      p.voicemailSafe,
+      p.smsSafe,
+      p.numberEnc,
+      p.numberKeyId,
+      p.numberIndex,
+      p.consentVersion,
+      p.now,
+    ]);
+    return rows[0]?.[0] as string | undefined;
+  };
 }
 
-export type CreateStatement = ReturnType<typeof prepareCreateStatement>;
+interface PgLike {
+  query(config: { name: string; text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
+}
+interface PgliteLike {
+  waitReady: Promise<void>;
+  query(text: string, params: unknown[], options: { rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
+}
+
+/** A runner of one fixed statement on the driver behind drizzle (node-postgres pool or client, PGlite). */
+function arrayRowsOf(db: Database, name: string, text: string): (values: unknown[]) => Promise<unknown[][]> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client && typeof client === 'object' && 'waitReady' in client) {
+    const lite = client as PgliteLike;
+    return async (values) => (await lite.query(text, values, { rowMode: 'array' })).rows;
+  }
+  if (client && typeof (client as PgLike).query === 'function') {
+    const pg = client as PgLike;
+    return async (values) => (await pg.query({ name, text, values, rowMode: 'array' })).rows;
+  }
+  throw new Error('callback requests: unknown database driver (expected node-postgres or PGlite)');
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { AddressCipher } from '../crypto/address-cipher';
 import { BlindIndex } from '../crypto/blind-index';
@@ -15,7 +15,7 @@ import {
   type NewCallbackRequest,
 } from './callback.types';
 import { callbackRequests, callbackTransitions, type CallbackRequestRow, type CallbackTransitionRow } from './callbacks.schema';
-import { prepareCreateStatement, type CreateParams, type CreateStatement } from './callback-create.statement';
+import { CREATED_DEFAULTS, prepareCreateStatement, type CreateStatement } from './callback-create.statement';
 import { newRefCode } from './ref-code';
 
 type RequestChanges = PgUpdateSetSource<typeof callbackRequests>;
@@ -36,6 +36,12 @@ export type CreateResult = { kind: 'created'; request: CallbackRequest } | { kin
 export class CallbackRequestsRepository {
   /** The row and its first transition in one atomic statement (see callback-create.statement.ts). */
   private readonly createStatement: CreateStatement;
+  /**
+   * Her open request, prepared once (named, so PostgreSQL parses and plans it once per connection):
+   * looked up on every conversation turn, where rebuilding the query was drizzle's share of the
+   * webhook path's CPU (bench/profile-notes.md).
+   */
+  private readonly openByContact;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -43,6 +49,11 @@ export class CallbackRequestsRepository {
     @Inject(BlindIndex) private readonly index: BlindIndex,
   ) {
     this.createStatement = prepareCreateStatement(db);
+    this.openByContact = db
+      .select()
+      .from(callbackRequests)
+      .where(and(eq(callbackRequests.contactId, sql.placeholder('contactId')), inArray(callbackRequests.status, [...OPEN_STATUSES])))
+      .prepare('callback_requests_open_by_contact');
   }
 
   /**
@@ -69,7 +80,27 @@ export class CallbackRequestsRepository {
   private async insert(input: NewCallbackRequest, refCode: string, now: Date): Promise<CallbackRequest> {
     const id = randomUUID();
     const { token, kid } = this.cipher.encrypt(input.number, numberContext(id));
-    const [row] = await this.createStatement.execute({
+    const stored = await this.createStatement({
+      id,
+      contactId: input.contactId,
+      channel: input.channel,
+      refCode,
+      topic: input.topic,
+      urgent: input.urgent,
+      callLanguage: input.callLanguage,
+      windowsJson: JSON.stringify(input.windows),
+      voicemailSafe: input.voicemailSafe,
+      smsSafe: input.smsSafe,
+      numberEnc: token,
+      numberKeyId: kid,
+      // already E.164 as libphonenumber writes it (requestFromAnswers checked it): not parsed again
+      numberIndex: this.index.ofNormalised('sms', input.number),
+      consentVersion: input.consentVersion,
+      now,
+    });
+    if (stored !== id) throw new Error('callback request insert returned no row');
+    // committed: the row is exactly these values (the statement leaves nothing to a table default)
+    return {
       id,
       contactId: input.contactId,
       channel: input.channel,
@@ -80,14 +111,12 @@ export class CallbackRequestsRepository {
       windows: input.windows,
       voicemailSafe: input.voicemailSafe,
       smsSafe: input.smsSafe,
-      numberEnc: token,
-      numberKeyId: kid,
-      numberIndex: this.index.of('sms', input.number),
       consentVersion: input.consentVersion,
-      now,
-    } satisfies CreateParams);
-    if (!row) throw new Error('callback request insert returned no row');
-    return toRequest(row);
+      ...CREATED_DEFAULTS,
+      dueAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   async findById(id: string): Promise<CallbackRequest | undefined> {
@@ -95,11 +124,9 @@ export class CallbackRequestsRepository {
     return row ? toRequest(row) : undefined;
   }
 
+  /** Her open request, if any: asked on every turn of a conversation (the hooks' `open_callback` fact). */
   async findOpenByContact(contactId: string): Promise<CallbackRequest | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(callbackRequests)
-      .where(and(eq(callbackRequests.contactId, contactId), inArray(callbackRequests.status, [...OPEN_STATUSES])));
+    const [row] = await this.openByContact.execute({ contactId });
     return row ? toRequest(row) : undefined;
   }
 

@@ -59,7 +59,10 @@ export interface NewCallbackRequest {
   windows: CallWindow[];
   voicemailSafe: boolean;
   smsSafe: boolean;
-  /** E.164, encrypted before it is stored. */
+  /**
+   * E.164 as libphonenumber writes it (requestFromAnswers checks and writes it so): encrypted before it
+   * is stored, and blind-indexed as it is, without being parsed again (another spelling is refused).
+   */
   number: string;
   consentVersion: string;
 }

@@ -21,12 +21,12 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('creating a callback req
   let requests: CallbackRequestsRepository;
   let contacts: ContactsRepository;
   const keys = KeyRing.generate('k1');
+  const index = new BlindIndex(keys);
   const now = new Date(Date.UTC(2026, 0, 15, 9, 30, 12, 345));
 
   beforeAll(async () => {
     db = await openTestDatabase(kind, 'cbcreate');
     const cipher = new AddressCipher(keys);
-    const index = new BlindIndex(keys);
     requests = new CallbackRequestsRepository(db.handle.db, cipher, index);
     contacts = new ContactsRepository(db.handle.db, index, cipher);
   }, 60_000);
@@ -68,6 +68,9 @@ describe.each<TestDatabaseKind>(['pglite', 'postgres'])('creating a callback req
     expect(result.request.windows).toEqual(input.windows);
     expect(result.request.refCode).toMatch(/^[A-Z2-9]{6}$/);
     expect(await requests.revealNumber(result.request.id)).toBe(input.number);
+    const [secret] = await db.handle.rows<{ number_index: string; number_key_id: string }>(sql`select number_index, number_key_id from callback_requests where id = ${result.request.id}`);
+    // her number's blind index as a look-up by any spelling of it computes it, and the key that encrypted it
+    expect(secret).toEqual({ number_index: index.of('sms', input.number), number_key_id: 'k1' });
     const history = await requests.transitions(result.request.id);
     expect(history.map((t) => [t.fromStatus, t.toStatus, t.actor, t.at.getTime()])).toEqual([[null, 'pending', 'contact', now.getTime()]]);
   });

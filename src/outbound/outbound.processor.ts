@@ -65,10 +65,13 @@ export class OutboundProcessor {
    */
   async process(job: Job<OutboundJobData>, token?: string): Promise<JobOutcome> {
     let outcome: JobOutcome;
+    const attempt: RunState = { claimStood: false };
     try {
-      outcome = await this.run(job);
+      outcome = await this.run(job, attempt);
     } catch (err) {
       if (err instanceof SendError) throw err;
+      // its row may stay `sending` after a provider call: no later lost claim answer may give it back
+      if (attempt.claimStood && !job.data.claimSpent) await job.updateData({ ...job.data, claimUnconfirmed: false, claimSpent: true });
       outcome = 'deferred';
       if (!this.deferring) this.log.warn(`${this.channel.channel} sends put back until the database answers (${errorName(err)})`);
       this.deferring = true;
@@ -90,7 +93,7 @@ export class OutboundProcessor {
    * see prepareClaimStatement) and the sent mark. The rare paths (a claim to give back, a send that
    * died half-way, a row no longer to send) cost one more.
    */
-  private async run(job: Job<OutboundJobData>): Promise<JobOutcome> {
+  private async run(job: Job<OutboundJobData>, attempt: RunState): Promise<JobOutcome> {
     const { rowId } = job.data;
     let verdict = await this.claim(job);
     if (verdict?.status === 'sending' && !verdict.claimed && job.data.claimUnconfirmed) {
@@ -100,6 +103,7 @@ export class OutboundProcessor {
     // No row: she was erased (her rows went with her).
     if (!verdict) return 'skipped';
     if (!verdict.claimed) return this.notClaimed(rowId, verdict);
+    attempt.claimStood = true;
     let address: string;
     try {
       address = this.deps.cipher.decrypt(job.data.to, outboundAddressContext(rowId));
@@ -139,13 +143,19 @@ export class OutboundProcessor {
    * then says so (its data lives in Redis, seen by every instance): no provider call follows such a claim,
    * so when the job comes back and finds its row `sending`, the claim is given back and the message sent,
    * instead of being taken for a send that died half-way. The mark is cleared before the provider is called.
+   *
+   * The claim statement also reads the row, so it fails the same way when the row was already `sending`
+   * from an earlier run's claim that stood — and that run may have called the provider. So the mark is only
+   * set when no earlier run's claim can have stood: none said so (claimSpent), none ended by a failure
+   * (attemptsMade: a provider's retry, a run that could not say so) or died (stalledCounter). Otherwise
+   * the row found `sending` ends `unknown`, never resent.
    */
   private async claim(job: Job<OutboundJobData>): Promise<ClaimVerdict | undefined> {
     let verdict: ClaimVerdict | undefined;
     try {
       verdict = await this.deps.messages.claim(job.data.rowId, ORDER_WINDOW_MS);
     } catch (err) {
-      if (!job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: true });
+      if (!job.data.claimUnconfirmed && noEarlierClaimStood(job)) await job.updateData({ ...job.data, claimUnconfirmed: true });
       throw err;
     }
     if (verdict?.claimed && job.data.claimUnconfirmed) await job.updateData({ ...job.data, claimUnconfirmed: false });
@@ -193,6 +203,15 @@ export class OutboundProcessor {
         return 'failed';
     }
   }
+}
+
+/** What one run did that its failure handler must know: whether its claim stood (a provider call may follow). */
+interface RunState {
+  claimStood: boolean;
+}
+
+function noEarlierClaimStood(job: Pick<Job<OutboundJobData>, 'data' | 'attemptsMade' | 'stalledCounter'>): boolean {
+  return !job.data.claimSpent && job.attemptsMade === 0 && job.stalledCounter === 0;
 }
 
 /** Bounded backoff for a job put back while the database (or Redis) is unreachable. */

@@ -44,6 +44,11 @@ export interface OutboundJobData<M = unknown> {
    * followed: the row found `sending` is then given back rather than recorded `unknown` (OutboundProcessor).
    */
   claimUnconfirmed?: boolean;
+  /**
+   * set when a run whose claim stood (the provider may have been called) failed before the row left
+   * `sending`: a later claim whose answer is lost is then never taken for one that can be given back.
+   */
+  claimSpent?: boolean;
 }
 
 /** What a sender receives: the job's message and her address, decrypted for this one call. */

@@ -197,4 +197,28 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
       spy.mockRestore();
     }
   });
+
+  it('never sends twice a reply that left but could not be recorded sent, even if its next claim loses its answer', async () => {
+    const lami = await contact();
+    const repository = app.get(OutboundMessagesRepository);
+    const realClaim = repository.claim.bind(repository);
+    let claims = 0;
+    // the provider took it, then the database went away: 'sent' is not recorded and the job is put back;
+    // when it comes back, its claim statement fails without an answer too (the row was still `sending`)
+    const markSent = jest.spyOn(repository, 'markSent').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const claim = jest.spyOn(repository, 'claim').mockImplementation(async (id, withinMs) => {
+      if (++claims === 2) throw new Error('Connection terminated unexpectedly');
+      return realClaim(id, withinMs);
+    });
+    try {
+      const ids = await reply(lami, 'lami:1');
+      await eventually(async () => (await statuses(ids))[0]![0] === 'unknown', 15_000, 'her reply recorded unknown');
+      await sleep(500);
+      expect(sender.calls.filter((m) => m === 'lami:1')).toHaveLength(1);
+      expect(claims).toBeGreaterThanOrEqual(3);
+    } finally {
+      markSent.mockRestore();
+      claim.mockRestore();
+    }
+  });
 });

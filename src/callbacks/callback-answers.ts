@@ -16,6 +16,10 @@ export function ownPhoneNumber(channel: ChannelName, address: string): string | 
   return parsed?.isValid() ? parsed.number : null;
 }
 
+const PART_IDS = Object.keys(PARTS_OF_DAY) as PartOfDay[];
+const DAY_SET_IDS = Object.keys(DAY_SETS) as DaySet[];
+const YES_NO = ['yes', 'no'] as const;
+
 export class InvalidAnswersError extends Error {
   constructor(field: string) {
     // the field name only: her answers never reach a log line
@@ -40,8 +44,8 @@ export function requestFromAnswers(vars: Record<string, string>, ctx: AnswerCont
     return value as T;
   };
   const topic = pick<CallbackTopic>('topic', CALLBACK_TOPICS);
-  const part = pick<PartOfDay>('part_of_day', Object.keys(PARTS_OF_DAY) as PartOfDay[]);
-  const days = pick<DaySet>('days', Object.keys(DAY_SETS) as DaySet[]);
+  const part = pick<PartOfDay>('part_of_day', PART_IDS);
+  const days = pick<DaySet>('days', DAY_SET_IDS);
   const number = vars.number_source === 'own' ? ownPhoneNumber(ctx.channel, ctx.address) : checkedNumber(vars.number);
   if (!number) throw new InvalidAnswersError('number');
   return {
@@ -51,8 +55,8 @@ export function requestFromAnswers(vars: Record<string, string>, ctx: AnswerCont
     urgent: topic === 'safety',
     callLanguage: pick('call_language', ctx.languages),
     windows: [windowFor(part, days)],
-    voicemailSafe: pick('voicemail', ['yes', 'no']) === 'yes',
-    smsSafe: pick('sms', ['yes', 'no']) === 'yes',
+    voicemailSafe: pick('voicemail', YES_NO) === 'yes',
+    smsSafe: pick('sms', YES_NO) === 'yes',
     number,
     consentVersion: ctx.consentVersion,
   };

@@ -19,6 +19,11 @@ describe('AddressCipher', () => {
     expect(cipher.encrypt('+22370000001').token).not.toBe(cipher.encrypt('+22370000001').token);
   });
 
+  it('never gives two tokens the same IV, across many draws of random bytes', () => {
+    const ivs = new Set(Array.from({ length: 2_000 }, () => cipher.encrypt('+22370000001').token.split('.')[2]));
+    expect(ivs.size).toBe(2_000);
+  });
+
   it('decrypts old tokens after rotation while encrypting with the new key', () => {
     const old = cipher.encrypt('+22370000002').token;
     const rotated = new AddressCipher(new KeyRing([KeyRing.generate('k2').active, ring.active], ring.blindIndexKey));

@@ -5,6 +5,8 @@ import { KeyRing } from './key-ring';
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** IVs drawn from the CSPRNG together (one call per this many encryptions instead of one each). */
+const IVS_PER_DRAW = 256;
 
 export class DecryptionError extends Error {
   constructor(reason: string) {
@@ -23,6 +25,7 @@ export class AddressCipher {
   /** every key of the ring as a KeyObject, made once (not re-imported from bytes by every cipher). */
   private readonly keyObjects: ReadonlyMap<string, KeyObject>;
   private readonly active: { kid: string; key: KeyObject };
+  private readonly ivs = new IvSource();
 
   constructor(keys: KeyRing) {
     this.keyObjects = new Map(keys.encryptionKeys.map((k) => [k.kid, createSecretKey(k.key)]));
@@ -31,7 +34,7 @@ export class AddressCipher {
 
   encrypt(plaintext: string, context = ''): { token: string; kid: string } {
     const { kid, key } = this.active;
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.ivs.next();
     const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -64,5 +67,25 @@ export class AddressCipher {
   static keyIdOf(token: string): string | undefined {
     const [version, kid] = token.split('.');
     return version === VERSION ? kid : undefined;
+  }
+}
+
+/**
+ * Random 96-bit GCM IVs cut in turn from a fresh block of CSPRNG bytes (as Node does for randomUUID):
+ * the same randomness as one randomBytes(12) per encryption, for one call per 256. Every byte of a
+ * block is used once and a used block is never refilled, so no IV is handed out twice.
+ */
+class IvSource {
+  private block = Buffer.alloc(0);
+  private offset = 0;
+
+  next(): Buffer {
+    if (this.offset + IV_BYTES > this.block.length) {
+      this.block = randomBytes(IV_BYTES * IVS_PER_DRAW);
+      this.offset = 0;
+    }
+    const iv = this.block.subarray(this.offset, this.offset + IV_BYTES);
+    this.offset += IV_BYTES;
+    return iv;
   }
 }

@@ -1,7 +1,6 @@
-import fc from 'fast-check';
 import { openTelegramTestEnv, startTelegramApp, type TelegramTestApp, type TelegramTestEnv } from '../telegram/telegram-harness';
 import { textUpdate } from '../telegram/telegram-updates';
-import { FUZZ_RUNS, fuzzParameters, watchUnhandledRejections } from './hostile.arbitraries';
+import { FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
 import { ReplyRecorder } from './reply-recorder';
 import { telegramCase, type TelegramCase } from './telegram-update.arbitrary';
 
@@ -51,19 +50,12 @@ describe(`the Telegram webhook under ${FUZZ_RUNS} hostile updates`, () => {
   });
 
   it('answers every case below 500, leaves no rejection unhandled, and the chat answers its next message', async () => {
-    const failures: string[] = [];
-    let cases = 0;
-    await fc.assert(
-      fc.asyncProperty(telegramCase, async (c: TelegramCase) => {
-        cases++;
-        const code = await status(c.update);
-        const answered = await nextMessageAnswered(c.chatId);
-        if (code >= 500 || !answered) failures.push(`status ${code}, answered ${answered}: ${JSON.stringify(c.update).slice(0, 300)}`);
-        if (code >= 500 || !answered) throw new Error(`status ${code}, next message answered: ${answered}, update ${JSON.stringify(c.update).slice(0, 400)}`);
-      }),
-      fuzzParameters(),
-    );
-    console.log(`telegram fuzz: ${cases} cases, ${failures.length} failures, ${rejections.count()} unhandled rejections`);
+    const { cases, failures } = await runFuzzCases(telegramCase, async (c: TelegramCase) => {
+      const code = await status(c.update);
+      const answered = code < 500 && (await nextMessageAnswered(c.chatId));
+      return code >= 500 || !answered ? `status ${code}, next message answered: ${answered}, update ${JSON.stringify(c.update).slice(0, 400)}` : undefined;
+    });
+    console.log(`telegram fuzz: ${cases} cases (${FUZZ_WIDTH} at a time), ${failures.length} failures, ${rejections.count()} unhandled rejections`);
     expect(failures.slice(0, 5)).toEqual([]);
     expect(rejections.count()).toBe(0);
     expect(cases).toBeGreaterThanOrEqual(FUZZ_RUNS);

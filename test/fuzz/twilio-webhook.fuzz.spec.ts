@@ -1,9 +1,8 @@
-import fc from 'fast-check';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { createTestDatabase, deleteRedisPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, testPrefix } from '../sms/sms-test.helpers';
 import { inboundParams, startSmsApp, twilioEnv, type RunningSmsApp } from '../sms/twilio-test.harness';
-import { FUZZ_RUNS, fuzzParameters, watchUnhandledRejections } from './hostile.arbitraries';
+import { FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
 import { ReplyRecorder } from './reply-recorder';
 import { signForm, twilioCase, type TwilioCase } from './twilio-form.arbitrary';
 
@@ -55,20 +54,13 @@ describe(`the Twilio SMS webhook under ${FUZZ_RUNS} hostile signed forms`, () =>
   }
 
   it('answers every case below 500, leaves no rejection unhandled, and her next message is answered', async () => {
-    const failures: string[] = [];
-    let cases = 0;
-    await fc.assert(
-      fc.asyncProperty(twilioCase(TWILIO_SMS_PATH), async (c: TwilioCase) => {
-        cases++;
-        const status = await post(c.body, c.signature);
-        if (status >= 500) failures.push(`status ${status} for ${JSON.stringify(c.body.slice(0, 300))}`);
-        const answered = await nextMessageAnswered(c.from);
-        if (!answered) failures.push(`no answer after ${JSON.stringify(c.body.slice(0, 300))}`);
-        if (status >= 500 || !answered) throw new Error(`status ${status}, next message answered: ${answered}`);
-      }),
-      fuzzParameters(),
-    );
-    console.log(`twilio sms fuzz: ${cases} cases, ${failures.length} failures, ${rejections.count()} unhandled rejections`);
+    const { cases, failures } = await runFuzzCases(twilioCase(TWILIO_SMS_PATH), async (c: TwilioCase) => {
+      const status = await post(c.body, c.signature);
+      if (status >= 500) return `status ${status} for ${JSON.stringify(c.body.slice(0, 300))}`;
+      if (!(await nextMessageAnswered(c.from))) return `no answer after ${JSON.stringify(c.body.slice(0, 300))}`;
+      return undefined;
+    });
+    console.log(`twilio sms fuzz: ${cases} cases (${FUZZ_WIDTH} at a time), ${failures.length} failures, ${rejections.count()} unhandled rejections`);
     expect(failures.slice(0, 5)).toEqual([]);
     expect(rejections.count()).toBe(0);
     expect(cases).toBeGreaterThanOrEqual(FUZZ_RUNS);

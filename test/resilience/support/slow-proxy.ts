@@ -5,16 +5,32 @@ import type { AddressInfo } from 'node:net';
  * A loopback HTTP proxy in front of the fake provider that holds every request for `delayMs` before
  * passing it on, and says how many it holds: a worker can then be killed while a send is in flight.
  * Like a real provider, a request that has left the service is passed on even if the caller died.
+ * With `holdUntilReleased`, a request waits for `release()` instead: a scenario that is slow to look
+ * (a busy machine) still finds the send in flight, and no other send slips through meanwhile.
  */
 export class SlowProxy {
   inFlight = 0;
   private server?: Server;
   url = '';
+  private held?: Array<() => void>;
 
   constructor(
     private readonly target: string,
-    private readonly delayMs: number,
+    public delayMs: number,
   ) {}
+
+  /** From now on every request is held until `release()`. */
+  holdUntilReleased(): void {
+    this.held ??= [];
+  }
+
+  /** Passes on the requests held so far; `andStopHolding`: later ones only wait `delayMs` again. */
+  release(andStopHolding = false): void {
+    const waiting = this.held ?? [];
+    if (andStopHolding) this.held = undefined;
+    else if (this.held) this.held = [];
+    for (const passOn of waiting) passOn();
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.pass(req).then(({ status, headers, body }) => {
@@ -37,7 +53,7 @@ export class SlowProxy {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     this.inFlight++;
     try {
-      await new Promise((r) => setTimeout(r, this.delayMs));
+      await new Promise<void>((passOn) => (this.held ? this.held.push(passOn) : setTimeout(passOn, this.delayMs)));
       return await forward(`${this.target}${req.url ?? '/'}`, req, Buffer.concat(chunks));
     } finally {
       this.inFlight--;

@@ -28,7 +28,7 @@ describe('the running service answers signed Twilio SMS (process, compiled build
       TWILIO_API_BASE_URL: fake.url,
       SMS_SEGMENTS_PER_SECOND: '20',
       LOG_LEVEL: 'debug',
-    });
+    }, { freshEmbeddedDatabase: true });
   });
 
   afterAll(async () => {

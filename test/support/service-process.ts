@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,13 +49,23 @@ function newestIn(dir: string): number {
   return latest;
 }
 
+export interface StartOptions {
+  /**
+   * Let PGlite create its cluster in the new data folder (initdb in WebAssembly: 7-10 s, most of a start)
+   * instead of finding a copy of an empty one made once per machine. Either way the service runs every
+   * migration itself; the acceptance run keeps the first start a new machine makes.
+   */
+  freshEmbeddedDatabase?: boolean;
+}
+
 /**
  * Starts the compiled service as a real process on a free port, with its own data folder (embedded
  * PGlite unless DATABASE_URL is given) and its own Redis prefix; resolves once /health/live answers.
  */
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sira-e2e-'));
+  if (!env.DATABASE_URL && !options.freshEmbeddedDatabase) cpSync(emptyPgliteCluster(), join(dataDir, 'pglite'), { recursive: true });
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT,
@@ -96,6 +106,30 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+/**
+ * An empty PGlite cluster (no table: migrations are the service's job), made once per PGlite version by
+ * PGlite itself, closed cleanly, and only then renamed into place, so workers racing to make it never
+ * see half of one.
+ */
+function emptyPgliteCluster(): string {
+  const pglite = join(ROOT, 'node_modules', '@electric-sql', 'pglite');
+  const { version } = JSON.parse(readFileSync(join(pglite, 'package.json'), 'utf8')) as { version: string };
+  const template = join(tmpdir(), `sira-pglite-empty-${version}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  const making = `${template}.making-${process.pid}`;
+  rmSync(making, { recursive: true, force: true });
+  mkdirSync(making, { recursive: true });
+  const script = `import { PGlite } from '@electric-sql/pglite'; const db = new PGlite(process.argv[1]); await db.waitReady; await db.close();`;
+  const made = spawnSync(process.execPath, ['--input-type=module', '-e', script, making], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  if (made.status !== 0 || !existsSync(join(making, 'PG_VERSION'))) throw new Error(`could not make an empty PGlite cluster:\n${made.stderr}`);
+  try {
+    renameSync(making, template);
+  } catch {
+    rmSync(making, { recursive: true, force: true }); // another worker put its own in place first
+  }
+  return template;
 }
 
 async function waitUntilLive(url: string, exited: Promise<number | null>, output: () => string): Promise<void> {

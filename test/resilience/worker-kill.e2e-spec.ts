@@ -54,7 +54,8 @@ describe('the worker process killed (SIGKILL) in the middle of a send, 20 times 
     for (const proxy of proxies) proxy.holdUntilReleased();
     let kills = 0;
     const restarts: Promise<unknown>[] = [];
-    const sending = () => proxies.findIndex((p, i) => services[i] !== undefined && p.inFlight > 0);
+    // a held request, not one still being passed on for a process killed a moment ago
+    const sending = () => proxies.findIndex((p, i) => services[i] !== undefined && p.holding > 0);
     while (kills < KILLS) {
       if (!(await waitFor(() => sending() >= 0, 15_000))) break;
       const i = sending();

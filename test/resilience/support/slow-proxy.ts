@@ -19,6 +19,11 @@ export class SlowProxy {
     public delayMs: number,
   ) {}
 
+  /** how many requests wait for `release()` (each one's sender is mid-send). */
+  get holding(): number {
+    return this.held?.length ?? 0;
+  }
+
   /** From now on every request is held until `release()`. */
   holdUntilReleased(): void {
     this.held ??= [];

@@ -26,6 +26,10 @@ export const FUZZ_WIDTH = Math.max(1, Number(process.env.FUZZ_WIDTH ?? 4));
  */
 export async function runFuzzCases<T>(arbitrary: fc.Arbitrary<T>, check: (c: T) => Promise<string | undefined>, width = FUZZ_WIDTH): Promise<{ cases: number; failures: string[] }> {
   const cases = fc.sample(arbitrary, { seed: FUZZ_SEED, numRuns: FUZZ_RUNS });
+  // Drawing 10,000 cases holds the event loop for tens of seconds, past the server's keep-alive timeout:
+  // its idle sockets close as soon as the loop runs again. Let that happen before the first request,
+  // or it may go out on a socket being closed ("fetch failed" on case 0, seen with FUZZ_RUNS=10000).
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const failures: string[] = [];
   let next = 0;
   let ran = 0;

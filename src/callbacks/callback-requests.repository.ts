@@ -80,7 +80,8 @@ export class CallbackRequestsRepository {
   private async insert(input: NewCallbackRequest, refCode: string, now: Date): Promise<CallbackRequest> {
     const id = randomUUID();
     const { token, kid } = this.cipher.encrypt(input.number, numberContext(id));
-    const stored = await this.createStatement({
+    // the columns written as given, and the same values in the request returned after commit
+    const given = {
       id,
       contactId: input.contactId,
       channel: input.channel,
@@ -88,30 +89,24 @@ export class CallbackRequestsRepository {
       topic: input.topic,
       urgent: input.urgent,
       callLanguage: input.callLanguage,
-      windowsJson: JSON.stringify(input.windows),
       voicemailSafe: input.voicemailSafe,
       smsSafe: input.smsSafe,
+      consentVersion: input.consentVersion,
+    };
+    const stored = await this.createStatement({
+      ...given,
+      windowsJson: JSON.stringify(input.windows),
       numberEnc: token,
       numberKeyId: kid,
       // already E.164 as libphonenumber writes it (requestFromAnswers checked it): not parsed again
       numberIndex: this.index.ofNormalised('sms', input.number),
-      consentVersion: input.consentVersion,
       now,
     });
     if (stored !== id) throw new Error('callback request insert returned no row');
     // committed: the row is exactly these values (the statement leaves nothing to a table default)
     return {
-      id,
-      contactId: input.contactId,
-      channel: input.channel,
-      refCode,
-      topic: input.topic,
-      urgent: input.urgent,
-      callLanguage: input.callLanguage,
+      ...given,
       windows: input.windows,
-      voicemailSafe: input.voicemailSafe,
-      smsSafe: input.smsSafe,
-      consentVersion: input.consentVersion,
       ...CREATED_DEFAULTS,
       dueAt: now,
       createdAt: now,

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { bullConnection } from './bullmq-connection';
+import { startedBullmq } from './bullmq-start';
 import { callbackJobId, CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
 import { planJobs } from './callback-jobs.plan';
 import { CallbackRequestsRepository } from './callback-requests.repository';
@@ -23,9 +24,9 @@ export interface RebuildReport {
  * Redis lost everything) never creates a job twice.
  */
 @Injectable()
-export class CallbackScheduler implements OnApplicationShutdown {
+export class CallbackScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(CallbackScheduler.name);
-  readonly queue: Queue<CallbackJobData>;
+  private started?: Queue<CallbackJobData>;
   private readonly redis: ReturnType<typeof bullConnection>;
 
   constructor(
@@ -35,11 +36,21 @@ export class CallbackScheduler implements OnApplicationShutdown {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.redis = bullConnection(config.redis.url);
-    this.queue = new Queue<CallbackJobData>(CallbackQueueName.Callbacks, {
-      connection: this.redis.connection,
-      prefix: config.redis.prefix,
-    });
-    this.queue.on('error', (err) => this.log.warn(`callbacks queue: ${err.name}`));
+  }
+
+  /** The queue is used only once it has started (see bullmq-start). */
+  async onModuleInit(): Promise<void> {
+    const build = () => {
+      const queue = new Queue<CallbackJobData>(CallbackQueueName.Callbacks, { connection: this.redis.connection, prefix: this.config.redis.prefix });
+      queue.on('error', (err) => this.log.warn(`callbacks queue: ${err.name}`));
+      return queue;
+    };
+    this.started = await startedBullmq('callbacks queue', build, this.log);
+  }
+
+  get queue(): Queue<CallbackJobData> {
+    if (!this.started) throw new Error('the callbacks queue is used before it has started');
+    return this.started;
   }
 
   /**
@@ -84,7 +95,7 @@ export class CallbackScheduler implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await this.started?.close().catch(() => undefined);
     await this.redis.close();
   }
 

@@ -4,6 +4,7 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { bullConnection } from './bullmq-connection';
+import { startedWorker } from './bullmq-start';
 import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
 import { CallbackProcessor } from './callback.processor';
 import { CallbackScheduler } from './callback.scheduler';
@@ -32,16 +33,22 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.workerRedis = bullConnection(this.config.redis.url);
-    this.worker = new Worker<CallbackJobData>(CallbackQueueName.Callbacks, (job) => this.processor.process(job), {
-      connection: this.workerRedis.connection,
-      prefix: this.config.redis.prefix,
-      concurrency: 4,
-      lockDuration: this.config.workers.lockMs,
-      stalledInterval: this.config.workers.lockMs,
-    });
-    this.worker.on('error', (err) => this.log.warn(`callbacks worker: ${err.name}`));
-    this.worker.on('failed', (job, err) => this.log.warn(`callback job ${job?.name ?? '?'} failed: ${err.name}`));
+    const redis = bullConnection(this.config.redis.url);
+    this.workerRedis = redis;
+    const build = () => {
+      const worker = new Worker<CallbackJobData>(CallbackQueueName.Callbacks, (job) => this.processor.process(job), {
+        connection: redis.connection,
+        prefix: this.config.redis.prefix,
+        autorun: false,
+        concurrency: 4,
+        lockDuration: this.config.workers.lockMs,
+        stalledInterval: this.config.workers.lockMs,
+      });
+      worker.on('error', (err) => this.log.warn(`callbacks worker: ${err.name}`));
+      worker.on('failed', (job, err) => this.log.warn(`callback job ${job?.name ?? '?'} failed: ${err.name}`));
+      return worker;
+    };
+    this.worker = await startedWorker('callbacks worker', build, this.log);
     await this.rebuildNow('start-up');
     this.redis.on('ready', this.onReady);
     this.timer = setInterval(() => void this.checkMarker(), this.settings.watchIntervalMs);

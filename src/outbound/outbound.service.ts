@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@ne
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createClient } from 'redis';
+import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { ContactsRepository } from '../contacts/contacts.repository';
@@ -66,6 +67,7 @@ function isMissingContact(err: unknown): boolean {
 export class OutboundService implements OnApplicationShutdown {
   private readonly log = new Logger(OutboundService.name);
   private readonly channels = new Map<ChannelName, RunningChannel>();
+  private readonly starting = new Set<ChannelName>();
   /** BullMQ does not close clients it was given: they are closed here, after the workers. */
   private readonly clients: Array<{ isOpen: boolean; close(): Promise<void>; destroy(): void }> = [];
 
@@ -78,34 +80,67 @@ export class OutboundService implements OnApplicationShutdown {
     @Optional() @Inject(PROACTIVE_POLICY) private readonly proactive?: ProactivePolicy,
   ) {}
 
-  /** Starts the channel's queue and worker and makes it the conversation service's way out. */
-  registerChannel<M>(def: OutboundChannel<M>): void {
-    if (this.channels.has(def.channel)) throw new Error(`outbound channel ${def.channel} is already registered`);
-    const channel = def as OutboundChannel;
-    const queue = new Queue<OutboundJobData>(def.queue, { connection: this.connection(), prefix: this.config.redis.prefix });
-    queue.on('error', (err) => this.log.warn(`${def.queue} queue: ${err.name}`));
+  /**
+   * Starts the channel's queue and worker, then makes it the conversation service's way out: a channel
+   * is registered only once both have started (see bullmq-start), so no reply waits on a broken queue.
+   */
+  async registerChannel<M>(def: OutboundChannel<M>): Promise<void> {
+    if (this.channels.has(def.channel) || this.starting.has(def.channel)) throw new Error(`outbound channel ${def.channel} is already registered`);
+    this.starting.add(def.channel);
+    try {
+      const running = await this.start(def as OutboundChannel);
+      this.channels.set(def.channel, running);
+    } finally {
+      this.starting.delete(def.channel);
+    }
+    const port: OutboundPort = {
+      deliver: (address, language, outputs, meta: OutboundMeta) => this.deliverReplies(def.channel, address, language, outputs, meta),
+    };
+    this.registry.register(def.channel, port);
+  }
+
+  private async start(channel: OutboundChannel): Promise<RunningChannel> {
+    const prefix = this.config.redis.prefix;
+    const queueClient = this.connection();
+    const queue = await startedBullmq(
+      `${channel.queue} queue`,
+      () => {
+        const built = new Queue<OutboundJobData>(channel.queue, { connection: queueClient, prefix });
+        built.on('error', (err) => this.log.warn(`${channel.queue} queue: ${err.name}`));
+        return built;
+      },
+      this.log,
+    );
     const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher }, channel, async (sent) => {
-      const pause = def.pauseAfterMs?.(sent) ?? 0;
+      const pause = channel.pauseAfterMs?.(sent) ?? 0;
       if (pause > 0) await queue.rateLimit(pause);
     });
-    const retry = def.retry ?? {};
-    const worker = new Worker<OutboundJobData>(def.queue, (job: Job<OutboundJobData>, token?: string) => processor.process(job, token), {
-      connection: this.connection(),
+    try {
+      const workerClient = this.connection();
+      const worker = await startedWorker(`${channel.queue} worker`, () => this.buildWorker(channel, processor, workerClient), this.log);
+      return { def: channel, queue, worker, processor };
+    } catch (err) {
+      await queue.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private buildWorker(channel: OutboundChannel, processor: OutboundProcessor, connection: never): Worker<OutboundJobData> {
+    const retry = channel.retry ?? {};
+    const worker = new Worker<OutboundJobData>(channel.queue, (job: Job<OutboundJobData>, token?: string) => processor.process(job, token), {
+      connection,
       prefix: this.config.redis.prefix,
+      autorun: false,
       concurrency: 1,
       // a job whose process died comes back after its lock runs out (its row is then marked unknown)
       lockDuration: this.config.workers.lockMs,
       stalledInterval: this.config.workers.lockMs,
       maxStalledCount: STALLS_ALLOWED,
-      limiter: { max: def.limiter.max, duration: def.limiter.durationMs },
+      limiter: { max: channel.limiter.max, duration: channel.limiter.durationMs },
       settings: { backoffStrategy: (made, _type, err) => backoffDelay(made, err, retry.baseDelayMs, retry.maxDelayMs) },
     });
-    worker.on('error', (err) => this.log.warn(`${def.queue} worker: ${err.name}`));
-    this.channels.set(def.channel, { def: channel, queue, worker, processor });
-    const port: OutboundPort = {
-      deliver: (address, language, outputs, meta: OutboundMeta) => this.deliverReplies(def.channel, address, language, outputs, meta),
-    };
-    this.registry.register(def.channel, port);
+    worker.on('error', (err) => this.log.warn(`${channel.queue} worker: ${err.name}`));
+    return worker;
   }
 
   /**

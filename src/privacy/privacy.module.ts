@@ -47,7 +47,7 @@ export class PrivacyModule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue.start((job: Job) => this.process(job));
+    await this.queue.start((job: Job) => this.process(job));
     await this.queue.scheduleRetention(this.settings.retentionPattern);
   }
 

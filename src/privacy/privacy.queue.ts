@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import { bullConnection } from '../callbacks/bullmq-connection';
+import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { PRIVACY_TIME_ZONE, PrivacyJobName, PrivacyQueueName, RETENTION_SCHEDULER_ID, type ForgetJobData } from './privacy-jobs';
@@ -13,16 +14,28 @@ export type PrivacyJobHandler = (job: Job) => Promise<unknown>;
  * leaves only its error name in the log.
  */
 @Injectable()
-export class PrivacyQueue implements OnApplicationShutdown {
+export class PrivacyQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(PrivacyQueue.name);
-  readonly queue: Queue;
-  private worker?: Worker;
+  private started?: Queue;
+  private worker?: Promise<Worker>;
   private readonly connections: ReturnType<typeof bullConnection>[] = [];
 
-  constructor(@Inject(CONFIG) private readonly config: Config) {
+  constructor(@Inject(CONFIG) private readonly config: Config) {}
+
+  /** The queue is used only once it has started (see bullmq-start). */
+  async onModuleInit(): Promise<void> {
     const conn = this.connection();
-    this.queue = new Queue(PrivacyQueueName.Privacy, { connection: conn, prefix: config.redis.prefix });
-    this.queue.on('error', (err) => this.log.warn(`privacy queue: ${err.name}`));
+    const build = () => {
+      const queue = new Queue(PrivacyQueueName.Privacy, { connection: conn, prefix: this.config.redis.prefix });
+      queue.on('error', (err) => this.log.warn(`privacy queue: ${err.name}`));
+      return queue;
+    };
+    this.started = await startedBullmq('privacy queue', build, this.log);
+  }
+
+  get queue(): Queue {
+    if (!this.started) throw new Error('the privacy queue is used before it has started');
+    return this.started;
   }
 
   async scheduleForget(jobId: string, data: ForgetJobData, delayMs: number): Promise<void> {
@@ -45,24 +58,28 @@ export class PrivacyQueue implements OnApplicationShutdown {
     );
   }
 
-  /** Starts the one worker of this process. */
-  start(handler: PrivacyJobHandler): void {
-    if (this.worker) return;
+  /** Starts the one worker of this process (once; a second call waits for the first). */
+  start(handler: PrivacyJobHandler): Promise<Worker> {
+    this.worker ??= this.startWorker(handler);
+    return this.worker;
+  }
+
+  private startWorker(handler: PrivacyJobHandler): Promise<Worker> {
     const lock = this.config.workers.lockMs;
-    this.worker = new Worker(PrivacyQueueName.Privacy, handler, {
-      connection: this.connection(),
-      prefix: this.config.redis.prefix,
-      concurrency: 1,
-      lockDuration: lock,
-      stalledInterval: lock,
-    });
-    this.worker.on('error', (err) => this.log.warn(`privacy worker: ${err.name}`));
-    this.worker.on('failed', (job, err) => this.log.warn(`privacy job ${job?.name ?? '?'} failed: ${err.name}`));
+    const conn = this.connection();
+    const build = () => {
+      const worker = new Worker(PrivacyQueueName.Privacy, handler, { connection: conn, prefix: this.config.redis.prefix, autorun: false, concurrency: 1, lockDuration: lock, stalledInterval: lock });
+      worker.on('error', (err) => this.log.warn(`privacy worker: ${err.name}`));
+      worker.on('failed', (job, err) => this.log.warn(`privacy job ${job?.name ?? '?'} failed: ${err.name}`));
+      return worker;
+    };
+    return startedWorker('privacy worker', build, this.log);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close().catch(() => undefined);
-    await this.queue.close().catch(() => undefined);
+    const worker = await this.worker?.catch(() => undefined);
+    await worker?.close().catch(() => undefined);
+    await this.started?.close().catch(() => undefined);
     for (const c of this.connections) await c.close();
   }
 

@@ -55,8 +55,8 @@ function channel(): OutboundChannel<string> {
 @Module({ imports: [OutboundModule] })
 class FakeChannelModule implements OnModuleInit {
   constructor(@Inject(OutboundService) private readonly outbound: OutboundService) {}
-  onModuleInit() {
-    this.outbound.registerChannel(channel());
+  async onModuleInit() {
+    await this.outbound.registerChannel(channel());
   }
 }
 
@@ -94,9 +94,9 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
   });
 
   /** A second service instance's outbound queue: same Redis queue, same database, its own worker. */
-  function anotherInstance(): OutboundService {
+  async function anotherInstance(): Promise<OutboundService> {
     const other = new OutboundService(config, app.get(OutboundMessagesRepository), contacts, app.get(AddressCipher), new OutboundRegistry());
-    other.registerChannel(channel());
+    await other.registerChannel(channel());
     others.push(other);
     return other;
   }
@@ -148,7 +148,7 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
     try {
       // this instance's only worker is now inside the provider call for her first reply
       await eventually(() => sender.calls.includes('mariam:1'), 10_000, 'first reply being sent');
-      anotherInstance();
+      await anotherInstance();
       awaIds = await reply(awa, 'awa:1');
       await eventually(() => sender.calls.includes('awa:1'), 10_000, 'the other contact served by the second instance');
       // her second reply was there before awa's and is still not sent: it waits for the first

@@ -33,8 +33,8 @@ const sender = new ScriptedSender();
 @Module({ imports: [OutboundModule] })
 class FakeChannelModule implements OnModuleInit {
   constructor(@Inject(OutboundService) private readonly outbound: OutboundService) {}
-  onModuleInit() {
-    this.outbound.registerChannel<string>({
+  async onModuleInit() {
+    await this.outbound.registerChannel<string>({
       channel: 'sms',
       queue: OutboundQueueName.Sms,
       render: (outputs, language) => outputs.map((o) => ({ message: `${language}:${o.text}`, segments: 1, encoding: 'GSM-7' })),

@@ -25,9 +25,9 @@ export class SmsGatewayModule implements OnModuleInit {
     @Inject(SmsGatewayPacer) private readonly pacer: SmsGatewayPacer,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const relay = this.config.smsGateway;
     if (!relay) throw new Error('SmsGatewayModule needs SMS_GATEWAY_PHONES');
-    for (const line of this.lines.all()) this.sms.useProvider(line.line, new SmsGatewaySender(line, this.pacer, relay.timeoutMs));
+    for (const line of this.lines.all()) await this.sms.useProvider(line.line, new SmsGatewaySender(line, this.pacer, relay.timeoutMs));
   }
 }

@@ -29,10 +29,10 @@ export class SmsChannel {
   ) {}
 
   /** Adds a line; the first one also starts the channel's outbound queue, with the router as its sender. */
-  useProvider(line: string, sender: Sender<SmsMessage>): void {
+  async useProvider(line: string, sender: Sender<SmsMessage>): Promise<void> {
     const first = this.router.lineIds().length === 0;
     this.router.add(line, sender);
-    if (first) this.outbound.registerChannel(this.definition(this.router));
+    if (first) await this.outbound.registerChannel(this.definition(this.router));
   }
 
   definition(sender: Sender<SmsMessage>): OutboundChannel<SmsMessage> {

@@ -20,8 +20,8 @@ export class TelegramOutbound implements OnModuleInit {
     @Inject(TELEGRAM_PACING) private readonly pacing: TelegramPacing,
   ) {}
 
-  onModuleInit(): void {
-    this.outbound.registerChannel<TelegramMessage>({
+  async onModuleInit(): Promise<void> {
+    await this.outbound.registerChannel<TelegramMessage>({
       channel: 'telegram',
       queue: OutboundQueueName.Telegram,
       render: (outputs, language) => renderTelegram(outputs, this.translator.t(language)).map((message) => ({ message })),

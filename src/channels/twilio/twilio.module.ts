@@ -17,9 +17,9 @@ export class TwilioModule implements OnModuleInit {
     @Inject(SmsChannel) private readonly sms: SmsChannel,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const twilio = this.config.twilio;
     if (!twilio) throw new Error('TwilioModule needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
-    this.sms.useProvider('twilio', new TwilioSender(twilio, this.config.http.publicBaseUrl));
+    await this.sms.useProvider('twilio', new TwilioSender(twilio, this.config.http.publicBaseUrl));
   }
 }

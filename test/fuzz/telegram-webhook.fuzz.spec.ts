@@ -1,6 +1,6 @@
 import { openTelegramTestEnv, startTelegramApp, type TelegramTestApp, type TelegramTestEnv } from '../telegram/telegram-harness';
 import { textUpdate } from '../telegram/telegram-updates';
-import { FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
+import { drawFuzzCases, FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
 import { ReplyRecorder } from './reply-recorder';
 import { telegramCase, type TelegramCase } from './telegram-update.arbitrary';
 
@@ -15,8 +15,10 @@ describe(`the Telegram webhook under ${FUZZ_RUNS} hostile updates`, () => {
   let env: TelegramTestEnv;
   let tg: TelegramTestApp;
   let replies: ReplyRecorder;
+  let drawn: TelegramCase[];
 
   beforeAll(async () => {
+    drawn = drawFuzzCases(telegramCase);
     env = await openTelegramTestEnv('fuzz_tg');
     tg = await startTelegramApp(env);
     replies = ReplyRecorder.install(tg.app, 'telegram');
@@ -50,7 +52,7 @@ describe(`the Telegram webhook under ${FUZZ_RUNS} hostile updates`, () => {
   });
 
   it('answers every case below 500, leaves no rejection unhandled, and the chat answers its next message', async () => {
-    const { cases, failures } = await runFuzzCases(telegramCase, async (c: TelegramCase) => {
+    const { cases, failures } = await runFuzzCases(drawn, async (c: TelegramCase) => {
       const code = await status(c.update);
       const answered = code < 500 && (await nextMessageAnswered(c.chatId));
       return code >= 500 || !answered ? `status ${code}, next message answered: ${answered}, update ${JSON.stringify(c.update).slice(0, 400)}` : undefined;

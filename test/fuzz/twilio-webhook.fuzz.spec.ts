@@ -2,7 +2,7 @@ import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths'
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { createTestDatabase, deleteRedisPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, testPrefix } from '../sms/sms-test.helpers';
 import { inboundParams, startSmsApp, twilioEnv, type RunningSmsApp } from '../sms/twilio-test.harness';
-import { FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
+import { drawFuzzCases, FUZZ_RUNS, FUZZ_WIDTH, runFuzzCases, watchUnhandledRejections } from './hostile.arbitraries';
 import { ReplyRecorder } from './reply-recorder';
 import { signForm, twilioCase, type TwilioCase } from './twilio-form.arbitrary';
 
@@ -19,8 +19,10 @@ describe(`the Twilio SMS webhook under ${FUZZ_RUNS} hostile signed forms`, () =>
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let sms: RunningSmsApp;
   let replies: ReplyRecorder;
+  let drawn: TwilioCase[];
 
   beforeAll(async () => {
+    drawn = drawFuzzCases(twilioCase(TWILIO_SMS_PATH));
     db = await createTestDatabase('fuzz_sms');
     await fake.start();
     sms = await startSmsApp(prefix, db.url, twilioEnv(fake, { SMS_DAILY_SEGMENTS: '10000000', SMS_SENDER_DAILY_SEGMENTS: '100000' }));
@@ -54,7 +56,7 @@ describe(`the Twilio SMS webhook under ${FUZZ_RUNS} hostile signed forms`, () =>
   }
 
   it('answers every case below 500, leaves no rejection unhandled, and her next message is answered', async () => {
-    const { cases, failures } = await runFuzzCases(twilioCase(TWILIO_SMS_PATH), async (c: TwilioCase) => {
+    const { cases, failures } = await runFuzzCases(drawn, async (c: TwilioCase) => {
       const status = await post(c.body, c.signature);
       if (status >= 500) return `status ${status} for ${JSON.stringify(c.body.slice(0, 300))}`;
       if (!(await nextMessageAnswered(c.from))) return `no answer after ${JSON.stringify(c.body.slice(0, 300))}`;

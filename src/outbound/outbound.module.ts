@@ -5,7 +5,7 @@ import { OutboundMessagesRepository } from './outbound-messages.repository';
 import { OutboundService } from './outbound.service';
 
 /**
- * The channel-neutral outbound queue. A channel module imports it and, at init, calls
+ * The channel-neutral outbound queue. A channel module imports it and, in its `onModuleInit`, awaits
  * `OutboundService.registerChannel({ channel, queue, render, sender, limiter, … })`.
  * Needs the global Config, Database, Crypto modules.
  */

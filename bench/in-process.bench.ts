@@ -243,7 +243,7 @@ export async function callbackFigures(rounds: number, perRound: number): Promise
 
 /** The shell's BullMQ worker of the callback queue (a private field of CallbackWorker: bench only). */
 function callbackWorkerOf(app: INestApplication): Worker {
-  const worker = (app.get(CallbackWorker) as unknown as { worker?: Worker }).worker;
+  const worker = (app.get(CallbackWorker) as unknown as { started?: { item: Worker } }).started?.item;
   if (!worker) throw new Error('the callback worker has not started');
   return worker;
 }

@@ -7,7 +7,15 @@ type NodeRedis = ReturnType<typeof createClient>;
  * a worker blocks on its own connection, so each gets one). BullMQ does not close a client it was
  * given: `close` does, after the queue or worker has closed. Errors are reported by the queue/worker.
  */
-export function bullConnection(url: string): { connection: never; close(): Promise<void> } {
+export interface BullConnection {
+  connection: never;
+  /** Closes after pending replies (destroys if that fails). */
+  close(): Promise<void>;
+  /** Drops the socket at once, failing what is pending (a client that is still trying to reach Redis). */
+  destroy(): void;
+}
+
+export function bullConnection(url: string): BullConnection {
   const client: NodeRedis = createClient({ url, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 5_000) } });
   client.on('error', () => undefined);
   return {
@@ -15,6 +23,9 @@ export function bullConnection(url: string): { connection: never; close(): Promi
     close: async () => {
       if (!client.isOpen) return;
       await client.close().catch(() => client.destroy());
+    },
+    destroy: () => {
+      if (client.isOpen) client.destroy();
     },
   };
 }

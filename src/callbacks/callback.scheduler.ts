@@ -3,8 +3,7 @@ import { Queue } from 'bullmq';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
-import { bullConnection } from './bullmq-connection';
-import { startedBullmq } from './bullmq-start';
+import { startedBullmq, type Started } from './bullmq-start';
 import { callbackJobId, CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
 import { planJobs } from './callback-jobs.plan';
 import { CallbackRequestsRepository } from './callback-requests.repository';
@@ -26,8 +25,7 @@ export interface RebuildReport {
 @Injectable()
 export class CallbackScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(CallbackScheduler.name);
-  private started?: Queue<CallbackJobData>;
-  private readonly redis: ReturnType<typeof bullConnection>;
+  private started?: Started<Queue<CallbackJobData>>;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -35,22 +33,21 @@ export class CallbackScheduler implements OnModuleInit, OnApplicationShutdown {
     @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.redis = bullConnection(config.redis.url);
   }
 
   /** The queue is used only once it has started (see bullmq-start). */
   async onModuleInit(): Promise<void> {
-    const build = () => {
-      const queue = new Queue<CallbackJobData>(CallbackQueueName.Callbacks, { connection: this.redis.connection, prefix: this.config.redis.prefix });
+    const build = (connection: never) => {
+      const queue = new Queue<CallbackJobData>(CallbackQueueName.Callbacks, { connection, prefix: this.config.redis.prefix });
       queue.on('error', (err) => this.log.warn(`callbacks queue: ${err.name}`));
       return queue;
     };
-    this.started = await startedBullmq('callbacks queue', build, this.log);
+    this.started = await startedBullmq('callbacks queue', this.config.redis.url, build, this.log);
   }
 
   get queue(): Queue<CallbackJobData> {
     if (!this.started) throw new Error('the callbacks queue is used before it has started');
-    return this.started;
+    return this.started.item;
   }
 
   /**
@@ -95,8 +92,7 @@ export class CallbackScheduler implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.started?.close().catch(() => undefined);
-    await this.redis.close();
+    await this.started?.close();
   }
 
   /**

@@ -3,8 +3,7 @@ import { Worker } from 'bullmq';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
-import { bullConnection } from './bullmq-connection';
-import { startedWorker } from './bullmq-start';
+import { startedWorker, type Started } from './bullmq-start';
 import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
 import { CallbackProcessor } from './callback.processor';
 import { CallbackScheduler } from './callback.scheduler';
@@ -18,8 +17,7 @@ import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 @Injectable()
 export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(CallbackWorker.name);
-  private worker?: Worker<CallbackJobData>;
-  private workerRedis?: ReturnType<typeof bullConnection>;
+  private started?: Started<Worker<CallbackJobData>>;
   private timer?: NodeJS.Timeout;
   private rebuilding?: Promise<void>;
   private readonly onReady = () => void this.rebuildNow('redis reconnected');
@@ -33,11 +31,9 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const redis = bullConnection(this.config.redis.url);
-    this.workerRedis = redis;
-    const build = () => {
+    const build = (connection: never) => {
       const worker = new Worker<CallbackJobData>(CallbackQueueName.Callbacks, (job) => this.processor.process(job), {
-        connection: redis.connection,
+        connection,
         prefix: this.config.redis.prefix,
         autorun: false,
         concurrency: 4,
@@ -48,7 +44,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       worker.on('failed', (job, err) => this.log.warn(`callback job ${job?.name ?? '?'} failed: ${err.name}`));
       return worker;
     };
-    this.worker = await startedWorker('callbacks worker', build, this.log);
+    this.started = await startedWorker('callbacks worker', this.config.redis.url, build, this.log);
     await this.rebuildNow('start-up');
     this.redis.on('ready', this.onReady);
     this.timer = setInterval(() => void this.checkMarker(), this.settings.watchIntervalMs);
@@ -59,8 +55,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
     this.redis.off('ready', this.onReady);
     await this.rebuilding?.catch(() => undefined);
-    await this.worker?.close().catch(() => undefined);
-    await this.workerRedis?.close();
+    await this.started?.close();
   }
 
   /** Rebuilds at most one at a time; a failure (Redis or PostgreSQL down) waits for the next trigger. */

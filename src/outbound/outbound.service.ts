@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import { createClient } from 'redis';
 import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
@@ -27,6 +26,8 @@ interface RunningChannel {
   queue: Queue<OutboundJobData>;
   worker: Worker<OutboundJobData>;
   processor: OutboundProcessor;
+  /** closes the worker, then the queue, each with its Redis client */
+  close(): Promise<void>;
 }
 
 export interface EnqueueRequest {
@@ -68,8 +69,6 @@ export class OutboundService implements OnApplicationShutdown {
   private readonly log = new Logger(OutboundService.name);
   private readonly channels = new Map<ChannelName, RunningChannel>();
   private readonly starting = new Set<ChannelName>();
-  /** BullMQ does not close clients it was given: they are closed here, after the workers. */
-  private readonly clients: Array<{ isOpen: boolean; close(): Promise<void>; destroy(): void }> = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -99,28 +98,29 @@ export class OutboundService implements OnApplicationShutdown {
     this.registry.register(def.channel, port);
   }
 
+  /** Each queue and worker gets its own node-redis client (BullMQ blocks on the worker's). */
   private async start(channel: OutboundChannel): Promise<RunningChannel> {
-    const prefix = this.config.redis.prefix;
-    const queueClient = this.connection();
-    const queue = await startedBullmq(
-      `${channel.queue} queue`,
-      () => {
-        const built = new Queue<OutboundJobData>(channel.queue, { connection: queueClient, prefix });
-        built.on('error', (err) => this.log.warn(`${channel.queue} queue: ${err.name}`));
-        return built;
-      },
-      this.log,
-    );
+    const { prefix, url } = this.config.redis;
+    const buildQueue = (connection: never) => {
+      const built = new Queue<OutboundJobData>(channel.queue, { connection, prefix });
+      built.on('error', (err) => this.log.warn(`${channel.queue} queue: ${err.name}`));
+      return built;
+    };
+    const started = await startedBullmq(`${channel.queue} queue`, url, buildQueue, this.log);
+    const queue = started.item;
     const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher }, channel, async (sent) => {
       const pause = channel.pauseAfterMs?.(sent) ?? 0;
       if (pause > 0) await queue.rateLimit(pause);
     });
     try {
-      const workerClient = this.connection();
-      const worker = await startedWorker(`${channel.queue} worker`, () => this.buildWorker(channel, processor, workerClient), this.log);
-      return { def: channel, queue, worker, processor };
+      const worker = await startedWorker(`${channel.queue} worker`, url, (connection) => this.buildWorker(channel, processor, connection), this.log);
+      const close = async () => {
+        await worker.close();
+        await started.close();
+      };
+      return { def: channel, queue, worker: worker.item, processor, close };
     } catch (err) {
-      await queue.close().catch(() => undefined);
+      await started.close();
       throw err;
     }
   }
@@ -186,15 +186,11 @@ export class OutboundService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    for (const { def, queue, worker } of this.channels.values()) {
-      this.registry.unregister(def.channel);
-      await worker.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
+    for (const running of this.channels.values()) {
+      this.registry.unregister(running.def.channel);
+      await running.close();
     }
     this.channels.clear();
-    for (const client of this.clients.splice(0)) {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
-    }
   }
 
   private async deliverReplies(channel: ChannelName, address: string, language: string, outputs: Output[], meta: OutboundMeta): Promise<void> {
@@ -269,11 +265,4 @@ export class OutboundService implements OnApplicationShutdown {
     return running;
   }
 
-  /** Each queue and worker gets its own node-redis client (BullMQ blocks on the worker's). */
-  private connection() {
-    const client = createClient({ url: this.config.redis.url, socket: { reconnectStrategy: (n: number) => Math.min(100 * 2 ** n, 5_000) } });
-    client.on('error', () => undefined); // reported once by the queue/worker 'error' handlers
-    this.clients.push(client);
-    return client as never;
-  }
 }

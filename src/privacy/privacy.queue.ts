@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { bullConnection } from '../callbacks/bullmq-connection';
-import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
+import { startedBullmq, startedWorker, type Started } from '../callbacks/bullmq-start';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { PRIVACY_TIME_ZONE, PrivacyJobName, PrivacyQueueName, RETENTION_SCHEDULER_ID, type ForgetJobData } from './privacy-jobs';
@@ -16,26 +15,24 @@ export type PrivacyJobHandler = (job: Job) => Promise<unknown>;
 @Injectable()
 export class PrivacyQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger(PrivacyQueue.name);
-  private started?: Queue;
-  private worker?: Promise<Worker>;
-  private readonly connections: ReturnType<typeof bullConnection>[] = [];
+  private started?: Started<Queue>;
+  private worker?: Promise<Started<Worker>>;
 
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
   /** The queue is used only once it has started (see bullmq-start). */
   async onModuleInit(): Promise<void> {
-    const conn = this.connection();
-    const build = () => {
-      const queue = new Queue(PrivacyQueueName.Privacy, { connection: conn, prefix: this.config.redis.prefix });
+    const build = (connection: never) => {
+      const queue = new Queue(PrivacyQueueName.Privacy, { connection, prefix: this.config.redis.prefix });
       queue.on('error', (err) => this.log.warn(`privacy queue: ${err.name}`));
       return queue;
     };
-    this.started = await startedBullmq('privacy queue', build, this.log);
+    this.started = await startedBullmq('privacy queue', this.config.redis.url, build, this.log);
   }
 
   get queue(): Queue {
     if (!this.started) throw new Error('the privacy queue is used before it has started');
-    return this.started;
+    return this.started.item;
   }
 
   async scheduleForget(jobId: string, data: ForgetJobData, delayMs: number): Promise<void> {
@@ -59,33 +56,25 @@ export class PrivacyQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Starts the one worker of this process (once; a second call waits for the first). */
-  start(handler: PrivacyJobHandler): Promise<Worker> {
+  async start(handler: PrivacyJobHandler): Promise<void> {
     this.worker ??= this.startWorker(handler);
-    return this.worker;
+    await this.worker;
   }
 
-  private startWorker(handler: PrivacyJobHandler): Promise<Worker> {
+  private startWorker(handler: PrivacyJobHandler): Promise<Started<Worker>> {
     const lock = this.config.workers.lockMs;
-    const conn = this.connection();
-    const build = () => {
-      const worker = new Worker(PrivacyQueueName.Privacy, handler, { connection: conn, prefix: this.config.redis.prefix, autorun: false, concurrency: 1, lockDuration: lock, stalledInterval: lock });
+    const build = (connection: never) => {
+      const worker = new Worker(PrivacyQueueName.Privacy, handler, { connection, prefix: this.config.redis.prefix, autorun: false, concurrency: 1, lockDuration: lock, stalledInterval: lock });
       worker.on('error', (err) => this.log.warn(`privacy worker: ${err.name}`));
       worker.on('failed', (job, err) => this.log.warn(`privacy job ${job?.name ?? '?'} failed: ${err.name}`));
       return worker;
     };
-    return startedWorker('privacy worker', build, this.log);
+    return startedWorker('privacy worker', this.config.redis.url, build, this.log);
   }
 
   async onApplicationShutdown(): Promise<void> {
     const worker = await this.worker?.catch(() => undefined);
-    await worker?.close().catch(() => undefined);
-    await this.started?.close().catch(() => undefined);
-    for (const c of this.connections) await c.close();
-  }
-
-  private connection(): never {
-    const c = bullConnection(this.config.redis.url);
-    this.connections.push(c);
-    return c.connection;
+    await worker?.close();
+    await this.started?.close();
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { and, inArray, isNotNull, lt } from 'drizzle-orm';
-import { bullConnection } from '../callbacks/bullmq-connection';
+import { startedBullmq } from '../callbacks/bullmq-start';
 import { CallbackQueueName } from '../callbacks/callback-jobs';
 import { CLOSED_STATUSES } from '../callbacks/callback-status.machine';
 import { callbackRequests } from '../callbacks/callbacks.schema';
@@ -100,8 +100,8 @@ export class RetentionService {
   private async keptJobs(before: number): Promise<number> {
     let removed = 0;
     for (const name of QUEUES) {
-      const conn = bullConnection(this.config.redis.url);
-      const queue = new Queue(name, { connection: conn.connection, prefix: this.config.redis.prefix });
+      const started = await startedBullmq(`${name} queue (retention)`, this.config.redis.url, (connection: never) => new Queue(name, { connection, prefix: this.config.redis.prefix }), this.log);
+      const queue = started.item;
       try {
         for (const job of await queue.getJobs(['completed', 'failed'])) {
           if ((job.finishedOn ?? 0) >= before) continue;
@@ -111,8 +111,7 @@ export class RetentionService {
         // the queue's event stream names jobs and their results: older entries go too (ids are ms stamps)
         await this.redis.xTrim(`${this.config.redis.prefix}:${name}:events`, 'MINID', before);
       } finally {
-        await queue.close().catch(() => undefined);
-        await conn.close();
+        await started.close();
       }
     }
     return removed;

@@ -3,7 +3,7 @@ import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { ensureBuilt, startService, type RunningService } from '../support/service-process';
-import { deleteRedisPrefix, eventually, malianNumber, sleep, SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
+import { eventually, malianNumber, sleep, SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
 import { contentTexts, inboundParams, PUBLIC_BASE_URL, twilioSignature } from './twilio-test.harness';
 
 jest.setTimeout(180_000);
@@ -32,10 +32,8 @@ describe('the running service answers signed Twilio SMS (process, compiled build
   });
 
   afterAll(async () => {
-    const port = service?.port;
     await service?.stop();
     await fake.stop();
-    if (port) await deleteRedisPrefix(`sira_test_e2e_${port}`);
   });
 
   async function say(from: string, body: string): Promise<string[]> {

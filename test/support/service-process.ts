@@ -3,6 +3,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
+import { deleteRedisPrefix } from '../sms/sms-test.helpers';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
@@ -64,6 +66,7 @@ export interface StartOptions {
  */
 export async function startService(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
+  const ownPrefix = `sira_test_e2e_${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'sira-e2e-'));
   if (!env.DATABASE_URL && !options.freshEmbeddedDatabase) cpSync(emptyPgliteCluster(), join(dataDir, 'pglite'), { recursive: true });
   let output = '';
@@ -75,7 +78,7 @@ export async function startService(env: Record<string, string> = {}, options: St
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      REDIS_PREFIX: `sira_test_e2e_${port}`,
+      REDIS_PREFIX: ownPrefix,
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -102,8 +105,11 @@ export async function startService(env: Record<string, string> = {}, options: St
       const started = Date.now();
       child.kill(signal);
       const code = await exited;
+      const ms = Date.now() - started;
       rmSync(dataDir, { recursive: true, force: true });
-      return { code, ms: Date.now() - started };
+      // the prefix this function chose is this run's alone: nothing of it stays in the shared Redis
+      if (!env.REDIS_PREFIX) await deleteRedisPrefix(ownPrefix, env.REDIS_URL ?? TEST_REDIS_URL).catch(() => undefined);
+      return { code, ms };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, freePort, ROOT } from '../../support/service-process';
@@ -10,21 +10,9 @@ import { ensureBuilt, freePort, ROOT } from '../../support/service-process';
  */
 export const SERVICE_ROOT = process.env.SIRA_SERVICE_ROOT ?? ROOT;
 
-/** Builds only when the compiled service is older than the sources (`npm test` has just built it). */
+/** Builds the repository's service when it is older than the sources (a snapshot is built already). */
 export function ensureServiceBuilt(): void {
-  if (SERVICE_ROOT !== ROOT) return;
-  const main = join(ROOT, 'dist', 'src', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  ensureBuilt();
-}
-
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
+  if (SERVICE_ROOT === ROOT) ensureBuilt();
 }
 
 /** One service process; unlike test/support's, it can also be killed and asked how it ended. */

@@ -18,6 +18,12 @@ export interface Translator {
   t(lang: string | undefined): Translate;
   /** Whether `key` has a text of its own in `lang` (no fallback): used for coverage reports. */
   has(lang: string, key: string): boolean;
+  /**
+   * The language whose text `t(lang)` serves for `key`: `lang` itself, or the base when it falls back.
+   * The SMS spelling follows the text's own language, so a French fallback keeps the French folds.
+   */
+  sourceOf(lang: string | undefined, key: string): string;
+  base: string;
   languages: string[];
 }
 
@@ -48,6 +54,7 @@ export function createTranslator(resources: LocaleResources, options: Translator
     lang !== undefined && languages.includes(lang) ? lang : options.base;
   return {
     languages,
+    base: options.base,
     t(lang) {
       const code = pick(lang);
       let translate = fixed.get(code);
@@ -60,6 +67,10 @@ export function createTranslator(resources: LocaleResources, options: Translator
     },
     has(lang, key) {
       return instance.exists(key, { lng: lang, fallbackLng: false });
+    },
+    sourceOf(lang, key) {
+      const code = pick(lang);
+      return instance.exists(key, { lng: code, fallbackLng: false }) ? code : options.base;
     },
   };
 }

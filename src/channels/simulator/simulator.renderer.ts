@@ -37,7 +37,7 @@ export class SimulatorRenderer {
     const t = this.translator.t(result.language);
     const delivered = result.deliver !== false;
     const outputs = delivered ? result.outputs : [];
-    const sms = renderSmsMessages(outputs, t, { language: result.language, spelling: this.config.sms.spelling });
+    const sms = renderSmsMessages(outputs, t, { language: result.language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf });
     return {
       status: result.status,
       language: result.language,

@@ -42,7 +42,7 @@ export function smsBudgetReport(content: Pick<LoadedContent, 'flowSet' | 'resour
   for (const { code: language } of content.languages) {
     const t = translator.t(language);
     for (const { where, output } of outputs) {
-      const [rendering] = renderSmsMessages([output], t, { language, spelling: options.spelling });
+      const [rendering] = renderSmsMessages([output], t, { language, spelling: options.spelling, sourceOf: translator.sourceOf });
       const text = rendering!.text;
       const hasParams = /\{\{\w+\}\}/.test(text);
       rows.push({ language, where, ...rendering!, nonGsm: smsCost(text).nonGsm, hasParams });

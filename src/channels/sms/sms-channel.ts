@@ -41,7 +41,7 @@ export class SmsChannel {
       channel: 'sms',
       queue: OutboundQueueName.Sms,
       render: (outputs, language) =>
-        renderSmsMessages(outputs, this.translator.t(language), { language, spelling: this.config.sms.spelling }).map((r) => ({
+        renderSmsMessages(outputs, this.translator.t(language), { language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf }).map((r) => ({
           message: r.text,
           segments: r.segments,
           encoding: r.encoding,

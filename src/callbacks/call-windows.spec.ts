@@ -1,4 +1,5 @@
-import { isCallableAt, localDay, nextCallableAt, nextWindowAfter, parseStaffHours, queueRank, windowFor } from './call-windows';
+import { isCallableAt, localDay, nextCallableAt, nextWindowAfter, offeredChoiceFacts, parseStaffHours, queueRank, windowFor } from './call-windows';
+import { callbackSettings } from './callback.settings';
 import type { CallWindow } from './callback.types';
 
 const staff = parseStaffHours('08:00-18:00', '1-6');
@@ -53,5 +54,25 @@ describe('call windows (Africa/Bamako)', () => {
     const urgentInside = queueRank({ urgent: true, windows: [morningWeekdays], dueAt: new Date(at(15, 8, 45)) }, staff, now);
     const order = [urgentOutside, calmInside, urgentInside].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect(order).toEqual([urgentInside, calmInside, urgentOutside]);
+  });
+});
+
+describe('choices offered to her from staff hours', () => {
+  const offered = (hours: string, days: string) => offeredChoiceFacts([parseStaffHours(hours, days)]);
+  it.each<[string, string, string[]]>([
+    ['08:00-18:00', '1-6', ['offer_part_morning', 'offer_part_afternoon', 'offer_days_monday_saturday', 'offer_days_weekdays']],
+    ['07:00-21:00', '1-7', ['offer_part_morning', 'offer_part_afternoon', 'offer_part_evening', 'offer_days_any', 'offer_days_weekdays', 'offer_days_weekend']],
+    ['09:00-17:00', '1-5', ['offer_part_afternoon', 'offer_days_weekdays']],
+    ['12:00-20:00', '6-7', ['offer_part_afternoon', 'offer_part_evening', 'offer_days_weekend']],
+  ])('staff %s on days %s: offers only what they cover entirely', (hours, days, facts) => {
+    expect(Object.keys(offered(hours, days))).toEqual(facts);
+  });
+
+  it('a schedule offering no window or no day set refuses to start, naming the variable', () => {
+    const config = (staffHours: string, staffDays: string) =>
+      ({ callbacks: { staffHours, staffDays, urgentEscalateMs: 1, escalateMs: 1, claimTtlMs: 1, maxAttempts: 3 } }) as Parameters<typeof callbackSettings>[0];
+    expect(() => callbackSettings(config('08:00-11:00', '1-6'))).toThrow(/CALLBACK_STAFF_HOURS/);
+    expect(() => callbackSettings(config('08:00-18:00', '2-4'))).toThrow(/CALLBACK_STAFF_DAYS/);
+    expect(callbackSettings(config('08:00-18:00', '1-6')).offeredChoices).toEqual(offered('08:00-18:00', '1-6'));
   });
 });

@@ -17,6 +17,7 @@ export type PartOfDay = keyof typeof PARTS_OF_DAY;
 
 export const DAY_SETS = {
   any: [1, 2, 3, 4, 5, 6, 7],
+  monday_saturday: [1, 2, 3, 4, 5, 6],
   weekdays: [1, 2, 3, 4, 5],
   weekend: [6, 7],
 } as const;
@@ -38,6 +39,31 @@ export function parseStaffHours(hours: string, days: string): StaffHours {
     for (let d = Math.min(a, b); d <= Math.max(a, b); d++) set.add(d);
   }
   return { days: [...set].sort(), fromMinute: from, toMinute: to };
+}
+
+/**
+ * The engine facts that let the callback flow show a choice (`when:` in flows/callback.yaml):
+ * `offer_part_<part>` when one schedule covers the whole part of day (its label names those hours,
+ * so a partly covered part is not offered), `offer_days_<set>` when one schedule works every day of
+ * the set. "Monday to Saturday" is left out when every day is offered (it would add nothing).
+ * Takes a list so a later per-team schedule plugs in; today it is the one CALLBACK_STAFF_* schedule.
+ */
+export function offeredChoiceFacts(schedules: StaffHours[]): Record<string, string> {
+  const facts: Record<string, string> = {};
+  for (const part of offeredParts(schedules)) facts[`offer_part_${part}`] = 'yes';
+  for (const set of offeredDaySets(schedules)) facts[`offer_days_${set}`] = 'yes';
+  return facts;
+}
+
+export function offeredParts(schedules: StaffHours[]): PartOfDay[] {
+  return (Object.keys(PARTS_OF_DAY) as PartOfDay[]).filter((part) =>
+    schedules.some((s) => s.fromMinute <= PARTS_OF_DAY[part].fromMinute && PARTS_OF_DAY[part].toMinute <= s.toMinute));
+}
+
+export function offeredDaySets(schedules: StaffHours[]): DaySet[] {
+  const covered = (Object.keys(DAY_SETS) as DaySet[]).filter((set) =>
+    schedules.some((s) => DAY_SETS[set].every((d) => s.days.includes(d))));
+  return covered.includes('any') ? covered.filter((set) => set !== 'monday_saturday') : covered;
 }
 
 function toMinute(hhmm: string): number {

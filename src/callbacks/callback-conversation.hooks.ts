@@ -9,6 +9,7 @@ import { CallbackCommandMatcher, type CallbackCommand } from './callback-command
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackScheduler } from './callback.scheduler';
 import { CallbackWorkflow } from './callback.workflow';
+import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 
 /** The texts the shell says for the callback module (locales/<lng>/callback.json). */
 export const CALLBACK_TEXTS = {
@@ -37,12 +38,14 @@ export class CallbackConversationHooks implements ConversationHooks {
     @Inject(CallbackWorkflow) private readonly workflow: CallbackWorkflow,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'resources' | 'languages'>,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: Pick<CallbackSettings, 'offeredChoices'>,
   ) {
     this.commands = new CallbackCommandMatcher(content.resources);
   }
 
   async facts({ contact, msg }: TurnContext): Promise<Record<string, string>> {
-    const facts: Record<string, string> = {};
+    // which call windows and days to offer: only those staff hours cover (call-windows.ts)
+    const facts: Record<string, string> = { ...this.settings.offeredChoices };
     const open = await this.requests.findOpenByContact(contact.id);
     if (open) facts.open_callback = open.refCode;
     if (ownPhoneNumber(msg.channel, msg.address)) facts.own_number = 'yes';

@@ -8,6 +8,7 @@ import type { CallbackRequest } from './callback.types';
 const HOUR = 3_600_000;
 const settings: CallbackSettings = {
   staffHours: parseStaffHours('08:00-18:00', '1-6'),
+  offeredChoices: {},
   urgentEscalateMs: HOUR,
   escalateMs: 48 * HOUR,
   claimTtlMs: 30 * 60_000,

@@ -1,11 +1,13 @@
 import type { Config } from '../config/config';
-import { parseStaffHours, type StaffHours } from './call-windows';
+import { offeredChoiceFacts, offeredDaySets, offeredParts, parseStaffHours, type StaffHours } from './call-windows';
 
 /** Injection token of the callback module's timings (tests shorten the watch interval). */
 export const CALLBACK_SETTINGS = Symbol('CALLBACK_SETTINGS');
 
 export interface CallbackSettings {
   staffHours: StaffHours;
+  /** engine facts showing only the call windows and days staff hours cover (see offeredChoiceFacts). */
+  offeredChoices: Record<string, string>;
   urgentEscalateMs: number;
   escalateMs: number;
   claimTtlMs: number;
@@ -18,8 +20,10 @@ export interface CallbackSettings {
 
 export function callbackSettings(config: Pick<Config, 'callbacks'>): CallbackSettings {
   const c = config.callbacks;
+  const staffHours = parseStaffHours(c.staffHours, c.staffDays);
   return {
-    staffHours: parseStaffHours(c.staffHours, c.staffDays),
+    staffHours,
+    offeredChoices: offeredChoicesOrThrow(staffHours),
     urgentEscalateMs: c.urgentEscalateMs,
     escalateMs: c.escalateMs,
     claimTtlMs: c.claimTtlMs,
@@ -27,4 +31,18 @@ export function callbackSettings(config: Pick<Config, 'callbacks'>): CallbackSet
     watchIntervalMs: 30_000,
     sweepPattern: '*/15 * * * *',
   };
+}
+
+/**
+ * A schedule that covers no part of day or no set of days would leave her a question without a
+ * truthful answer: the service refuses to start and names the variables .
+ */
+function offeredChoicesOrThrow(staff: StaffHours): Record<string, string> {
+  if (offeredParts([staff]).length === 0) {
+    throw new Error('CALLBACK_STAFF_HOURS covers none of the call windows offered (08:00-12:00, 12:00-17:00, 17:00-20:00)');
+  }
+  if (offeredDaySets([staff]).length === 0) {
+    throw new Error('CALLBACK_STAFF_DAYS covers none of the day choices offered (1-5, 6-7, 1-6 or 1-7)');
+  }
+  return offeredChoiceFacts([staff]);
 }

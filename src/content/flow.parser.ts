@@ -98,6 +98,14 @@ function readNames(value: unknown, field: string, report: (problem: string) => v
   return value as string[];
 }
 
+/** `when: fact_name`: the choice is shown only when the shell reports that fact (engine.types ChoiceSpec). */
+function readWhen(value: unknown, where: string, report: (problem: string) => void): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^[a-z][a-z0-9_]*$/.test(value)) return value;
+  report(`${where}: "when" must be the snake_case name of a fact`);
+  return undefined;
+}
+
 function readChoices(value: unknown, report: (problem: string) => void): ChoiceSpec[] {
   if (!Array.isArray(value)) return [];
   const choices: ChoiceSpec[] = [];
@@ -109,7 +117,8 @@ function readChoices(value: unknown, report: (problem: string) => void): ChoiceS
     }
     if (choices.some((other) => other.id === c.id)) report(`duplicate choice id "${c.id}"`);
     const keywords = typeof c.keywords === 'string' ? c.keywords : undefined;
-    choices.push({ id: c.id, label: c.label, go: c.go, ...(keywords ? { keywords } : {}) });
+    const when = readWhen(c.when, where, report);
+    choices.push({ id: c.id, label: c.label, go: c.go, ...(keywords ? { keywords } : {}), ...(when ? { when } : {}) });
   });
   return choices;
 }

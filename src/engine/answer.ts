@@ -1,7 +1,7 @@
 import type { ChoiceSpec, FlowSet, GlobalCommand, Input, MenuNode } from './engine.types';
 import { choiceByKeyword, commandTarget, matchCommand, nodeAt, targetOf } from './lookup';
 import { normalizeText } from './normalize';
-import { Turn, WaitingNode, homeOrEntry, isWaiting, questionOutput } from './turn';
+import { Turn, WaitingNode, homeOrEntry, isWaiting, questionOutput, shownChoices } from './turn';
 import { validateAnswer } from './validators';
 import { enter, goBack } from './walk';
 
@@ -18,7 +18,7 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
   const command = matchCommand(turn.flowSet, text);
   if (command) return runCommand(turn, command);
   if (node.type === 'menu') {
-    const choice = matchChoice(turn.flowSet, node, text);
+    const choice = matchChoice(turn.flowSet, node, text, turn.facts);
     return choice ? choose(turn, node, choice) : miss(turn, node);
   }
   const value = validateAnswer(node.validate, input.text);
@@ -31,10 +31,10 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
 function answerButton(turn: Turn, node: WaitingNode, input: { question: number; choice: string }): void {
   if (node.type !== 'menu' || input.question !== turn.s.question) {
     // a button from an older message: say so and show the current question again, never jump
-    turn.outputs.push({ text: 'common:stale_button' }, questionOutput(node, turn.s.question));
+    turn.outputs.push({ text: 'common:stale_button' }, questionOutput(node, turn.s.question, turn.facts));
     return;
   }
-  const choice = node.choices.find((c) => c.id === input.choice);
+  const choice = shownChoices(node, turn.facts).find((c) => c.id === input.choice);
   return choice ? choose(turn, node, choice) : miss(turn, node);
 }
 
@@ -45,14 +45,19 @@ export function runCommand(turn: Turn, command: GlobalCommand): void {
   enter(turn, commandTarget(turn.flowSet, command) ?? turn.flowSet.home);
 }
 
-/** By displayed number (1-based), by label text in any language, or by a keyword in any language. */
-export function matchChoice(flowSet: FlowSet, node: MenuNode, text: string): ChoiceSpec | undefined {
+/**
+ * By displayed number (1-based), by label text in any language, or by a keyword in any language;
+ * only among the choices shown with these facts (a hidden choice cannot be picked by its word either).
+ */
+export function matchChoice(flowSet: FlowSet, node: MenuNode, text: string, facts: Record<string, string> = {}): ChoiceSpec | undefined {
   if (!text) return undefined;
+  const shown = shownChoices(node, facts);
   if (/^\d+$/.test(text)) {
     const index = Number(text) - 1;
-    if (index >= 0 && index < node.choices.length) return node.choices[index];
+    if (index >= 0 && index < shown.length) return shown[index];
   }
-  return choiceByKeyword(flowSet, node, text);
+  const byWord = choiceByKeyword(flowSet, node, text);
+  return byWord && shown.includes(byWord) ? byWord : undefined;
 }
 
 function choose(turn: Turn, node: MenuNode, choice: ChoiceSpec): void {
@@ -68,10 +73,10 @@ function miss(turn: Turn, node: WaitingNode): void {
     return enter(turn, turn.flowSet.rescue ?? turn.flowSet.home);
   }
   if (node.type === 'ask') {
-    turn.outputs.push({ text: node.invalid }, questionOutput(node, turn.s.question));
+    turn.outputs.push({ text: node.invalid }, questionOutput(node, turn.s.question, turn.facts));
     return;
   }
   // re-attach the choices so every channel shows what she can answer
-  const again = questionOutput(node, turn.s.question);
+  const again = questionOutput(node, turn.s.question, turn.facts);
   turn.outputs.push({ text: 'common:reprompt', choices: again.choices, question: again.question });
 }

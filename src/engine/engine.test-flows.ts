@@ -59,6 +59,7 @@ export function testFlowSet(): FlowSet {
       { id: 'open', type: 'message', text: 'survey:open', params: ['open_callback'], next: '@menu' },
       { id: 'when', type: 'menu', text: 'survey:when', save_as: 'window', choices: [
         { id: 'morning', label: 'survey:morning', go: 'agree' },
+        { id: 'afternoon', label: 'survey:afternoon', go: 'agree', when: 'offer_afternoon' },
         { id: 'evening', label: 'survey:evening', go: 'agree' },
       ] },
       { id: 'agree', type: 'action', action: { type: 'give_consent', version: 'v1' }, next: 'request' },
@@ -125,6 +126,7 @@ export function testFlowSet(): FlowSet {
       'menu:broken': ['casse'],
       'menu:survey': ['sondage'],
       'survey:morning': ['matin'],
+      'survey:afternoon': ['apres-midi'],
       'survey:evening': ['soir'],
       'reparations:law': ['loi', 'sariya'],
       'common:home': ['menu principal'],

@@ -40,6 +40,11 @@ export interface ChoiceSpec {
   keywords?: string;
   /** where this choice leads. */
   go: Target;
+  /**
+   * Shown only when the shell reports this fact for the step (StepContext.facts), e.g. a call window
+   * that staff hours cover: a choice nobody can keep is never offered. Numbers count shown choices only.
+   */
+  when?: string;
 }
 
 interface NodeBase {

@@ -29,6 +29,18 @@ const cases: Record<string, ScriptCase[]> = {
     { name: 'with save_as keeps a button tap too', turns: [...START_FR, { send: 'sondage' },
       { send: { kind: 'choice', question: 3, choice: 'morning' }, events: [{ type: 'consent_given', version: 'v1' }, { type: 'callback_requested', vars: { window: 'morning' } }] }] },
     { name: 'without save_as keeps nothing', turns: [...START_FR, { send: '1', vars: {} }] },
+    { name: 'hides a choice whose fact the shell did not report, and numbers the rest', turns: [...START_FR, { send: 'sondage', check: (r) => {
+      expect(r.outputs[0].choices).toEqual([{ id: 'morning', label: 'survey:morning' }, { id: 'evening', label: 'survey:evening' }]);
+    } }, { send: '2', events: [{ type: 'consent_given', version: 'v1' }, { type: 'callback_requested', vars: { window: 'evening' } }] }] },
+    { name: 'shows a choice whose fact is reported, in its place, and its number picks it', facts: { offer_afternoon: 'yes' }, turns: [...START_FR,
+      { send: 'sondage', check: (r) => expect(r.outputs[0].choices?.map((c) => c.id)).toEqual(['morning', 'afternoon', 'evening']) },
+      { send: '2', events: [{ type: 'consent_given', version: 'v1' }, { type: 'callback_requested', vars: { window: 'afternoon' } }] }] },
+    { name: 'a hidden choice cannot be picked by its word, its button or a number past the shown ones', turns: [...START_FR, { send: 'sondage' },
+      { send: 'après-midi', says: ['common:reprompt'], at: 'survey/when', misses: 1,
+        check: (r) => expect(r.outputs[0].choices?.map((c) => c.id)).toEqual(['morning', 'evening']) },
+      { send: { kind: 'choice', question: 3, choice: 'afternoon' }, says: ['common:reprompt'], at: 'survey/when', misses: 2 }] },
+    { name: 'a hidden choice cannot be picked by its number past the shown ones', turns: [...START_FR, { send: 'sondage' },
+      { send: '3', says: ['common:reprompt'], at: 'survey/when', misses: 1 }] },
   ],
   ask: [
     { name: 'saves a valid phone number in E.164', turns: [...START_FR, { send: '2' },

@@ -1,4 +1,4 @@
-import type { EngineEvent, FlowNode, FlowSet, MenuNode, AskNode, NodeRef, Output, Session } from './engine.types';
+import type { ChoiceSpec, EngineEvent, FlowNode, FlowSet, MenuNode, AskNode, NodeRef, Output, Session } from './engine.types';
 
 /** The working state of one `step`: a private copy of the session plus what the step produced. */
 export interface Turn {
@@ -25,11 +25,19 @@ export function isWaiting(node: FlowNode | undefined): node is WaitingNode {
  * The output that (re)asks a question: menus carry their choices, both carry the question number;
  * an ask for a phone number says so (a channel may offer to share her own number).
  */
-export function questionOutput(node: WaitingNode, question: number): Output {
+export function questionOutput(node: WaitingNode, question: number, facts: Record<string, string>): Output {
   if (node.type === 'ask') {
     return node.validate.type === 'phone' ? { text: node.text, question, expects: 'phone' } : { text: node.text, question };
   }
-  return { text: node.text, choices: node.choices.map((c) => ({ id: c.id, label: c.label })), question };
+  return { text: node.text, choices: shownChoices(node, facts).map((c) => ({ id: c.id, label: c.label })), question };
+}
+
+/**
+ * The choices she sees, in order: those without `when`, and those whose fact the shell reported.
+ * Showing, numbering and reading an answer all use this one list, so "2" means the same on every channel.
+ */
+export function shownChoices(node: MenuNode, facts: Record<string, string>): ChoiceSpec[] {
+  return node.choices.filter((c) => c.when === undefined || Boolean(facts[c.when]));
 }
 
 /** Where to restart a conversation: the menu once a language is known, the language choice before. */

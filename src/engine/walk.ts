@@ -73,7 +73,7 @@ function ask(turn: Turn, ref: NodeRef, node: WaitingNode, leaving: NodeRef | und
   s.at = ref;
   s.ended = false;
   s.question += 1;
-  turn.outputs.push(questionOutput(node, s.question));
+  turn.outputs.push(questionOutput(node, s.question, turn.facts));
 }
 
 /** `back`: the most recent earlier question that still exists, else home. */

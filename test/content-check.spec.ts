@@ -43,6 +43,8 @@ const CASES: Record<string, string[]> = {
   'sources-fact-not-found': ['locales/sources.yaml: "menu:info_text": fact not found in §2 of the fact sheet: "Décret 2022-0730/PT-RM of 23 Nov 2022"'],
   'sources-unsourced-number': ['locales/fr/menu.json: "menu:info_text": digits "5", "000" not in the cited facts'],
   'sources-digit-in-ui': ['locales/bm/menu.json: "menu:prompt": digits "2" not allowed in a ui text (list them in its "digits")'],
+  'sources-ui-answer': ['locales/sources.yaml: "menu:info_text": kind ui is only for menus, labels and prompts, and this is the answer of node "menu/info" (cite its facts, or kind: setting if it states only Sira\'s own settings)'],
+  'french-sms-over-two-segments': ['flows/menu.yaml: node "info": French SMS is 3 segments GSM-7 (max 2): shorten it'],
   'phone-in-text': ['locales/bm/menu.json: "menu:info_text": looks like a phone number; contacts come only from the verified referral directory'],
   'address-in-text': ['locales/fr/menu.json: "menu:info_text": looks like an address, e-mail or web link; these come only from the verified referral directory'],
   'review-status-invalid': [

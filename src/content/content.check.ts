@@ -3,6 +3,7 @@ import { normalizeText, splitKeywords } from '../engine/normalize';
 import { parseTarget } from '../engine/targets';
 import { COMMAND_NAMES, ContentProblem, OPTIONAL_COMMANDS, ENGINE_KEYS, LanguageCoverage, RawContent, commandKey, makeProblem } from './content.types';
 import { actionParamProblems } from './flow.parser';
+import { checkFrenchSmsLength } from './french-sms-length.check';
 import { chainDeadEnd, nodeKeys, nodeTargets, reachableNodes, refKey, targetExists } from './flow.graph';
 import { lookupKey } from './locales.loader';
 
@@ -30,7 +31,7 @@ export function checkContent(raw: RawContent): ContentProblem[] {
       if (node.type === 'menu') for (const p of duplicateKeywords(raw, node)) report(node.id, p);
     }
   }
-  problems.push(...unreachable(raw), ...missingGlobalKeys(raw));
+  problems.push(...unreachable(raw), ...missingGlobalKeys(raw), ...checkFrenchSmsLength(raw));
   return problems;
 }
 

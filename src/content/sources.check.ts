@@ -8,10 +8,16 @@
  *   reparations:amount:
  *     facts:                                # "§<section> <text copied from that section>"
  *       - "§2 Heirs of a **deceased or disappeared** victim receive **4,800,000 FCFA in total**, shared among them."
- *   menu:prompt: { kind: ui }               # states no fact about the world
- *   callback:time.morning: { kind: ui, digits: ["8", "12"] }   # Sira's own setting, not a fact
- *   "callback:*": { kind: ui }              # a whole namespace of interface text
+ *   menu:prompt: { kind: ui }               # a menu prompt or label: states no fact about the world
+ *   callback:time.morning: { kind: ui, digits: ["8", "12"] }   # a label holding Sira's own hours
+ *   callback:consent.notice: { kind: setting, digits: ["90"] } # a message about Sira itself
+ *   "callback:*": { kind: setting }         # a whole namespace about Sira's own process
  * ```
+ *
+ * `ui` is only for menus, labels and prompts: a key shown as the text of a `message` node (an
+ * answer) can't be `ui`, except engine and language texts (`common:*`, `language:*`). An answer
+ * cites its facts, or — when it only says what Sira itself does, keeps or offers (its settings,
+ * hours, retention) — is `kind: setting`, with any digits listed.
  *
  * Refused: a key of the base language without an entry, a cited text not found in its section, a
  * run of digits in any language's text that is not in the cited text (a number, date or amount
@@ -19,6 +25,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Flow } from '../engine/engine.types';
 import { ContentProblem, LocaleResources, makeProblem } from './content.types';
 import { digitRuns, localeStrings } from './locale-keys';
 import { isRecord, readYaml } from './yaml-file';
@@ -26,10 +33,10 @@ import { isRecord, readYaml } from './yaml-file';
 export const SOURCES_FILE = 'sources.yaml';
 
 interface SourceEntry {
-  kind: 'facts' | 'ui';
+  kind: 'facts' | 'ui' | 'setting';
   /** the cited texts, without their "§n " prefix */
   cited: string[];
-  /** ui only: digits this text may hold (Sira's own settings, e.g. call hours), besides ui_digits */
+  /** ui and setting: digits this text may hold (Sira's own settings, e.g. call hours), besides ui_digits */
   digits: string[];
 }
 
@@ -39,7 +46,12 @@ export interface SourcesInput {
   resources: LocaleResources;
   languages: string[];
   base: string;
+  /** the flows, to know which keys are answers (message texts) and so can't be `ui` */
+  flows?: Record<string, Flow>;
 }
+
+/** Namespaces whose texts are the engine's and the language chooser's own, never answers. */
+const UI_NAMESPACES = ['common', 'language'];
 
 export function checkSources(input: SourcesInput): ContentProblem[] {
   const display = `${input.localesName}/${SOURCES_FILE}`;
@@ -58,6 +70,7 @@ export function checkSources(input: SourcesInput): ContentProblem[] {
     const entry = entryFor(entries, key);
     if (!entry) report(`no entry for "${key}" (add facts: ["§n …"] or kind: ui)`);
   }
+  problems.push(...uiAnswers(input.flows ?? {}, entries, display));
   for (const lng of input.languages) {
     for (const [key, text] of localeStrings(input.resources, lng)) {
       const where = `${input.localesName}/${lng}/${key.split(':')[0]}.json`;
@@ -75,13 +88,13 @@ function entryFor(entries: Map<string, SourceEntry>, key: string): SourceEntry |
 function readEntries(keys: Record<string, unknown>, sections: Map<string, string> | null, report: (p: string) => void): Map<string, SourceEntry> {
   const entries = new Map<string, SourceEntry>();
   for (const [key, spec] of Object.entries(keys)) {
-    if (isRecord(spec) && spec.kind === 'ui') {
-      entries.set(key, { kind: 'ui', cited: [], digits: Array.isArray(spec.digits) ? spec.digits.map(String) : [] });
+    if (isRecord(spec) && (spec.kind === 'ui' || spec.kind === 'setting')) {
+      entries.set(key, { kind: spec.kind, cited: [], digits: Array.isArray(spec.digits) ? spec.digits.map(String) : [] });
       continue;
     }
     const facts = isRecord(spec) && Array.isArray(spec.facts) ? spec.facts.filter((f): f is string => typeof f === 'string') : [];
     if (facts.length === 0 || key.endsWith(':*')) {
-      report(`"${key}": needs kind: ui or a non-empty list of facts`);
+      report(`"${key}": needs kind: ui, kind: setting or a non-empty list of facts`);
       continue;
     }
     const cited: string[] = [];
@@ -94,6 +107,20 @@ function readEntries(keys: Record<string, unknown>, sections: Map<string, string
     entries.set(key, { kind: 'facts', cited, digits: [] });
   }
   return entries;
+}
+
+/** An answer (text of a message node) tagged `ui` would skip the source check: refused. */
+function uiAnswers(flows: Record<string, Flow>, entries: Map<string, SourceEntry>, display: string): ContentProblem[] {
+  const out = new Map<string, ContentProblem>();
+  for (const flow of Object.values(flows)) {
+    for (const node of Object.values(flow.nodes)) {
+      if (node.type !== 'message' || UI_NAMESPACES.includes(node.text.split(':')[0])) continue;
+      if (entryFor(entries, node.text)?.kind !== 'ui' || out.has(node.text)) continue;
+      const problem = `"${node.text}": kind ui is only for menus, labels and prompts, and this is the answer of node "${flow.id}/${node.id}" (cite its facts, or kind: setting if it states only Sira's own settings)`;
+      out.set(node.text, makeProblem(display, undefined, problem));
+    }
+  }
+  return [...out.values()];
 }
 
 /** The fact sheet split by "## n." headings, in plain text (no emphasis marks, one space). */
@@ -128,11 +155,11 @@ function textProblems(text: string, entry: SourceEntry | undefined, uiDigits: st
   if (PHONE.some((re) => re.test(text))) out.push('looks like a phone number; contacts come only from the verified referral directory');
   if (ADDRESS.some((re) => re.test(text))) out.push('looks like an address, e-mail or web link; these come only from the verified referral directory');
   if (!entry) return out;
-  const allowed = new Set(entry.kind === 'ui' ? [...uiDigits, ...entry.digits] : entry.cited.flatMap((c) => digitRuns(c)));
+  const allowed = new Set(entry.kind === 'facts' ? entry.cited.flatMap((c) => digitRuns(c)) : [...uiDigits, ...entry.digits]);
   const unsourced = [...new Set(digitRuns(text).filter((d) => !allowed.has(d)))];
   if (unsourced.length > 0) {
     const list = unsourced.map((d) => `"${d}"`).join(', ');
-    out.push(entry.kind === 'ui' ? `digits ${list} not allowed in a ui text (list them in its "digits")` : `digits ${list} not in the cited facts`);
+    out.push(entry.kind === 'facts' ? `digits ${list} not in the cited facts` : `digits ${list} not allowed in a ${entry.kind} text (list them in its "digits")`);
   }
   return out;
 }

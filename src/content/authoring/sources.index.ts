@@ -17,7 +17,7 @@ export function sourcesByKey(localesDir: string): (key: string) => string {
   return (key) => {
     const entry = keys[key] ?? keys[`${key.split(':')[0]}:*`];
     if (!isRecord(entry)) return '';
-    if (entry.kind === 'ui') return 'ui';
+    if (entry.kind === 'ui' || entry.kind === 'setting') return entry.kind;
     return Array.isArray(entry.facts) ? entry.facts.map(String).join(' | ') : '';
   };
 }

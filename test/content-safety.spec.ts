@@ -85,9 +85,9 @@ describe('shipped content: reparations', () => {
   });
 
   it('states the decree amount exactly as the fact sheet does, with no payment confirmed', () => {
-    expect(translator.t('fr')('reparations:amount')).toContain('4 800 000 FCFA au total pour les héritiers');
-    expect(translator.t('fr')('reparations:amount')).toContain("Aucun paiement n'est confirmé publiquement.");
-    expect(translator.t('en')('reparations:amount')).toContain('4,800,000 FCFA in total for the heirs of a person killed or disappeared');
+    expect(translator.t('fr')('reparations:amount')).toContain("4 800 000 FCFA au total pour la famille qui hérite d'une personne tuée ou disparue");
+    expect(translator.t('fr')('reparations:amount')).toContain("Sira n'a pas trouvé d'information publique sur les autres montants, ni sur des paiements déjà faits.");
+    expect(translator.t('en')('reparations:amount')).toContain('4,800,000 FCFA in total for the family who inherits from a person killed or disappeared');
   });
 
   it('never asks her to tell what happened: no flow asks for free text outside the callback flow', () => {

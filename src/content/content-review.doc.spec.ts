@@ -20,6 +20,6 @@ describe('docs/content-review.md', () => {
     const content = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir });
     const doc = contentReviewDoc(localesDir, content.resources, content.base, content.reviews);
     expect(readFileSync(join(ROOT, 'docs', 'content-review.md'), 'utf8')).toBe(doc);
-    expect(doc).toContain('| Aucun paiement n\'est confirmé publiquement. |');
+    expect(doc).toContain("| Sira n'a pas trouvé d'information publique sur des paiements déjà faits. |");
   });
 });

@@ -19,6 +19,7 @@ import {
   outboundJobId,
   type OutboundChannel,
   type OutboundJobData,
+  type RefusedWithNotice,
 } from './outbound.types';
 
 interface RunningChannel {
@@ -160,8 +161,9 @@ export class OutboundService implements OnApplicationShutdown {
     }
     const rendered = running.def.render(request.outputs, request.language);
     if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
-    const admitted = await this.admitAll(running, request, rendered);
-    const queued = rendered.map((r) => ({ ...r, id: randomUUID() })).filter((_, i) => admitted[i]);
+    const verdicts = await this.admitAll(running, request, rendered);
+    const admitted = [...rendered.filter((_, i) => verdicts[i] === true), ...this.noticeOf(running, request, verdicts)];
+    const queued = admitted.map((r) => ({ ...r, id: randomUUID() }));
     await this.messages.createMany(queued.map((r) => this.newRow(running, request, r)));
     await this.addJobs(running, request, queued);
     return queued.map((r) => r.id);
@@ -205,10 +207,20 @@ export class OutboundService implements OnApplicationShutdown {
   }
 
   /** Each message's guards (caps, rate limits), issued together: one round trip, booked in their order. */
-  private admitAll(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[]): Promise<boolean[]> {
+  private admitAll(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[]): Promise<Array<boolean | RefusedWithNotice>> {
     const admit = running.def.admit;
     if (!admit) return Promise.resolve(rendered.map(() => true));
-    return Promise.all(rendered.map((r) => admit({ contactId: request.contactId, address: request.address, kind: request.kind, segments: r.segments ?? 0 })));
+    const { contactId, address, kind, language } = request;
+    return Promise.all(rendered.map((r) => admit({ contactId, address, kind, segments: r.segments ?? 0, language })));
+  }
+
+  /**
+   * The notice a guard admitted in place of a refused reply (her cap: else she meets silence and thinks
+   * Sira is broken), rendered in her language; the guard claims it at most once per window.
+   */
+  private noticeOf(running: RunningChannel, request: EnqueueRequest, verdicts: Array<boolean | RefusedWithNotice>): Rendered[] {
+    const refused = verdicts.find((v): v is RefusedWithNotice => typeof v === 'object');
+    return refused ? running.def.render(refused.notice, request.language) : [];
   }
 
   /**
@@ -220,14 +232,17 @@ export class OutboundService implements OnApplicationShutdown {
     const keyed = rendered.map((r, position) => ({ ...r, id: replyRowId(running.def.channel, answering, position) }));
     const created = await this.messages.createMany(keyed.map((r) => this.newRow(running, request, r)));
     const fresh = keyed.filter((r) => created.has(r.id));
-    const admitted = await this.admitAll(running, request, fresh);
-    const refused = fresh.filter((_, i) => !admitted[i]);
+    const verdicts = await this.admitAll(running, request, fresh);
+    const refused = fresh.filter((_, i) => verdicts[i] !== true);
     for (const { id } of refused) await this.messages.discard(id);
+    // the cap notice's rows are keyed too (claimed once, so never queued twice)
+    const notice = this.noticeOf(running, request, verdicts).map((r, position) => ({ ...r, id: replyRowId(running.def.channel, `${answering}\u0000cap-notice`, position) }));
+    await this.messages.createMany(notice.map((r) => this.newRow(running, request, r)));
     // handed over again: the rows that exist say what is left to queue
     const existing = await this.messages.statusesOf(keyed.filter((r) => !created.has(r.id)).map((r) => r.id));
     const toQueue = keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.get(r.id) === 'queued'));
-    await this.addJobs(running, request, toQueue);
-    return keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.has(r.id))).map((r) => r.id);
+    await this.addJobs(running, request, [...toQueue, ...notice]);
+    return [...keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.has(r.id))), ...notice].map((r) => r.id);
   }
 
   private newRow(running: RunningChannel, request: EnqueueRequest, rendered: Rendered & { id: string }): NewOutboundRow {

@@ -99,8 +99,23 @@ export interface RenderedMessage<M = unknown> {
   encoding?: string;
 }
 
-/** Decides whether a message may be queued at all (caps, rate limits); refusals are the channel's to count. */
-export type AdmitFn = (context: { contactId: string | null; address: string; kind: OutboundJobKind; segments: number }) => Promise<boolean>;
+/** A refused reply in whose place the channel has already admitted (and booked) a notice she must get. */
+export interface RefusedWithNotice {
+  admitted: false;
+  notice: Output[];
+}
+
+/**
+ * Decides whether a message may be queued at all (caps, rate limits); refusals are the channel's to count.
+ * A reply refused by her own cap may come back with the notice that tells her so (once per window).
+ */
+export type AdmitFn = (context: {
+  contactId: string | null;
+  address: string;
+  kind: OutboundJobKind;
+  segments: number;
+  language: string;
+}) => Promise<boolean | RefusedWithNotice>;
 
 /** Everything the outbound queue needs to know about a channel. */
 export interface OutboundChannel<M = unknown> {

@@ -2,9 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { count, gte } from 'drizzle-orm';
 import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
 import { callbackRequests } from '../callbacks/callbacks.schema';
+import { cappedContactsByDay } from '../channels/sms/sms-cap-notice';
 import { CLOCK, type Clock } from '../common/clock';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
+import { REDIS, type RedisClient } from '../redis/redis.module';
 import { StaffQueueService } from './staff-queue.service';
 import { StaffUsersRepository } from './staff-users.repository';
 import type { StaffUser } from './staff.types';
@@ -24,6 +28,8 @@ export interface QueueStats {
   };
   /** requests held now, by staff member. */
   heldBy: Array<{ staffId: string; name: string; count: number }>;
+  /** contacts whose SMS replies a per-number cap stopped, per UTC day (YYYYMMDD), the last 7 days, newest first. */
+  smsCappedContacts: Array<{ day: string; contacts: number }>;
 }
 
 /** Counts and waiting times for supervisors: numbers only, computed from the callback rows. */
@@ -35,6 +41,8 @@ export class StaffStatsService {
     @Inject(StaffQueueService) private readonly queue: StaffQueueService,
     @Inject(StaffUsersRepository) private readonly users: StaffUsersRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async summary(): Promise<QueueStats> {
@@ -61,6 +69,7 @@ export class StaffStatsService {
         medianMinutes: waits.length ? waits[Math.floor((waits.length - 1) / 2)] : null,
       },
       heldBy: await this.heldBy(open.filter((i) => i.status === 'claimed').map((i) => i.claimedBy ?? '')),
+      smsCappedContacts: await cappedContactsByDay(this.redis, this.config.redis.prefix, now),
     };
   }
 

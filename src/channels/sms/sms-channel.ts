@@ -3,7 +3,8 @@ import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { TRANSLATOR, type Translator } from '../../content/translator.provider';
 import { OutboundService } from '../../outbound/outbound.service';
-import { OutboundQueueName, type OutboundChannel, type Sender } from '../../outbound/outbound.types';
+import { OutboundJobKind, OutboundQueueName, type AdmitFn, type OutboundChannel, type Sender } from '../../outbound/outbound.types';
+import { CAP_WINDOWS, capNotice } from './sms-cap-notice';
 import { SmsGuards } from './sms-guards';
 import { SmsRouter } from './sms-router';
 import { renderSmsMessages } from './sms.renderer';
@@ -37,21 +38,35 @@ export class SmsChannel {
 
   definition(sender: Sender<SmsMessage>): OutboundChannel<SmsMessage> {
     const segmentMs = Math.ceil(1000 / this.config.sms.segmentsPerSecond);
+    const render = (outputs: Parameters<OutboundChannel['render']>[0], language: string) =>
+      renderSmsMessages(outputs, this.translator.t(language), { language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf }).map((r) => ({
+        message: r.text,
+        segments: r.segments,
+        encoding: r.encoding,
+      }));
     return {
       channel: 'sms',
       queue: OutboundQueueName.Sms,
-      render: (outputs, language) =>
-        renderSmsMessages(outputs, this.translator.t(language), { language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf }).map((r) => ({
-          message: r.text,
-          segments: r.segments,
-          encoding: r.encoding,
-        })),
+      render,
       sender,
       // At most one send per interval across processes, and after each send the queue rests one
       // interval per segment, counted from the send (the provider spends them from then on).
       limiter: { max: 1, durationMs: segmentMs },
       pauseAfterMs: ({ segments }) => Math.max(segments ?? 1, 1) * segmentMs,
-      admit: ({ address, segments }) => this.guards.admitOutgoing(address, segments),
+      admit: this.admitter(render),
+    };
+  }
+
+  /**
+   * Proactive messages pass the guards or not; a reply her own cap refuses may instead bring the one
+   * notice of that cap, whose segments (the longer notice in her language) the guard books with it.
+   */
+  private admitter(render: OutboundChannel['render']): AdmitFn {
+    return async ({ address, segments, kind, language }) => {
+      if (kind !== OutboundJobKind.Reply) return this.guards.admitOutgoing(address, segments);
+      const noticeSegments = Math.max(...CAP_WINDOWS.map((w) => render(capNotice(w), language).reduce((n, r) => n + (r.segments ?? 1), 0)));
+      const { admitted, notice } = await this.guards.admitReply(address, segments, noticeSegments);
+      return notice ? { admitted: false, notice: capNotice(notice) } : admitted;
     };
   }
 }

@@ -32,6 +32,21 @@ export class SmsRedisKeys {
     return `${this.prefix}:sms:line:${blindIndex}`;
   }
 
+  /** set once a per-number cap has stopped her replies in this window (`day` or `m<minute>`): one notice per window. */
+  capNoticeSent(blindIndex: string, window: string): string {
+    return `${this.prefix}:sms:cap-notice:${blindIndex}:${window}`;
+  }
+
+  /** set once she is counted among the capped contacts of that day. */
+  cappedCounted(blindIndex: string, day: string): string {
+    return `${this.prefix}:sms:capped:${blindIndex}:${day}`;
+  }
+
+  /** how many contacts a per-number cap stopped that day: a count, never a number. */
+  cappedContacts(day: string): string {
+    return `${this.prefix}:sms:capped-contacts:${day}`;
+  }
+
   /** what was refused today, per reason: counted without any number. */
   refused(reason: string, day: string): string {
     return `${this.prefix}:sms:refused:${reason}:${day}`;

@@ -11,6 +11,11 @@ function counts(record: Record<string, number>, label: (k: string) => string) {
   return html`<table>${entries.map(([k, n]) => html`<tr><td>${label(k)}</td><td>${n}</td></tr>`)}</table>`;
 }
 
+/** 20260115 → 15/01/2026 */
+function smsDay(day: string): string {
+  return `${day.slice(6, 8)}/${day.slice(4, 6)}/${day.slice(0, 4)}`;
+}
+
 export function supervisionPage(opts: { staff: StaffUser; csrf: string; stats: QueueStats }): string {
   const { waiting } = opts.stats;
   return layout({
@@ -26,6 +31,7 @@ export function supervisionPage(opts: { staff: StaffUser; csrf: string; stats: Q
 ${opts.stats.heldBy.length ? html`<table>${opts.stats.heldBy.map((h) => html`<tr><td>${h.name}</td><td>${h.count}</td></tr>`)}</table>` : html`<p class="meta">—</p>`}
 <h2>Toutes les demandes par état</h2>${counts(opts.stats.byStatus, (s) => STATUS_LABELS[s] ?? s)}
 <h2>Fermées ces 7 derniers jours</h2>${counts(opts.stats.closedLastWeek, (s) => STATUS_LABELS[s] ?? s)}
+<h2>SMS : personnes arrêtées par la limite par numéro (7 jours)</h2>${counts(Object.fromEntries(opts.stats.smsCappedContacts.map((d) => [smsDay(d.day), d.contacts])), (d) => d)}
 <p><a class="button" href="/staff/export/requests.csv">Exporter la file (CSV, sans numéros)</a></p>
 <p><a href="/staff/audit">Journal des actions</a></p>`,
   });

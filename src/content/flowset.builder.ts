@@ -33,7 +33,23 @@ export function buildFlowSet(raw: RawContent): FlowSet {
     languages: raw.languages.map((l) => l.code),
     globalWords: globalWords(raw),
     keywords: choiceKeywords(raw),
+    ordinaryWords: ordinaryWords(raw),
   };
+}
+
+/** Every word of every text in every language (engine/distress.ts: a real word is never a typo). */
+function ordinaryWords(raw: RawContent): string[] {
+  const words = new Set<string>();
+  const walk = (tree: unknown): void => {
+    if (typeof tree === 'string') for (const w of normalizeText(tree).split(' ')) if (w) words.add(w);
+    else if (tree && typeof tree === 'object') for (const v of Object.values(tree)) walk(v);
+  };
+  for (const byNs of Object.values(raw.resources)) for (const [ns, tree] of Object.entries(byNs)) if (ns !== 'common') walk(tree);
+  for (const byNs of Object.values(raw.resources)) {
+    const common = (byNs as Record<string, unknown>).common;
+    if (common && typeof common === 'object') for (const [k, v] of Object.entries(common)) if (k !== 'commands') walk(v);
+  }
+  return [...words];
 }
 
 function textsOf(raw: RawContent, key: string): string[] {

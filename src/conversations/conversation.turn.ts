@@ -53,7 +53,7 @@ export class ConversationTurn {
     const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now, facts });
     const applied = await this.events.apply(contact, blindIndex, stepped.events, msg);
 
-    const deliver = applied.erased || applied.optedOutNow || !applied.contact?.optedOut;
+    const deliver = applied.erased || applied.optedOutNow || !applied.contact?.optedOut || answersDistressAfterStop(applied.contact, stepped.events);
     const language = stepped.session.language ?? applied.contact?.language ?? contact.language ?? this.content.base;
     const outputs: Output[] = deliver ? settleOutputs(stepped.outputs, applied.settled) : [];
     const outcome: TurnOutcome = {
@@ -79,6 +79,15 @@ export class ConversationTurn {
     const language = contact.language ?? this.content.base;
     return { contactId: contact.id, erased: false, result: { status: 'processed', language, outputs, deliver: true, events: [] } };
   }
+}
+
+/**
+ * After her own STOP (a keyword: the line can still reach her), a message of distress is answered with
+ * the safety answer — she wrote first — and she stays opted out; nothing else she writes is answered.
+ * After a carrier-level STOP (Twilio 21610, a Telegram block) nothing can reach her: nothing is sent.
+ */
+export function answersDistressAfterStop(contact: Pick<Contact, 'optedOut' | 'optedOutSource'> | null, events: readonly { type: string }[]): boolean {
+  return !!contact?.optedOut && contact.optedOutSource === 'keyword' && events.some((e) => e.type === 'distress_heard');
 }
 
 /**

@@ -40,6 +40,7 @@ function answerButton(turn: Turn, node: WaitingNode, input: { question: number; 
 
 export function runCommand(turn: Turn, command: GlobalCommand): void {
   turn.s.misses = 0;
+  if (command === 'safety') turn.events.push({ type: 'distress_heard' });
   if (command === 'back') return goBack(turn);
   if (command === 'home') return enter(turn, turn.flowSet.home);
   enter(turn, commandTarget(turn.flowSet, command) ?? turn.flowSet.home);

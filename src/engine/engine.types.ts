@@ -155,6 +155,8 @@ export interface FlowSet {
   globalWords: Record<GlobalCommand, string[]>;
   /** normalised keywords per i18n key (labels and keyword lists, all languages). */
   keywords: Record<string, string[]>;
+  /** normalised words of Sira's own texts (all languages): never read as a typo of a distress word. */
+  ordinaryWords?: string[];
 }
 
 export interface Session {
@@ -218,6 +220,8 @@ export type EngineEvent =
   | { type: 'consent_withdrawn' }
   | { type: 'proactive_changed'; allow: boolean }
   | { type: 'conversation_expired' }
+  /** her words matched the distress lexicon (not a menu choice): the shell answers even after a keyword STOP. */
+  | { type: 'distress_heard' }
   | { type: 'conversation_restarted'; reason: 'new' | 'stale_version' | 'expired' | 'start' | 'ended' };
 
 export interface StepContext {

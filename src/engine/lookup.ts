@@ -1,4 +1,5 @@
 import type { ChoiceSpec, FlowNode, FlowSet, GlobalCommand, MenuNode, NodeRef, Target } from './engine.types';
+import { buildDistressLexicon, saysDistress, type DistressLexicon } from './distress';
 import { resolveTarget } from './targets';
 
 /** Exit first (it must always win), then distress words before the ordinary commands. */
@@ -17,9 +18,8 @@ interface Lookup {
   nodes: Map<string, Map<string, FlowNode>>;
   /** a command word typed alone → the first command (in COMMAND_ORDER) it names that has a target. */
   commandWords: Map<string, { name: GlobalCommand; rank: number }>;
-  /** distress words (one word each) and phrases (several words), when `safety` has a target. */
-  safetyWords: Set<string>;
-  safetyPhrases: string[];
+  /** the distress lexicon (src/engine/distress.ts), empty when `safety` has no target. */
+  distress: DistressLexicon;
   /** per menu: keyword → the first choice it names. */
   choices: WeakMap<MenuNode, Map<string, ChoiceSpec>>;
   /** per flow: target as written → where it leads (null when broken). */
@@ -41,18 +41,22 @@ function buildLookup(flowSet: FlowSet): Lookup {
   const nodes = new Map<string, Map<string, FlowNode>>();
   for (const [id, flow] of Object.entries(flowSet.flows)) nodes.set(id, new Map(Object.entries(flow?.nodes ?? {})));
   const commandWords = new Map<string, { name: GlobalCommand; rank: number }>();
-  const safetyWords = new Set<string>();
-  const safetyPhrases: string[] = [];
   COMMAND_ORDER.forEach((name, rank) => {
-    if (!commandTarget(flowSet, name) && name !== 'home' && name !== 'back') return;
-    for (const word of flowSet.globalWords[name] ?? []) {
-      if (name === 'safety') {
-        if (word.includes(' ')) safetyPhrases.push(word);
-        else safetyWords.add(word);
-      } else if (!commandWords.has(word)) commandWords.set(word, { name, rank });
-    }
+    if (name === 'safety' || (!commandTarget(flowSet, name) && name !== 'home' && name !== 'back')) return;
+    for (const word of flowSet.globalWords[name] ?? []) if (!commandWords.has(word)) commandWords.set(word, { name, rank });
   });
-  return { nodes, commandWords, safetyWords, safetyPhrases, choices: new WeakMap(), targets: new Map() };
+  const entries = commandTarget(flowSet, 'safety') ? (flowSet.globalWords.safety ?? []) : [];
+  const distress = buildDistressLexicon(entries, entries.length ? ordinaryWords(flowSet) : []);
+  return { nodes, commandWords, distress, choices: new WeakMap(), targets: new Map() };
+}
+
+/** Words that are never read as a typo of a distress word: Sira's own texts and every command or choice word. */
+function ordinaryWords(flowSet: FlowSet): string[] {
+  const safety = new Set(flowSet.globalWords.safety ?? []);
+  const words = [...(flowSet.ordinaryWords ?? [])];
+  for (const [name, list] of Object.entries(flowSet.globalWords)) if (name !== 'safety') words.push(...list.flatMap((w) => w.split(' ')));
+  for (const list of Object.values(flowSet.keywords)) words.push(...list.flatMap((w) => w.split(' ')));
+  return words.filter((w) => !safety.has(w));
 }
 
 /** The node `ref` points at, if it exists. */
@@ -74,16 +78,9 @@ export function matchCommand(flowSet: FlowSet, text: string): GlobalCommand | nu
   const lookup = lookupOf(flowSet);
   const alone = lookup.commandWords.get(text);
   if (alone && alone.rank < SAFETY_RANK) return alone.name;
-  if (saysDistress(lookup, text)) return 'safety';
+  // a bare number is a choice, never distress (and the common case: keep it fast)
+  if (!/^\d+$/.test(text) && saysDistress(lookup.distress, text)) return 'safety';
   return alone ? alone.name : null;
-}
-
-function saysDistress(lookup: Lookup, text: string): boolean {
-  if (lookup.safetyWords.has(text)) return true;
-  if (!text.includes(' ')) return false;
-  if (text.split(' ').some((w) => lookup.safetyWords.has(w))) return true;
-  const padded = ` ${text} `;
-  return lookup.safetyPhrases.some((p) => padded.includes(` ${p} `));
 }
 
 /** The first choice of `node` whose label (in any language) or keyword list contains the word `text`. */

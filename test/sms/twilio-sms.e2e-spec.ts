@@ -150,6 +150,30 @@ describe('SMS through Twilio: signed webhooks to the running app, replies record
     expect((await contacts.findByAddress('sms', from))!.optedOut).toBe(false);
   });
 
+  it('after her STOP, a distress message still gets the safety answer (she wrote first); she stays opted out', async () => {
+    const from = malianNumber();
+    await say(from, 'Bonjour');
+    await say(from, '1');
+    await say(from, 'STOP');
+    const safety = await say(from, "il me frappe, j'ai peur");
+    expect(safety[0]).toBe(text('fr', 'safety:danger'));
+    expect(safety[0].startsWith("Merci de l'avoir dit. Vous n'etes pas seule.")).toBe(true);
+    expect((await contacts.findByAddress('sms', from))!.optedOut).toBe(true);
+    const count = fake.bodiesTo(from).length;
+    await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, '1'));
+    await sleep(800);
+    expect(fake.bodiesTo(from).length).toBe(count);
+  });
+
+  it('hears distress in the first message of a new number and in the callback phone-number question', async () => {
+    const first = malianNumber();
+    expect((await say(first, 'SOS'))[0]).toBe(text('fr', 'safety:danger'));
+    const from = malianNumber();
+    for (const step of ['Bonjour', '1', '3', '1', '1', '1', '1', '1', '1', '1']) await say(from, step);
+    expect((await say(from, '2')).join('\n')).toBe(text('fr', 'callback:number.prompt'));
+    expect((await say(from, 'au secours il va me tuer'))[0]).toBe(text('fr', 'safety:danger'));
+  });
+
   it('erases her on EFFACER: the confirmation still reaches her, her message records go with her', async () => {
     const from = malianNumber();
     await say(from, 'Bonjour');
@@ -248,6 +272,7 @@ describe('SMS through Twilio: signed webhooks to the running app, replies record
     await settle(from);
     const count = fake.bodiesTo(from).length;
     await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, '1'));
+    await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, 'au secours, il me frappe'));
     await sleep(800);
     expect(fake.bodiesTo(from).length).toBe(count);
   });

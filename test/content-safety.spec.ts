@@ -32,7 +32,7 @@ describe('shipped content: safety', () => {
     const reply = say(inReparations, words);
     expect(reply.outputs.map((o) => o.text)).toEqual(['safety:danger', 'safety:not_emergency', 'safety:menu.prompt']);
     expect(reply.outputs[2].choices?.[0]).toEqual({ id: 'callback', label: 'safety:menu.callback' });
-    expect(content.flowSet.flows.safety.nodes.safety_menu).toMatchObject({ choices: expect.arrayContaining([{ id: 'callback', label: 'safety:menu.callback', go: '@callback' }]) });
+    expect(content.flowSet.flows.safety.nodes.safety_menu).toMatchObject({ choices: expect.arrayContaining([{ id: 'callback', label: 'safety:menu.callback', go: '@callback/urgent' }]) });
   });
 
   it('answers a distress word even as the very first message, before any language is chosen', () => {

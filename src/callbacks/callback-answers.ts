@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../conversations/inbound-message';
 import { DAY_SETS, PARTS_OF_DAY, windowFor, type DaySet, type PartOfDay } from './call-windows';
-import { CALLBACK_TOPICS, type CallbackTopic, type NewCallbackRequest } from './callback.types';
+import { CALLBACK_TOPICS, type CallWindow, type CallbackTopic, type NewCallbackRequest } from './callback.types';
 
 /**
  * The names the callback flow saves her answers under (flows/callback.yaml `save_as`), and the
@@ -28,7 +28,16 @@ export class InvalidAnswersError extends Error {
   }
 }
 
+/**
+ * The urgent path's window (issue 19 §2): the soonest safe time is any time staff work, on any day
+ * they work — she is called first, and only ever inside staff hours.
+ */
+export const SOONEST_PART = 'staff_hours';
+export const SOONEST_DAYS = 'staff_days';
+
 export interface AnswerContext {
+  /** staff working hours: the window of an urgent request that asks for the soonest call. */
+  staffHours?: CallWindow;
   contactId: string;
   channel: ChannelName;
   address: string;
@@ -44,8 +53,7 @@ export function requestFromAnswers(vars: Record<string, string>, ctx: AnswerCont
     return value as T;
   };
   const topic = pick<CallbackTopic>('topic', CALLBACK_TOPICS);
-  const part = pick<PartOfDay>('part_of_day', PART_IDS);
-  const days = pick<DaySet>('days', DAY_SET_IDS);
+  const windows = [vars.part_of_day === SOONEST_PART && vars.days === SOONEST_DAYS ? soonest(ctx) : windowFor(pick<PartOfDay>('part_of_day', PART_IDS), pick<DaySet>('days', DAY_SET_IDS))];
   const number = vars.number_source === 'own' ? ownPhoneNumber(ctx.channel, ctx.address) : checkedNumber(vars.number);
   if (!number) throw new InvalidAnswersError('number');
   return {
@@ -54,12 +62,17 @@ export function requestFromAnswers(vars: Record<string, string>, ctx: AnswerCont
     topic,
     urgent: topic === 'safety',
     callLanguage: pick('call_language', ctx.languages),
-    windows: [windowFor(part, days)],
+    windows,
     voicemailSafe: pick('voicemail', YES_NO) === 'yes',
     smsSafe: pick('sms', YES_NO) === 'yes',
     number,
     consentVersion: ctx.consentVersion,
   };
+}
+
+function soonest(ctx: AnswerContext): CallWindow {
+  if (!ctx.staffHours) throw new InvalidAnswersError('part_of_day');
+  return { days: [...ctx.staffHours.days], fromMinute: ctx.staffHours.fromMinute, toMinute: ctx.staffHours.toMinute };
 }
 
 function checkedNumber(value: string | undefined): string | null {

@@ -38,7 +38,7 @@ export class CallbackConversationHooks implements ConversationHooks {
     @Inject(CallbackWorkflow) private readonly workflow: CallbackWorkflow,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'resources' | 'languages'>,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CALLBACK_SETTINGS) private readonly settings: Pick<CallbackSettings, 'offeredChoices'>,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: Pick<CallbackSettings, 'offeredChoices' | 'staffHours'>,
   ) {
     this.commands = new CallbackCommandMatcher(content.resources);
   }
@@ -78,6 +78,7 @@ export class CallbackConversationHooks implements ConversationHooks {
       address: msg.address,
       languages: this.content.languages.map((l) => l.code),
       consentVersion: contact.consentVersion,
+      staffHours: this.settings.staffHours,
     });
     const result = await this.requests.create(input, new Date(this.clock.now()));
     if (result.kind === 'already_open') return { text: CALLBACK_TEXTS.alreadyOpen, params: { code: result.request.refCode } };

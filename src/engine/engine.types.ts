@@ -96,7 +96,11 @@ export type ActionSpec =
   | { type: 'set_language'; language: string }
   | { type: 'go_to'; target: Target }
   /** `confirm`: i18n key said once the shell has stored the request (it may swap it, see Output.awaits). */
-  | { type: 'request_callback'; fields?: string[]; confirm?: string }
+  /**
+   * `values`: answers the flow fixes itself (the urgent path: topic safety, no voicemail…), over hers;
+   * `language_field`: her conversation language is handed over under this name (the language to call in).
+   */
+  | { type: 'request_callback'; fields?: string[]; confirm?: string; values?: Record<string, string>; language_field?: string }
   /** her consent to the privacy notice of `version` (the shell records it and only then stores her address). */
   | { type: 'give_consent'; version: string }
   /** jumps to `go` when the shell reported the fact `fact` for this step (StepContext.facts), else `next`. */

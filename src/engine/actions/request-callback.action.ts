@@ -16,6 +16,8 @@ export const requestCallbackAction: ActionDefinition<'request_callback'> = {
       if (session.vars[name] !== undefined) vars[name] = session.vars[name];
       delete session.vars[name];
     }
+    Object.assign(vars, spec.values ?? {});
+    if (spec.language_field && session.language && vars[spec.language_field] === undefined) vars[spec.language_field] = session.language;
     const outputs = spec.confirm ? [{ text: spec.confirm, awaits: 0 }] : undefined;
     return { events: [{ type: 'callback_requested', vars }], ...(outputs ? { outputs } : {}) };
   },
@@ -26,6 +28,10 @@ export const requestCallbackAction: ActionDefinition<'request_callback'> = {
     const problems: string[] = [];
     const ok = spec.fields === undefined || (Array.isArray(spec.fields) && spec.fields.every((f) => typeof f === 'string'));
     if (!ok) problems.push('request_callback: "fields" must be a list of names');
+    const values = spec.values;
+    const plain = values === undefined || (typeof values === 'object' && values !== null && !Array.isArray(values) && Object.values(values).every((v) => typeof v === 'string'));
+    if (!plain) problems.push('request_callback: "values" must map names to texts');
+    if (spec.language_field !== undefined && typeof spec.language_field !== 'string') problems.push('request_callback: "language_field" must be a name');
     if (spec.confirm !== undefined && (typeof spec.confirm !== 'string' || !spec.confirm.includes(':'))) {
       problems.push('request_callback: "confirm" must be an i18n key "namespace:key"');
     }

@@ -48,12 +48,12 @@ describe('a callback request in Bambara through the Twilio SMS webhook', () => {
 
   it('stores topic, window and language, and texts the code of the committed row', async () => {
     const her = malianNumber();
-    // hello, Bambara, talk to a person, consent, "not safe now", call in Bambara, evening, every day,
+    // hello, Bambara, talk to a person, consent, "not safe now", call in Bambara, afternoon, Monday to Saturday,
     // voicemail yes, SMS yes, then "yes, call this number"
     for (const body of ['I ni ce', '2', '3']) await say(her, body);
     const notice = await say(her, '1');
     expect(notice.join('\n')).toContain(applySmsSpelling(localeText('bm', 'callback:topic.prompt'), 'bm', ['bm', 'fr']));
-    for (const body of ['5', '2', '3', '1', '2', '2']) await say(her, body);
+    for (const body of ['5', '2', '2', '1', '2', '2']) await say(her, body);
     const confirmation = (await say(her, '1')).join('\n');
     const code = CODE.exec(confirmation.split('\n')[0]!)?.[1];
     expect(code).toBeDefined();
@@ -61,7 +61,7 @@ describe('a callback request in Bambara through the Twilio SMS webhook', () => {
     const contact = await app.app.get(ContactsRepository).findByAddress('sms', her);
     const stored = await app.app.get(CallbackRequestsRepository).findByRef(contact!.id, code!);
     expect(stored).toMatchObject({ topic: 'safety', urgent: true, callLanguage: 'bm', status: 'pending', voicemailSafe: true, smsSafe: true });
-    expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5, 6, 7], fromMinute: 17 * 60, toMinute: 20 * 60 }]);
+    expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5, 6], fromMinute: 12 * 60, toMinute: 17 * 60 }]);
     expect(await app.app.get(CallbackRequestsRepository).revealNumber(stored!.id)).toBe(her);
 
     // a second request from the same number shows the open one
@@ -113,8 +113,8 @@ describe('a callback request in Bambara through Telegram updates', () => {
     await tap(chat, 'callback:consent.yes');
     await tap(chat, 'callback:topic.safety');
     await tap(chat, 'language:name.bm');
-    await tap(chat, 'callback:time.evening');
-    await tap(chat, 'callback:days.weekend');
+    await tap(chat, 'callback:time.afternoon');
+    await tap(chat, 'callback:days.weekdays');
     await tap(chat, 'callback:voicemail.no');
     await tap(chat, 'callback:sms.no');
     expect(texts(chat).at(-1)).toBe(localeText('bm', 'callback:number.prompt_telegram'));
@@ -135,7 +135,7 @@ describe('a callback request in Bambara through Telegram updates', () => {
     const contact = await tg.contacts.findByAddress('telegram', String(chat));
     const stored = await tg.app.get(CallbackRequestsRepository).findByRef(contact!.id, code!);
     expect(stored).toMatchObject({ topic: 'safety', urgent: true, callLanguage: 'bm', channel: 'telegram', voicemailSafe: false, smsSafe: false });
-    expect(stored!.windows).toEqual([{ days: [6, 7], fromMinute: 17 * 60, toMinute: 20 * 60 }]);
+    expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5], fromMinute: 12 * 60, toMinute: 17 * 60 }]);
     expect(await tg.app.get(CallbackRequestsRepository).revealNumber(stored!.id)).toBe('+22376123456');
 
     await eventually(() => tg.fake.calls.some((c) => c.method === 'sendMessage' && String(c.params.chat_id) === STAFF_CHAT), 10_000, 'staff notice');

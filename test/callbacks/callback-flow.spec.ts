@@ -7,8 +7,8 @@ jest.setTimeout(60_000);
 
 /** Main menu → "talk to a person" → consent yes → topic testimony → French → morning → weekdays → no voicemail → no SMS. */
 const FR_UNTIL_NUMBER = ['Bonjour', '1', '3', '1', '2', '1', '1', '2', '1', '1'];
-/** Bambara, "I am not safe now", called in Bambara, evening, every day, voicemail yes, SMS yes. */
-const BM_UNTIL_NUMBER = ['Bonjour', '2', '3', '1', '5', '2', '3', '1', '2', '2'];
+/** Bambara, "I am not safe now", called in Bambara, afternoon, Monday to Saturday (what staff hours offer), voicemail yes, SMS yes. */
+const BM_UNTIL_NUMBER = ['Bonjour', '2', '3', '1', '5', '2', '2', '1', '2', '2'];
 
 describe('callback request through the conversation (real PostgreSQL and Redis)', () => {
   let db: TestDatabase;
@@ -49,7 +49,7 @@ describe('callback request through the conversation (real PostgreSQL and Redis)'
     expect((await svc.requests.transitions(stored!.id)).map((t) => [t.fromStatus, t.toStatus, t.actor])).toEqual([[null, 'pending', 'contact']]);
   });
 
-  it('stores a Bambara Telegram request with a typed number as urgent, in her evening window', async () => {
+  it('stores a Bambara Telegram request with a typed number as urgent, in her afternoon window', async () => {
     const chat = String(100_000 + Math.floor(Math.random() * 1e6));
     await svc.conversation('telegram', chat, BM_UNTIL_NUMBER);
     const last = await svc.send('telegram', chat, '76 12 34 56');
@@ -57,7 +57,7 @@ describe('callback request through the conversation (real PostgreSQL and Redis)'
     const contact = await svc.contacts.findByAddress('telegram', chat);
     const stored = await svc.requests.findOpenByContact(contact!.id);
     expect(stored).toMatchObject({ topic: 'safety', urgent: true, callLanguage: 'bm', voicemailSafe: true, smsSafe: true, channel: 'telegram' });
-    expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5, 6, 7], fromMinute: 1020, toMinute: 1200 }]);
+    expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5, 6], fromMinute: 720, toMinute: 1020 }]);
     expect(last[0].params).toEqual({ code: stored!.refCode });
     expect(await svc.requests.revealNumber(stored!.id)).toBe('+22376123456');
   });

@@ -8,5 +8,5 @@ import { contentReviewDoc } from '../content/content-review.doc';
 const config = loadConfig();
 const content = loadContent(config.content);
 const target = join(config.content.localesDir, '..', 'docs', 'content-review.md');
-writeFileSync(target, contentReviewDoc(config.content.localesDir, content.resources, content.base, content.reviews));
+writeFileSync(target, contentReviewDoc(config.content.localesDir, content.resources, content.base, content.reviews, content.coverage));
 console.log(`wrote ${target}`);

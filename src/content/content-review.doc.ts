@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { LocaleResources } from './content.types';
+import type { LanguageCoverage, LocaleResources } from './content.types';
 import { localeStrings } from './locale-keys';
 import type { ReviewStatuses } from './review-status';
 
@@ -30,7 +30,33 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function contentReviewDoc(localesDir: string, resources: LocaleResources, base: string, reviews: ReviewStatuses): string {
+/**
+ * For the translators: per language that lacks texts, each key it still needs and the French text it
+ * gets meanwhile. The list is the coverage `npm run flows:check` prints (same `missing` keys), so the
+ * doc and the check cannot disagree.
+ */
+export function missingKeysSection(coverage: readonly LanguageCoverage[], frenchTexts: ReadonlyMap<string, string>): string[] {
+  const out = [
+    '# Texts each language still needs\n',
+    'For the translators: every key Sira uses that a language has no text of its own for. Until a native',
+    'speaker writes it, she receives the French text shown here (i18next falls back to French). Same',
+    'count as the coverage table of `npm run flows:check`. Anything new in bm/ff/ses/taq stays draft.\n',
+  ];
+  for (const { code, name, missing, total } of coverage.filter((c) => c.missing.length > 0)) {
+    out.push(`## ${name} (\`${code}\`): ${missing.length} of ${total} keys missing\n`, '| key | French text |', '| --- | --- |');
+    for (const key of missing) out.push(`| \`${key}\` | ${cell(frenchTexts.get(key) ?? '')} |`);
+    out.push('');
+  }
+  return out;
+}
+
+export function contentReviewDoc(
+  localesDir: string,
+  resources: LocaleResources,
+  base: string,
+  reviews: ReviewStatuses,
+  coverage: readonly LanguageCoverage[] = [],
+): string {
   const sources = parse(readFileSync(join(localesDir, 'sources.yaml'), 'utf8')) as { keys: Record<string, { facts?: string[] }> };
   const texts = localeStrings(resources, base);
   const out = [HEADER];
@@ -43,5 +69,6 @@ export function contentReviewDoc(localesDir: string, resources: LocaleResources,
     sentences(text).forEach((s, i) => out.push(`| ${cell(s)} | ${i === 0 ? cited : '〃'} |`));
     out.push('');
   }
+  if (coverage.some((c) => c.missing.length > 0)) out.push(...missingKeysSection(coverage, texts));
   return out.join('\n');
 }

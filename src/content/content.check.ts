@@ -126,7 +126,8 @@ export function usedKeys(raw: RawContent): string[] {
 export function translationCoverage(raw: RawContent): LanguageCoverage[] {
   const keys = usedKeys(raw);
   return raw.languages.map(({ code, name }) => {
-    const translated = keys.filter((k) => !!lookupKey(raw.resources, code, k)).length;
-    return { code, name, translated, total: keys.length, ratio: keys.length ? translated / keys.length : 1 };
+    const missing = keys.filter((k) => !lookupKey(raw.resources, code, k));
+    const translated = keys.length - missing.length;
+    return { code, name, translated, total: keys.length, ratio: keys.length ? translated / keys.length : 1, missing };
   });
 }

@@ -47,6 +47,8 @@ export interface LanguageCoverage {
   total: number;
   /** 0..1 */
   ratio: number;
+  /** the used keys it has no text of its own for (sorted): what translators still need (docs/content-review.md). */
+  missing: string[];
 }
 
 export interface LoadedContent {

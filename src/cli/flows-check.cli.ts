@@ -7,6 +7,7 @@ import { loadConfig } from '../config/config';
 import { loadContent } from '../content/content.loader';
 import type { LanguageCoverage } from '../content/content.types';
 import { reviewSummary } from '../content/review-status';
+import { discretionProblems } from '../privacy/discretion';
 
 function coverageTable(rows: LanguageCoverage[], base: string): string {
   const lines = ['language            keys translated   coverage'];
@@ -31,7 +32,10 @@ function main(): number {
   const sms = smsBudgetCheck(content, config.sms);
   console.log(`\n${sms.report}`);
   for (const p of sms.problems) console.error(p);
-  const problems = content.problems.length + sms.problems.length;
+  // texts read over her shoulder (src/privacy/discretion.ts); the send path refuses them too
+  const discretion = discretionProblems(content.resources);
+  for (const p of discretion) console.error(p);
+  const problems = content.problems.length + sms.problems.length + discretion.length;
   if (problems > 0) {
     console.error(`\nflows:check failed: ${problems} problem${problems === 1 ? '' : 's'}`);
     return 1;

@@ -9,6 +9,7 @@ import type { ChannelName } from '../conversations/inbound-message';
 import { OutboundRegistry, type OutboundMeta, type OutboundPort } from '../conversations/outbound.registry';
 import { AddressCipher } from '../crypto/address-cipher';
 import type { Output } from '../engine/engine.types';
+import { proactiveWordsIn, renderedStrings } from '../privacy/discretion';
 import { PROACTIVE_POLICY, type ProactivePolicy } from '../privacy/erasure.hook';
 import { OutboundMessagesRepository, type NewOutboundRow } from './outbound-messages.repository';
 import { backoffDelay, DEFAULT_ATTEMPTS, OutboundProcessor, STALLS_ALLOWED } from './outbound.processor';
@@ -70,6 +71,8 @@ export class OutboundService implements OnApplicationShutdown {
   private readonly log = new Logger(OutboundService.name);
   private readonly channels = new Map<ChannelName, RunningChannel>();
   private readonly starting = new Set<ChannelName>();
+  /** proactive messages refused by the discretion check, per channel (since this process started). */
+  private readonly indiscreet = new Map<ChannelName, number>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -160,6 +163,7 @@ export class OutboundService implements OnApplicationShutdown {
       if (this.proactive && !(await this.proactive.allows(contact.id))) return [];
     }
     const rendered = running.def.render(request.outputs, request.language);
+    if (request.kind === OutboundJobKind.Proactive && !this.discreet(channelName, rendered)) return [];
     if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
     const verdicts = await this.admitAll(running, request, rendered);
     const admitted = [...rendered.filter((_, i) => verdicts[i] === true), ...this.noticeOf(running, request, verdicts)];
@@ -176,6 +180,25 @@ export class OutboundService implements OnApplicationShutdown {
     const address = await this.contacts.revealAddress(contactId);
     if (!address) return [];
     return this.enqueue(channelName, { address, contactId, language, outputs, kind: OutboundJobKind.Proactive });
+  }
+
+  /**
+   * A proactive message lands on a phone someone else may hold: the whole turn is refused (and counted,
+   * never logged with its text) when any rendered string names a call, a topic, an organisation or the
+   * subject (src/privacy/discretion.ts). `flows:check` catches such texts before they ship; this catches
+   * a key or parameter that slipped through.
+   */
+  private discreet(channel: ChannelName, rendered: Rendered[]): boolean {
+    const words = rendered.flatMap((r) => renderedStrings(r.message).flatMap(proactiveWordsIn));
+    if (words.length === 0) return true;
+    this.indiscreet.set(channel, (this.indiscreet.get(channel) ?? 0) + 1);
+    this.log.warn(`${channel}: proactive message refused by the discretion check (${words.length} sensitive word${words.length === 1 ? '' : 's'})`);
+    return false;
+  }
+
+  /** How many proactive messages the discretion check refused on a channel. */
+  refusedAsIndiscreet(channel: ChannelName): number {
+    return this.indiscreet.get(channel) ?? 0;
   }
 
   /** The queue of a channel (tests and the staff board read it); undefined when not registered. */

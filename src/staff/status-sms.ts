@@ -9,8 +9,9 @@ const TOLD_BY_SMS = new Set(['no_answer', 'unreachable']);
 /**
  * A discreet status SMS after an unanswered call, only when she said an SMS is safe, only on the SMS
  * channel she wrote from, to the number stored with her consent (never the number typed for the call).
- * The text is the callback module's own status line (`callback:status.<status>`): a reference code and
- * a neutral sentence, no organisation, topic or sensitive word. Opt-out is checked by the queue.
+ * The text says only "reply STATUT <code> for news" (`callback:proactive.status`), whatever the status:
+ * whoever holds the phone learns nothing of a call, a topic or an organisation; her own STATUT then gets
+ * the status line. Opt-out and the proactive discretion check are the queue's (OutboundService).
  */
 @Injectable()
 export class StatusSms {
@@ -29,7 +30,7 @@ export class StatusSms {
       const contact = await this.contacts.findById(req.contactId);
       const language = contact?.language ?? req.callLanguage;
       const ids = await this.outbound.enqueueProactive('sms', req.contactId, language, [
-        { text: `callback:status.${req.status}`, params: { code: req.refCode } },
+        { text: 'callback:proactive.status', params: { code: req.refCode } },
       ]);
       return ids.length > 0;
     } catch (err) {

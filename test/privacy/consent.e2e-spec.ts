@@ -51,7 +51,7 @@ describe('consent withdrawal and "never write first"', () => {
     await smsCallback(app, her);
     const contact = (await app.app.get(ContactsRepository).findByAddress('sms', her))!;
     const outbound = app.app.get(OutboundService);
-    const proactive = () => outbound.enqueueProactive('sms', contact.id, 'fr', [{ text: 'callback:status.no_answer', params: { code: 'K7M2QX' } }]);
+    const proactive = () => outbound.enqueueProactive('sms', contact.id, 'fr', [{ text: 'callback:proactive.status', params: { code: 'K7M2QX' } }]);
 
     // help (5) → privacy → "Messages de Sira" (4) → "never first" (1)
     await say(app, her, '0');

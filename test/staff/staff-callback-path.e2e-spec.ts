@@ -15,6 +15,7 @@ import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../sms/sms-test.helpers';
 import { inboundParams, postTwilio, twilioEnv } from '../sms/twilio-test.harness';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, StaffClient, startStaffApp, THURSDAY_0930, type StaffApp } from './staff-harness';
+import { localeText } from '../support/locale-text';
 
 jest.setTimeout(120_000);
 
@@ -109,6 +110,8 @@ describe('staff work queue: an SMS callback request from her first message to "r
     const statusSms = fake.bodiesTo(her).slice(smsBefore);
     expect(statusSms).toHaveLength(1);
     expect(statusSms[0]).toContain(stored!.refCode);
+    // a shared phone learns nothing of a call: only "reply STATUT <code>" (issue 19 §5)
+    expect(statusSms[0]).toBe(localeText('fr', 'callback:proactive.status').replace('{{code}}', stored!.refCode));
     expect(statusSms[0]).not.toMatch(/sira|violence|viol|réparation|reparation|témoignage|temoignage|victime|juridique/i);
     const dbh = app.app.get<DatabaseHandle>(DATABASE_HANDLE);
     const [noteRow] = await dbh.rows<{ note_enc: string }>(sql`select note_enc from callback_outcomes where request_id = ${stored!.id}`);

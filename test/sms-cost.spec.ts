@@ -13,13 +13,22 @@ function segments(language: 'bm' | 'fr'): { sent: number; unfolded: number; over
   const content = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir: join(ROOT, 'locales') });
   const translator = createTranslator(content.resources, { base: content.base, languages: content.languages });
   const script = parseScript(readFileSync(join(ROOT, 'test', 'transcripts', `${language}-reparations.sms.txt`), 'utf8'));
-  const { messages } = playTranscript(script, content.flowSet, translator, 'sms');
+  const played = playTranscript(script, content.flowSet, translator, 'sms').messages;
+  // The ratio measures the Bambara SMS spelling: a text Bambara does not have yet goes out in French
+  // (spelled the French way) and is left out (issue 19 §6 removed bm texts that said more than the French).
+  const french = new Set(frenchTexts(content.resources.fr));
+  const messages = language === 'bm' ? played.filter((text) => !french.has(text.split('\n')[0]!)) : played;
   const sent = messages.map((text) => applySmsSpelling(text, language, ['bm', 'fr']));
   return {
     sent: sent.reduce((n, text) => n + smsCost(text).segments, 0),
     unfolded: messages.reduce((n, text) => n + smsCost(text).segments, 0),
     over160: sent.filter((text) => smsCost(text).segments > 1),
   };
+}
+
+function frenchTexts(tree: unknown): string[] {
+  if (typeof tree === 'string') return [tree];
+  return tree && typeof tree === 'object' ? Object.values(tree).flatMap(frenchTexts) : [];
 }
 
 describe('what a reparations conversation costs her by SMS', () => {

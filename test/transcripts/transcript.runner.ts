@@ -1,3 +1,4 @@
+import { offeredChoiceFacts, parseStaffHours } from '../../src/callbacks/call-windows';
 /**
  * Golden transcripts: a readable script of what she sends (`>` lines) and what Sira answers
  * (`<` blocks), run through the real content loader, engine, translator and both renderers.
@@ -54,6 +55,9 @@ export interface Played {
   messages: string[];
 }
 
+/** The call windows and days the default staff hours offer (CALLBACK_STAFF_HOURS / _DAYS), as the shell reports them. */
+const OFFERED = offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')]);
+
 /** Plays the script against the engine and writes the transcript one channel shows. */
 export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): Played {
   const messages: string[] = [];
@@ -72,7 +76,7 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
       const tap = channel === 'telegram' ? buttonFor(lastQuestion, line.text) : undefined;
       const input: Input = tap ? { kind: 'choice', question: tap.question, choice: tap.id } : { kind: 'text', text: line.text };
       out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
-      const result = step(flowSet, session, input, { now });
+      const result = step(flowSet, session, input, { now, facts: OFFERED });
       session = result.session;
       const outputs = settleOutputs(result.outputs, settledLikeTheShell(result.events));
       const reply: Reply = { outputs, events: result.events, language: session.language };

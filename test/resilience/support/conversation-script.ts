@@ -5,10 +5,10 @@ export const CONVERSATION = ['Bonjour', '1', '1'];
 
 /**
  * A callback request in Bambara, by SMS: hello, Bambara, talk to a person, consent, topic, call
- * language, evening, every day, voicemail yes, SMS yes, "yes, call this number" (the confirmation with
- * her code comes only after the row has committed).
+ * language, afternoon, Monday to Saturday (what the default staff hours offer), voicemail yes, SMS yes,
+ * "yes, call this number" (the confirmation with her code comes only after the row has committed).
  */
-export const CALLBACK_REQUEST = ['I ni ce', '2', '3', '1', '5', '2', '3', '1', '2', '2', '1'];
+export const CALLBACK_REQUEST = ['I ni ce', '2', '3', '1', '5', '2', '2', '1', '2', '2', '1'];
 
 /**
  * The replies one undisturbed run of `script` gets: the reference every number is compared with.

@@ -24,14 +24,19 @@ const NEVER_TYPOS = ['argent', 'danser', 'dansez', 'menage', 'manger', 'ranger',
 
 /** One message or lexicon entry as words, folded for distress matching. */
 export function distressWords(normalized: string): string[] {
-  const out: string[] = [];
+  return distressTokens(normalized).map((t) => t.word);
+}
+
+/** The folded words, each marked when an elided letter was glued to it (such a word must match exactly). */
+function distressTokens(normalized: string): Array<{ word: string; glued: boolean }> {
+  const out: Array<{ word: string; glued: boolean }> = [];
   const words = normalized.split(' ').filter((w) => w.length > 0);
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (ELIDED.has(w) && i + 1 < words.length && /^[a-z]/.test(words[i + 1])) {
-      out.push(squeeze(w + words[i + 1]));
+      out.push({ word: squeeze(w + words[i + 1]), glued: true });
       i++;
-    } else out.push(squeeze(w));
+    } else out.push({ word: squeeze(w), glued: false });
   }
   return out;
 }
@@ -69,9 +74,15 @@ export function buildDistressLexicon(entries: readonly string[], ordinaryWords: 
 /** Whether her (normalised) message says one of the lexicon's entries anywhere. */
 export function saysDistress(lexicon: DistressLexicon, normalized: string): boolean {
   if (lexicon.entries.length === 0 || normalized.length === 0) return false;
-  const said = distressWords(normalized);
-  const known = said.map((w) => wordMatch(lexicon, w));
+  const tokens = distressTokens(normalized);
+  const said = tokens.map((t) => t.word);
+  // a glued elision ("j danger" → "jdanger") is never read as a typo: only her own spelling may carry one
+  const known = tokens.map((t) => (t.glued ? exact(lexicon, t.word) : wordMatch(lexicon, t.word)));
   return lexicon.entries.some((entry) => entryAt(entry, said, known));
+}
+
+function exact(lexicon: DistressLexicon, w: string): Set<string> | null {
+  return lexicon.words.has(w) ? new Set([w]) : null;
 }
 
 /** The lexicon word `w` stands for (itself, or the word it is one typo away from), else null. */

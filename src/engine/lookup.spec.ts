@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { matchChoice } from './answer';
 import type { ChoiceSpec, FlowSet, GlobalCommand, MenuNode } from './engine.types';
 import { testFlowSet } from './engine.test-flows';
+import { distressWords } from './distress';
 import { matchCommand } from './lookup';
 
 /**
@@ -15,10 +16,17 @@ function commandByScan(flowSet: FlowSet, text: string): GlobalCommand | null {
   if (text === '0') return 'home';
   for (const name of ORDER) {
     const words = flowSet.globalWords[name] ?? [];
-    const said = name === 'safety' ? words.some((w) => ` ${text} `.includes(` ${w} `)) : words.includes(text);
+    const said = name === 'safety' ? words.some((w) => runOf(distressWords(text), distressWords(w))) : words.includes(text);
     if (said && (name === 'home' || name === 'back' || flowSet.commands[name as keyof FlowSet['commands']])) return name;
   }
   return null;
+}
+
+/** Distress entries match as a run of consecutive words, both sides folded alike (src/engine/distress.ts). */
+function runOf(said: string[], entry: string[]): boolean {
+  if (entry.length === 0) return false;
+  for (let i = 0; i + entry.length <= said.length; i++) if (entry.every((w, j) => said[i + j] === w)) return true;
+  return false;
 }
 
 function choiceByScan(flowSet: FlowSet, node: MenuNode, text: string): ChoiceSpec | undefined {

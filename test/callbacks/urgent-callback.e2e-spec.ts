@@ -1,10 +1,9 @@
 import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
-import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { CallbackRequestsRepository } from '../../src/callbacks/callback-requests.repository';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../sms/sms-test.helpers';
-import { inboundParams, postTwilio, startSmsApp, twilioEnv, type RunningSmsApp } from '../sms/twilio-test.harness';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../sms/sms-test.helpers';
+import { startSmsApp, textAndWait, twilioEnv, type RunningSmsApp } from '../sms/twilio-test.harness';
 import { localeText } from '../support/locale-text';
 import { openTelegramTestEnv, startTelegramApp, type TelegramTestApp, type TelegramTestEnv } from '../telegram/telegram-harness';
 import { randomChatId, startUpdate, textUpdate } from '../telegram/telegram-updates';
@@ -37,15 +36,7 @@ describe('issue 19 §2: from distress to an urgent request in at most three repl
   });
 
   async function say(from: string, body: string): Promise<string> {
-    const before = fake.bodiesTo(from).length;
-    expect((await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, body))).status).toBe(200);
-    await eventually(() => fake.bodiesTo(from).length > before, 10_000, `replies to "${body}"`);
-    let count = -1;
-    while (count !== fake.bodiesTo(from).length) {
-      count = fake.bodiesTo(from).length;
-      await sleep(250);
-    }
-    return fake.bodiesTo(from).slice(before).join('\n');
+    return (await textAndWait(app, fake, from, body)).join('\n');
   }
   const fr = (key: string) => applySmsSpelling(localeText('fr', key), 'fr', ['bm', 'fr']);
 

@@ -1,8 +1,7 @@
 import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
-import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
-import { contentTexts, inboundParams, postTwilio, startSmsApp, twilioEnv, type RunningSmsApp } from './twilio-test.harness';
+import { createTestDatabase, deleteRedisPrefix, malianNumber, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
+import { contentTexts, startSmsApp, textAndWait, twilioEnv, type RunningSmsApp } from './twilio-test.harness';
 
 jest.setTimeout(90_000);
 
@@ -35,15 +34,7 @@ describe('callback questions by SMS offer only the windows and days staff hours 
   }
 
   async function say(app: RunningSmsApp, from: string, body: string): Promise<string> {
-    const before = fake.bodiesTo(from).length;
-    expect((await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, body))).status).toBe(200);
-    await eventually(() => fake.bodiesTo(from).length > before, 10_000, `replies to "${body}"`);
-    let count = -1;
-    while (count !== fake.bodiesTo(from).length) {
-      count = fake.bodiesTo(from).length;
-      await sleep(250);
-    }
-    return fake.bodiesTo(from).slice(before).join('\n');
+    return (await textAndWait(app, fake, from, body)).join('\n');
   }
 
   /** The numbered lines under the last SMS that holds `prompt`. */

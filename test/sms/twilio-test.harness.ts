@@ -10,7 +10,8 @@ import { loadContent } from '../../src/content/content.loader';
 import { createTranslator } from '../../src/content/i18n';
 import { configureHttp } from '../../src/http.setup';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
-import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, smsTestConfig } from './sms-test.helpers';
+import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
+import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, eventually, sleep, smsTestConfig } from './sms-test.helpers';
 
 /** The URL Twilio is configured to call: deliberately not the address the test app listens on. */
 export const PUBLIC_BASE_URL = 'https://sira.example.org';
@@ -81,6 +82,23 @@ export async function postTwilio(app: RunningSmsApp, path: string, params: Recor
   if (signature !== null) headers['X-Twilio-Signature'] = signature;
   const res = await fetch(`${app.url}${path}`, { method: 'POST', headers, body: options.rawBody ?? new URLSearchParams(params).toString() });
   return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') ?? '' };
+}
+
+/**
+ * She texts `body` through the signed webhook; resolves once the replies to it stop arriving at the fake
+ * (none for 250 ms) and returns them, one string per SMS.
+ */
+export async function textAndWait(app: RunningSmsApp, fake: FakeTwilioServer, from: string, body: string): Promise<string[]> {
+  const before = fake.bodiesTo(from).length;
+  const res = await postTwilio(app, TWILIO_SMS_PATH, inboundParams(from, body));
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status} to "${body}"`);
+  await eventually(() => fake.bodiesTo(from).length > before, 10_000, `replies to "${body}"`);
+  let count = -1;
+  while (count !== fake.bodiesTo(from).length) {
+    count = fake.bodiesTo(from).length;
+    await sleep(250);
+  }
+  return fake.bodiesTo(from).slice(before);
 }
 
 /** The content as the service loads it, to know what she should read. */

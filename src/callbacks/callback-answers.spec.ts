@@ -2,7 +2,7 @@ import { getCountries, getCountryCallingCode, getExampleNumber } from 'libphonen
 import examples from 'libphonenumber-js/examples.mobile.json';
 import { BlindIndex } from '../crypto/blind-index';
 import { KeyRing } from '../crypto/key-ring';
-import { ownPhoneNumber, requestFromAnswers } from './callback-answers';
+import { changesFromAnswers, ownPhoneNumber, requestFromAnswers } from './callback-answers';
 
 /**
  * The number a request stores is indexed without being parsed a second time (BlindIndex.ofNormalised):
@@ -46,5 +46,19 @@ describe('the number kept from her callback answers', () => {
       expect(own).not.toBeNull();
       expect(index.ofNormalised('sms', own!)).toBe(index.of('sms', address));
     }
+  });
+});
+
+describe('changes she makes to her open request', () => {
+  it('keeps only what she answered: a new time, or voicemail, or SMS', () => {
+    expect(changesFromAnswers({ part_of_day: 'afternoon', days: 'weekdays' })).toEqual({ windows: [{ days: [1, 2, 3, 4, 5], fromMinute: 720, toMinute: 1020 }] });
+    expect(changesFromAnswers({ voicemail: 'yes' })).toEqual({ voicemailSafe: true });
+    expect(changesFromAnswers({ sms: 'no' })).toEqual({ smsSafe: false });
+  });
+
+  it('refuses a time without its days, an unknown answer, or no change at all, naming the field only', () => {
+    expect(() => changesFromAnswers({ part_of_day: 'morning' })).toThrow(/days/);
+    expect(() => changesFromAnswers({ voicemail: 'maybe' })).toThrow(/voicemail/);
+    expect(() => changesFromAnswers({})).toThrow(/changes/);
   });
 });

@@ -80,3 +80,30 @@ function checkedNumber(value: string | undefined): string | null {
   const parsed = parsePhoneNumberFromString(value);
   return parsed?.isValid() ? parsed.number : null;
 }
+
+/** What she may change in her open request herself (CHANGER): the call time, voicemail, SMS. */
+export interface RequestChanges {
+  windows?: CallWindow[];
+  voicemailSafe?: boolean;
+  smsSafe?: boolean;
+}
+
+/**
+ * Turns the change flow's answers into changes (only those she answered), or throws naming the first
+ * bad field. A call time needs both its part of the day and its days.
+ */
+export function changesFromAnswers(vars: Record<string, string>): RequestChanges {
+  const changes: RequestChanges = {};
+  if (vars.part_of_day !== undefined || vars.days !== undefined) {
+    if (!PART_IDS.includes(vars.part_of_day as PartOfDay)) throw new InvalidAnswersError('part_of_day');
+    if (!DAY_SET_IDS.includes(vars.days as DaySet)) throw new InvalidAnswersError('days');
+    changes.windows = [windowFor(vars.part_of_day as PartOfDay, vars.days as DaySet)];
+  }
+  for (const [name, key] of [['voicemail', 'voicemailSafe'], ['sms', 'smsSafe']] as const) {
+    if (vars[name] === undefined) continue;
+    if (!YES_NO.includes(vars[name] as 'yes' | 'no')) throw new InvalidAnswersError(name);
+    changes[key] = vars[name] === 'yes';
+  }
+  if (Object.keys(changes).length === 0) throw new InvalidAnswersError('changes');
+  return changes;
+}

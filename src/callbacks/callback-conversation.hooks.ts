@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
+import { ContactsRepository } from '../contacts/contacts.repository';
 import { CONTENT } from '../content/content.module';
 import type { LoadedContent } from '../content/content.types';
 import type { ConversationHooks, Settlement, TurnContext } from '../conversations/conversation-hooks';
 import type { EngineEvent, Output } from '../engine/engine.types';
-import { ownPhoneNumber, requestFromAnswers } from './callback-answers';
+import { changesFromAnswers, ownPhoneNumber, requestFromAnswers } from './callback-answers';
+import { OPEN_STATUSES } from './callback.types';
 import { CallbackCommandMatcher, type CallbackCommand } from './callback-commands';
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackScheduler } from './callback.scheduler';
@@ -19,6 +21,8 @@ export const CALLBACK_TEXTS = {
   cancelled: 'callback:cancelled',
   cannotCancel: 'callback:cannot_cancel',
   status: (status: string) => `callback:status.${status}`,
+  changeOffer: 'callback:change.offer',
+  changeFailed: 'callback:change.failed',
 } as const;
 
 /**
@@ -38,14 +42,15 @@ export class CallbackConversationHooks implements ConversationHooks {
     @Inject(CallbackWorkflow) private readonly workflow: CallbackWorkflow,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'resources' | 'languages'>,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CALLBACK_SETTINGS) private readonly settings: Pick<CallbackSettings, 'offeredChoices' | 'staffHours'>,
+    @Inject(CALLBACK_SETTINGS) private readonly settings: Pick<CallbackSettings, 'offeredChoices' | 'staffHours' | 'noticeFacts'>,
+    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
   ) {
     this.commands = new CallbackCommandMatcher(content.resources);
   }
 
   async facts({ contact, msg }: TurnContext): Promise<Record<string, string>> {
     // which call windows and days to offer: only those staff hours cover (call-windows.ts)
-    const facts: Record<string, string> = { ...this.settings.offeredChoices };
+    const facts: Record<string, string> = { ...this.settings.offeredChoices, ...this.settings.noticeFacts };
     const open = await this.requests.findOpenByContact(contact.id);
     if (open) facts.open_callback = open.refCode;
     if (ownPhoneNumber(msg.channel, msg.address)) facts.own_number = 'yes';
@@ -55,14 +60,18 @@ export class CallbackConversationHooks implements ConversationHooks {
   async intercept({ contact, msg }: TurnContext): Promise<Output[] | null> {
     if (msg.input.kind !== 'text') return null;
     const command = this.commands.match(msg.input.text);
-    return command ? [await this.runCommand(contact.id, command)] : null;
+    return command ? this.runCommand(contact.id, command) : null;
   }
 
   async apply(event: EngineEvent, ctx: TurnContext): Promise<Settlement | undefined> {
     if (event.type === 'erase_requested') return this.forgetJobs(ctx.contact.id);
+    if (event.type === 'callback_changed') return this.change(event.vars, ctx).catch((err: Error) => {
+      this.log.warn(`callback request not changed: ${err.name}`);
+      return { text: CALLBACK_TEXTS.changeFailed };
+    });
     if (event.type !== 'callback_requested') return undefined;
     try {
-      return await this.register(event.vars, ctx);
+      return await this.register(event.vars, event.consentVersion, ctx);
     } catch (err) {
       // nothing committed, or we cannot know: she is told it did not work, never given a code
       this.log.warn(`callback request not registered: ${err instanceof Error ? err.name : 'error'}`);
@@ -70,22 +79,33 @@ export class CallbackConversationHooks implements ConversationHooks {
     }
   }
 
-  private async register(vars: Record<string, string>, { contact, msg }: TurnContext): Promise<Settlement> {
-    if (contact.consentState !== 'given' || !contact.consentVersion) return { text: CALLBACK_TEXTS.failed };
+  /**
+   * Her consent (given earlier in this conversation, kept only in the session) and her own address
+   * are stored with the request, in its one statement: before this, nothing of it was written.
+   */
+  private async register(vars: Record<string, string>, consentVersion: string | undefined, { contact, msg }: TurnContext): Promise<Settlement> {
+    if (!consentVersion) return { text: CALLBACK_TEXTS.failed };
     const input = requestFromAnswers(vars, {
       contactId: contact.id,
       channel: msg.channel,
       address: msg.address,
       languages: this.content.languages.map((l) => l.code),
-      consentVersion: contact.consentVersion,
+      consentVersion,
       staffHours: this.settings.staffHours,
     });
-    const result = await this.requests.create(input, new Date(this.clock.now()));
+    const result = await this.requests.create(input, new Date(this.clock.now()), this.contacts.sealAddress(contact, msg.address));
     if (result.kind === 'already_open') return { text: CALLBACK_TEXTS.alreadyOpen, params: { code: result.request.refCode } };
     this.log.log(`callback request registered (urgent: ${result.request.urgent})`);
     // committed: her code can be said. A queue failure is repaired by the rebuild, not by her.
     await this.scheduler.scheduleCreated(result.request).catch((err: Error) => this.log.warn(`callback jobs deferred: ${err.name}`));
     return { params: { code: result.request.refCode } };
+  }
+
+  /** Her open request, changed as she answered; said done (with its code) only once stored. */
+  private async change(vars: Record<string, string>, { contact }: TurnContext): Promise<Settlement> {
+    const open = await this.requests.findOpenByContact(contact.id);
+    const changed = open ? await this.workflow.change(open, changesFromAnswers(vars)) : undefined;
+    return changed ? { params: { code: changed.refCode } } : { text: CALLBACK_TEXTS.changeFailed };
   }
 
   /**
@@ -101,11 +121,15 @@ export class CallbackConversationHooks implements ConversationHooks {
     return undefined;
   }
 
-  private async runCommand(contactId: string, { op, code }: CallbackCommand): Promise<Output> {
+  /** STATUT <code> of an open request also says how to change it (the word CHANGER, flows/callback.yaml). */
+  private async runCommand(contactId: string, { op, code }: CallbackCommand): Promise<Output[]> {
     const req = await this.requests.findByRef(contactId, code);
-    if (!req) return { text: CALLBACK_TEXTS.notFound, params: { code } };
-    if (op === 'status') return { text: CALLBACK_TEXTS.status(req.status), params: { code } };
+    if (!req) return [{ text: CALLBACK_TEXTS.notFound, params: { code } }];
+    if (op === 'status') {
+      const status: Output = { text: CALLBACK_TEXTS.status(req.status), params: { code } };
+      return OPEN_STATUSES.includes(req.status) ? [status, { text: CALLBACK_TEXTS.changeOffer }] : [status];
+    }
     const cancelled = await this.workflow.cancel(req, 'contact').catch(() => undefined);
-    return { text: cancelled ? CALLBACK_TEXTS.cancelled : CALLBACK_TEXTS.cannotCancel, params: { code } };
+    return [{ text: cancelled ? CALLBACK_TEXTS.cancelled : CALLBACK_TEXTS.cannotCancel, params: { code } }];
   }
 }

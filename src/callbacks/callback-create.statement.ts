@@ -17,14 +17,21 @@ export interface CreateParams {
   numberKeyId: string;
   numberIndex: string;
   consentVersion: string;
+  /** her own address (the line she writes from), sealed for her contact row; null leaves the row's as it is. */
+  contactAddressEnc: string | null;
+  contactAddressKeyId: string | null;
   now: Date;
 }
 
 /**
- * The row and its first transition ("created by her") as ONE statement: a data-modifying CTE is a
- * single command, so both rows commit together or neither does (same guarantee as BEGIN … COMMIT, in
- * one round trip instead of four). The transition's foreign key is checked at the end of the
- * statement, when the row exists.
+ * The row, its first transition ("created by her") and her consent as ONE statement: a data-modifying
+ * CTE is a single command, so all of it commits together or none of it does (same guarantee as
+ * BEGIN … COMMIT, in one round trip instead of four). The transition's foreign key is checked at the
+ * end of the statement, when the row exists.
+ *
+ * Her consent and her own address are written to her contact row here and nowhere earlier: until the
+ * request is confirmed nothing about it is stored (issue 19 §4), and a refused insert (she already has
+ * an open request) stores nothing either.
  *
  * Every column a new request depends on is written here, none left to a table default (status
  * pending, attempt 1, no claim yet, due now; the other timestamps and `claimed_by` are null), so the
@@ -38,6 +45,10 @@ const CREATE_SQL = `with inserted as (
 ), history as (
   insert into callback_transitions (id, request_id, from_status, to_status, actor, at)
   select gen_random_uuid(), id, null, status, 'contact', created_at from inserted
+), consented as (
+  update contacts set consent_state = 'given', consent_version = $14, consent_at = $15,
+    address_enc = coalesce($16, address_enc), address_key_id = coalesce($17, address_key_id), updated_at = now()
+  where id = $2
 )
 select id from inserted`;
 
@@ -80,6 +91,8 @@ export function prepareCreateStatement(db: Database): CreateStatement {
       p.numberIndex,
       p.consentVersion,
       p.now,
+      p.contactAddressEnc,
+      p.contactAddressKeyId,
     ]);
     return rows[0]?.[0] as string | undefined;
   };

@@ -9,6 +9,7 @@ const HOUR = 3_600_000;
 const settings: CallbackSettings = {
   staffHours: parseStaffHours('08:00-18:00', '1-6'),
   offeredChoices: {},
+  noticeFacts: { kept_days: '90', unfinished_minutes: '60' },
   urgentEscalateMs: HOUR,
   escalateMs: 48 * HOUR,
   claimTtlMs: 30 * 60_000,

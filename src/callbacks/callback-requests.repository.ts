@@ -17,6 +17,7 @@ import {
 import { callbackRequests, callbackTransitions, type CallbackRequestRow, type CallbackTransitionRow } from './callbacks.schema';
 import { CREATED_DEFAULTS, prepareCreateStatement, type CreateStatement } from './callback-create.statement';
 import { newRefCode } from './ref-code';
+import type { SealedAddress } from '../contacts/contacts.repository';
 
 type RequestChanges = PgUpdateSetSource<typeof callbackRequests>;
 
@@ -59,12 +60,13 @@ export class CallbackRequestsRepository {
   /**
    * Stores a new pending request, or returns her open one (one open request per contact, enforced by
    * a unique partial index, so two racing messages cannot both create one). Resolves only after commit
-   * of the row together with its first transition (one statement, see callback-create.statement.ts).
+   * of the row together with its first transition and her consent (one statement, see
+   * callback-create.statement.ts); `contactAddress` is her own address, sealed for her contact row.
    */
-  async create(input: NewCallbackRequest, now: Date): Promise<CreateResult> {
+  async create(input: NewCallbackRequest, now: Date, contactAddress?: SealedAddress): Promise<CreateResult> {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       try {
-        return { kind: 'created', request: await this.insert(input, newRefCode(), now) };
+        return { kind: 'created', request: await this.insert(input, newRefCode(), now, contactAddress) };
       } catch (err) {
         const constraint = violatedConstraint(err);
         if (constraint === OPEN_INDEX) {
@@ -77,7 +79,7 @@ export class CallbackRequestsRepository {
     throw new Error('callback request could not get a unique reference code');
   }
 
-  private async insert(input: NewCallbackRequest, refCode: string, now: Date): Promise<CallbackRequest> {
+  private async insert(input: NewCallbackRequest, refCode: string, now: Date, contactAddress?: SealedAddress): Promise<CallbackRequest> {
     const id = randomUUID();
     const { token, kid } = this.cipher.encrypt(input.number, numberContext(id));
     // the columns written as given, and the same values in the request returned after commit
@@ -100,6 +102,8 @@ export class CallbackRequestsRepository {
       numberKeyId: kid,
       // already E.164 as libphonenumber writes it (requestFromAnswers checked it): not parsed again
       numberIndex: this.index.ofNormalised('sms', input.number),
+      contactAddressEnc: contactAddress?.addressEnc ?? null,
+      contactAddressKeyId: contactAddress?.addressKeyId ?? null,
       now,
     });
     if (stored !== id) throw new Error('callback request insert returned no row');
@@ -178,6 +182,19 @@ export class CallbackRequestsRepository {
       await tx.insert(callbackTransitions).values({ requestId: id, fromStatus: from, toStatus: to, actor, at: now });
       return toRequest(row);
     });
+  }
+
+  /**
+   * Her own changes (call time, voicemail, SMS) to a request that is still open; the status stays. One
+   * conditional UPDATE: a request closed meanwhile is not changed (undefined).
+   */
+  async changeOpen(id: string, changes: Partial<Pick<CallbackRequest, 'windows' | 'voicemailSafe' | 'smsSafe'>>, now: Date): Promise<CallbackRequest | undefined> {
+    const [row] = await this.db
+      .update(callbackRequests)
+      .set({ ...changes, updatedAt: now })
+      .where(and(eq(callbackRequests.id, id), inArray(callbackRequests.status, [...OPEN_STATUSES])))
+      .returning();
+    return row ? toRequest(row) : undefined;
   }
 
   async transitions(id: string): Promise<CallbackTransitionRow[]> {

@@ -4,6 +4,7 @@ import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackScheduler } from './callback.scheduler';
 import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 import type { CallbackActor, CallbackRequest } from './callback.types';
+import type { RequestChanges } from './callback-answers';
 
 /**
  * The moves of a request after it is registered, by staff (claim, outcome) and by timers (retry,
@@ -65,6 +66,19 @@ export class CallbackWorkflow {
     return this.withJobs(
       await this.requests.transition(id, 'claimed', 'pending', 'system', this.now(), { changes: releasedClaim(), claims }),
     );
+  }
+
+  /**
+   * She changes her open request (CHANGER): call time, voicemail, SMS. A new time re-plans its jobs (a
+   * retry waits for the start of her next window, so it must follow the new one).
+   */
+  async change(req: CallbackRequest, changes: RequestChanges): Promise<CallbackRequest | undefined> {
+    const changed = await this.requests.changeOpen(req.id, changes, this.now());
+    if (changed && changes.windows) {
+      await this.scheduler.forget(req).catch(() => undefined);
+      return this.withJobs(changed);
+    }
+    return changed;
   }
 
   /** She (actor 'contact') or staff cancel an open request. */

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
+import { ContactsModule } from '../contacts/contacts.module';
 import { translatorProvider } from '../content/translator.provider';
 import { CONVERSATION_HOOKS } from '../conversations/conversation-hooks';
 import { CallbackConversationHooks } from './callback-conversation.hooks';
@@ -20,6 +21,7 @@ import { StaffNotifier } from './staff.notifier';
  */
 @Global()
 @Module({
+  imports: [ContactsModule],
   providers: [
     { provide: CALLBACK_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => callbackSettings(config) },
     translatorProvider,

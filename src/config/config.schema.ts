@@ -109,6 +109,8 @@ export const configSchema = z
     RETENTION_STAFF_NOTES_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     RETENTION_AUDIT_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
     RETENTION_CONVERSATION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    /** an unfinished callback request (answers in her session) is forgotten this long after her last message. */
+    RETENTION_ABANDONED_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
     /** wait after an erasure before asking Twilio/Telegram to forget (Twilio redacts only final messages). */
     PRIVACY_FORGET_DELAY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
   })

@@ -57,7 +57,7 @@ export interface Config {
     loginFailuresPerAddress: number;
   };
   privacy: {
-    retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number };
+    retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number; abandonedMs: number };
     forgetDelayMs: number;
   };
 }
@@ -171,6 +171,7 @@ function toConfig(e: RawEnv): Config {
         staffNotesMs: e.RETENTION_STAFF_NOTES_DAYS * 86_400_000,
         auditLogMs: e.RETENTION_AUDIT_DAYS * 86_400_000,
         conversationStateMs: e.RETENTION_CONVERSATION_HOURS * 3_600_000,
+        abandonedMs: e.RETENTION_ABANDONED_MINUTES * 60_000,
       },
       forgetDelayMs: e.PRIVACY_FORGET_DELAY_SECONDS * 1000,
     },

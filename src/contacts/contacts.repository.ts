@@ -12,6 +12,12 @@ import { contacts } from './contacts.schema';
 
 type ContactChanges = PgUpdateSetSource<typeof contacts>;
 
+/** Her address encrypted for her contact row (bound to it), ready to be written with her request. */
+export interface SealedAddress {
+  addressEnc: string;
+  addressKeyId: string;
+}
+
 /** An erase racing a first message could empty the row between insert and read; retry a little. */
 const FIND_OR_CREATE_ATTEMPTS = 3;
 
@@ -91,21 +97,26 @@ export class ContactsRepository {
   }
 
   /**
-   * Records consent to `version` and only now stores her address, encrypted and bound to this row.
-   * The address must be the one the contact was created from (checked against the blind index).
+   * Her address encrypted for this contact's row, written only together with what her consent covers
+   * (a confirmed callback request: callback-create.statement.ts). The address must be the one the
+   * contact was created from (checked against the blind index).
+   */
+  sealAddress(contact: Pick<Contact, 'id' | 'channel' | 'addressIndex'>, address: string): SealedAddress {
+    if (!this.index.matches(contact.channel, address, contact.addressIndex)) throw new AddressMismatchError(contact.id);
+    const { token, kid } = this.cipher.encrypt(normaliseAddress(contact.channel, address), aadFor(contact.id));
+    return { addressEnc: token, addressKeyId: kid };
+  }
+
+  /**
+   * Records consent to `version` with her address, as one update of her row: the same columns a
+   * request's creation writes, for a consent recorded on its own (data repair, test fixtures). The
+   * conversation never calls it: her number is written only with a confirmed request.
    */
   async giveConsent(id: string, version: string, address: string): Promise<Contact> {
     const contact = await this.findById(id);
     if (!contact) throw new ContactNotFoundError(id);
-    if (!this.index.matches(contact.channel, address, contact.addressIndex)) throw new AddressMismatchError(id);
-    const { token, kid } = this.cipher.encrypt(normaliseAddress(contact.channel, address), aadFor(id));
-    return this.update(id, {
-      consentState: 'given',
-      consentVersion: version,
-      consentAt: sql`now()`,
-      addressEnc: token,
-      addressKeyId: kid,
-    });
+    const sealed = this.sealAddress(contact, address);
+    return this.update(id, { consentState: 'given', consentVersion: version, consentAt: sql`now()`, ...sealed });
   }
 
   /** Withdrawal drops the stored address at once; language and opt-out stay (allowed without consent). */

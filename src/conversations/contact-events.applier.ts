@@ -31,7 +31,7 @@ export class ContactEventsApplier {
     @Optional() @Inject(ERASURE_HOOK) private readonly erasure?: ErasureHook,
   ) {}
 
-  /** `msg`: the message being answered (her address is needed to record consent). */
+  /** `msg`: the message being answered (the modules beside the shell need her address). */
   async apply(start: Contact, blindIndex: string, events: EngineEvent[], msg?: InboundMessage): Promise<AppliedEvents> {
     let contact: Contact | null = start;
     let optedOutNow = false;
@@ -58,11 +58,8 @@ export class ContactEventsApplier {
           await this.sessions.delete(blindIndex);
           contact = null;
           break;
-        case 'consent_given':
-          // only now is her address stored (encrypted); without the message there is no address to keep
-          if (msg) contact = await this.contacts.giveConsent(contact.id, event.version, msg.address);
-          break;
         case 'callback_requested':
+        case 'callback_changed':
           // her answers go to the callback module only; they never reach a log line
           if (this.hooks && msg) settled.set(i, await this.hooks.apply(event, { contact, msg }));
           else this.log.warn('callback requested but no callback module is loaded; nothing stored');
@@ -73,7 +70,9 @@ export class ContactEventsApplier {
           if (this.erasure?.apply && msg) contact = (await this.erasure.apply(event, { contact, msg, blindIndex })) ?? contact;
           break;
         default:
-          break; // conversation_expired / conversation_restarted: nothing durable to record.
+          // conversation_expired / conversation_restarted: nothing durable to record. consent_given
+          // neither: her consent travels with the request it covers and is stored with it (callbacks).
+          break;
       }
     }
     return { contact, optedOutNow, erased: contact === null, settled };

@@ -14,6 +14,11 @@ export interface ConversationTimings {
   lockWaitMs: number;
   /** Redis TTL of a session: the engine's longest idle expiry plus a margin, then Redis forgets it. */
   sessionTtlMs: number;
+  /**
+   * Redis TTL of a session that holds answers of an unfinished request (RETENTION_ABANDONED_MINUTES):
+   * if she stops midway, Redis itself forgets the number she typed.
+   */
+  unfinishedTtlMs: number;
 }
 
 export const DEFAULT_TIMINGS: ConversationTimings = {
@@ -22,4 +27,10 @@ export const DEFAULT_TIMINGS: ConversationTimings = {
   lockLeaseMs: 10_000,
   lockWaitMs: 10_000,
   sessionTtlMs: DEFAULT_EXPIRY_MS + 60 * 60 * 1000,
+  unfinishedTtlMs: 60 * 60 * 1000,
 };
+
+/** The timings with the configured retention of unfinished requests. */
+export function conversationTimings(config: { privacy: { retention: { abandonedMs: number } } }): ConversationTimings {
+  return { ...DEFAULT_TIMINGS, unfinishedTtlMs: config.privacy.retention.abandonedMs };
+}

@@ -3,7 +3,9 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { ContactEventsApplier } from './contact-events.applier';
 import { ContactLock } from './contact.lock';
 import { ConversationService } from './conversation.service';
-import { CONVERSATION_TIMINGS, DEFAULT_TIMINGS } from './conversation.timings';
+import { CONFIG } from '../config/config.module';
+import type { Config } from '../config/config';
+import { CONVERSATION_TIMINGS, conversationTimings } from './conversation.timings';
 import { ConversationTurn } from './conversation.turn';
 import { DedupLease } from './dedup.lease';
 import { OutboundRegistry } from './outbound.registry';
@@ -17,7 +19,7 @@ import { TurnJournal } from './turn.journal';
 @Module({
   imports: [ContactsModule],
   providers: [
-    { provide: CONVERSATION_TIMINGS, useValue: DEFAULT_TIMINGS },
+    { provide: CONVERSATION_TIMINGS, inject: [CONFIG], useFactory: (config: Config) => conversationTimings(config) },
     DedupLease,
     ContactLock,
     SessionStore,

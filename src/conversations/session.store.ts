@@ -43,8 +43,17 @@ export class SessionStore {
 
   async save(blindIndex: string, session: Session): Promise<void> {
     await this.redis.set(this.keys.session(blindIndex), JSON.stringify(session), {
-      expiration: { type: 'PX', value: this.timings.sessionTtlMs },
+      expiration: { type: 'PX', value: this.ttlOf(session) },
     });
+  }
+
+  /**
+   * Answers only live in a session while a request is unfinished (the engine forgets them when she
+   * leaves, and the request takes them): such a session goes after RETENTION_ABANDONED_MINUTES.
+   */
+  ttlOf(session: Session): number {
+    const holdsAnswers = Object.keys(session.vars ?? {}).length > 0;
+    return holdsAnswers ? Math.min(this.timings.unfinishedTtlMs, this.timings.sessionTtlMs) : this.timings.sessionTtlMs;
   }
 
   /**
@@ -54,7 +63,7 @@ export class SessionStore {
   async saveWithTurn(blindIndex: string, session: Session, turn: SealedEntry): Promise<void> {
     await this.redis
       .multi()
-      .set(this.keys.session(blindIndex), JSON.stringify(session), { expiration: { type: 'PX', value: this.timings.sessionTtlMs } })
+      .set(this.keys.session(blindIndex), JSON.stringify(session), { expiration: { type: 'PX', value: this.ttlOf(session) } })
       .set(turn.key, turn.value, { expiration: { type: 'PX', value: turn.ttlMs } })
       .exec();
   }

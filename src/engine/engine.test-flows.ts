@@ -114,6 +114,7 @@ export function testFlowSet(): FlowSet {
       exit: ['merci'],
       withdraw: [],
       quiet: [],
+      change: [],
     },
     keywords: {
       'language:fr': ['francais'],

@@ -9,6 +9,8 @@ export const SESSION_SCHEMA_VERSION = 1;
 
 export const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1000;
 export const SENSITIVE_EXPIRY_MS = 30 * 60 * 1000;
+/** The session var holding the version of the notice she agreed to, until her request takes it. */
+export const CONSENT_VAR = '_consent';
 
 /** Where a conversation points: a node inside a flow. */
 export interface NodeRef {
@@ -101,7 +103,12 @@ export type ActionSpec =
    * `language_field`: her conversation language is handed over under this name (the language to call in).
    */
   | { type: 'request_callback'; fields?: string[]; confirm?: string; values?: Record<string, string>; language_field?: string }
-  /** her consent to the privacy notice of `version` (the shell records it and only then stores her address). */
+  /** hands the answers in `fields` to the callback module as changes of her open request (`confirm` awaits it). */
+  | { type: 'change_callback'; fields: string[]; confirm?: string }
+  /**
+   * her consent to the privacy notice of `version`: kept in the session only, and handed over with the
+   * request it covers (`callback_requested.consentVersion`); the shell stores nothing until then.
+   */
   | { type: 'give_consent'; version: string }
   /** jumps to `go` when the shell reported the fact `fact` for this step (StepContext.facts), else `next`. */
   | { type: 'branch'; fact: string; go: Target }
@@ -132,7 +139,7 @@ export interface Flow {
  * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
  * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
  */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet';
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
@@ -216,8 +223,11 @@ export interface Output {
 
 export type EngineEvent =
   | { type: 'language_changed'; language: string }
-  | { type: 'callback_requested'; vars: Record<string, string> }
+  /** `consentVersion`: the notice she agreed to in this conversation (absent: no consent, nothing stored). */
+  | { type: 'callback_requested'; vars: Record<string, string>; consentVersion?: string }
   | { type: 'consent_given'; version: string }
+  /** she changes her open request (call time, voicemail, SMS): only the answers given are in `vars`. */
+  | { type: 'callback_changed'; vars: Record<string, string> }
   | { type: 'opted_out' }
   | { type: 'opted_in' }
   | { type: 'erase_requested' }

@@ -51,6 +51,12 @@ const conversations: ScriptCase[] = [
     { send: '70123456', vars: { number: '+22370123456' } },
     { send: '1234', after: SENSITIVE_EXPIRY_MS + 1, says: ['common:expired', MENU], vars: {}, events: [
       { type: 'conversation_expired' }, { type: 'conversation_restarted', reason: 'expired' }] }] },
+  { name: 'leaving a sensitive flow unfinished forgets what she answered in it', turns: [...START_FR, { send: '2' },
+    { send: '70123456', vars: { number: '+22370123456' } },
+    { send: '0', says: [MENU], at: 'menu/main', vars: {} }] },
+  { name: 'answers stay while she is still inside the sensitive flow', turns: [...START_FR, { send: '2' },
+    { send: '70123456', at: 'callback/ask_code', vars: { number: '+22370123456' } },
+    { send: '12', says: ['callback:code_invalid', 'callback:ask_code'], at: 'callback/ask_code', vars: { number: '+22370123456' } }] },
   { name: 'the stop word still works on an expired conversation', turns: [...START_FR,
     { send: 'Arrêt', after: DEFAULT_EXPIRY_MS + 1, says: ['common:expired', 'privacy:stopped'],
       events: [{ type: 'conversation_expired' }, { type: 'conversation_restarted', reason: 'expired' }, { type: 'opted_out' }] }] },

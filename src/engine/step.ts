@@ -34,6 +34,7 @@ export function step(flowSet: FlowSet, session: Session | null, given: Input, ct
     restart(turn, 'expired', input);
   } else if (turn.s.ended) restart(turn, 'ended', input);
   else answer(turn, input);
+  forgetOnLeaving(flowSet, session?.at?.flow, turn.s);
   turn.s.lastActiveAt = ctx.now;
   return { session: turn.s, outputs: turn.outputs, events: turn.events };
 }
@@ -54,8 +55,17 @@ function restart(turn: Turn, reason: RestartReason, input: Input): void {
 function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
   // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words
   return reason === 'ended'
-    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet']
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change']
     : ['stop', 'erase', 'safety', 'exit', 'withdraw'];
+}
+
+/**
+ * Answers given inside a sensitive flow (a callback's topic, the number to call) are forgotten as soon
+ * as she leaves it without finishing: an unfinished request keeps nothing, not even in the session.
+ */
+function forgetOnLeaving(flowSet: FlowSet, from: string | undefined, s: Session): void {
+  if (!from || from === s.at.flow || !flowSet.flows[from]?.sensitive || flowSet.flows[s.at.flow]?.sensitive) return;
+  if (Object.keys(s.vars).length) s.vars = {};
 }
 
 function isExpired(flowSet: FlowSet, s: Session, now: number): boolean {

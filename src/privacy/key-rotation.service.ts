@@ -10,7 +10,7 @@ import type { Database } from '../db/open-database';
 import { callbackOutcomes } from '../staff/staff.schema';
 
 /** One encrypted column: where the token is, which key id it records, and its authenticated context. */
-interface EncryptedColumn {
+export interface EncryptedColumn {
   name: string;
   table: PgTable;
   id: PgColumn;
@@ -23,7 +23,7 @@ interface EncryptedColumn {
  * Every column holding a secret under the address cipher. The contexts are the ones each repository
  * binds its tokens with (a token only decrypts in its own row).
  */
-const COLUMNS: readonly EncryptedColumn[] = [
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { name: 'contacts.address', table: contacts, id: contacts.id, enc: contacts.addressEnc, kid: contacts.addressKeyId, context: (id) => `contacts:${id}` },
   { name: 'callback_requests.number', table: callbackRequests, id: callbackRequests.id, enc: callbackRequests.numberEnc, kid: callbackRequests.numberKeyId, context: (id) => `callback_requests:${id}` },
   { name: 'callback_outcomes.note', table: callbackOutcomes, id: callbackOutcomes.id, enc: callbackOutcomes.noteEnc, kid: callbackOutcomes.noteKeyId, context: (id) => `callback_outcomes:${id}` },
@@ -53,7 +53,7 @@ export class KeyRotationService {
   async rotate(): Promise<RotationReport> {
     const active = this.keys.active.kid;
     const report: RotationReport = { activeKid: active, reencrypted: {}, remaining: {} };
-    for (const col of COLUMNS) {
+    for (const col of ENCRYPTED_COLUMNS) {
       report.reencrypted[col.name] = await this.rotateColumn(col, active);
       report.remaining[col.name] = (await this.stale(col, active)).length;
     }

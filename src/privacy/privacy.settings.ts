@@ -17,6 +17,8 @@ export interface PrivacySettings {
     staffNotesMs: number;
     auditLogMs: number;
     conversationStateMs: number;
+    /** an unfinished request's answers (in her session) and any consent row without a request. */
+    abandonedMs: number;
   };
   /** cron pattern of the daily retention run, in Africa/Bamako time. */
   retentionPattern: string;
@@ -24,7 +26,7 @@ export interface PrivacySettings {
 
 /**
  * From configuration (RETENTION_*, PRIVACY_FORGET_DELAY_SECONDS); without it, the issue's defaults:
- * closed requests 90 d, staff notes 90 d, audit 1 y, conversation state 24 h.
+ * closed requests 90 d, staff notes 90 d, audit 1 y, conversation state 24 h, unfinished requests 60 min.
  */
 export function privacySettings(config?: Pick<Config, 'privacy'>): PrivacySettings {
   const defaults = defaultSettings();
@@ -41,6 +43,7 @@ function defaultSettings(): PrivacySettings {
       staffNotesMs: 90 * DAY,
       auditLogMs: 365 * DAY,
       conversationStateMs: 1 * DAY,
+      abandonedMs: 60 * 60 * 1000,
     },
     retentionPattern: '0 15 3 * * *',
   };

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { and, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, inArray, isNotNull, lt, notExists, eq, sql } from 'drizzle-orm';
 import { startedBullmq } from '../callbacks/bullmq-start';
 import { CallbackQueueName } from '../callbacks/callback-jobs';
 import { CLOSED_STATUSES } from '../callbacks/callback-status.machine';
 import { callbackRequests } from '../callbacks/callbacks.schema';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
+import { contacts } from '../contacts/contacts.schema';
 import type { Config } from '../config/config';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
@@ -21,6 +22,8 @@ import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';
 /** What one retention run removed (counts only). */
 export interface RetentionReport {
   callbackRequests: number;
+  /** contacts whose stored address went: no request of theirs is left (closed and expired, or never finished). */
+  contactAddresses: number;
   staffNotes: number;
   auditEntries: number;
   sessions: number;
@@ -32,8 +35,10 @@ const QUEUES: readonly string[] = [PrivacyQueueName.Privacy, CallbackQueueName.C
 
 /**
  * Deletes what has outlived its period, measured on the injected clock: closed callback requests (with
- * their history and outcomes, by cascade; counted anonymously first), staff notes, audit entries,
- * conversation state in Redis and any finished job BullMQ kept.
+ * their history and outcomes, by cascade; counted anonymously first) and then her stored address once
+ * no request of hers is left, staff notes, audit entries, conversation state in Redis (a session
+ * holding an unfinished request's answers after RETENTION_ABANDONED_MINUTES) and any finished job
+ * BullMQ kept.
  */
 @Injectable()
 export class RetentionService {
@@ -54,9 +59,10 @@ export class RetentionService {
     const r = this.settings.retention;
     const report: RetentionReport = {
       callbackRequests: await this.closedRequests(new Date(now - r.closedCallbackRequestsMs), new Date(now)),
+      contactAddresses: await this.addressesWithoutRequest(new Date(now - r.abandonedMs)),
       staffNotes: await this.staffNotes(new Date(now - r.staffNotesMs)),
       auditEntries: (await this.db.delete(staffAuditLog).where(lt(staffAuditLog.at, new Date(now - r.auditLogMs))).returning({ id: staffAuditLog.id })).length,
-      sessions: await this.sessions(now - r.conversationStateMs),
+      sessions: await this.sessions(now - r.conversationStateMs, now - r.abandonedMs),
       keptJobs: await this.keptJobs(now - r.conversationStateMs),
     };
     this.log.log(`retention: ${JSON.stringify(report)}`);
@@ -74,6 +80,27 @@ export class RetentionService {
     return gone.length;
   }
 
+  /**
+   * Her address is kept for her requests only (status SMS, staff calls): when none is left, it goes,
+   * and her consent with it — her language and opt-out stay. Consent and address are written with a
+   * request in one statement, so a row with an address and no request is one whose requests expired
+   * (or one stored before issue 19, at consent); `before` leaves a request being created alone.
+   */
+  private async addressesWithoutRequest(before: Date): Promise<number> {
+    const rows = await this.db
+      .update(contacts)
+      .set({ addressEnc: null, addressKeyId: null, consentState: 'none', consentVersion: null, consentAt: null, updatedAt: sql`now()` })
+      .where(
+        and(
+          isNotNull(contacts.addressEnc),
+          lt(contacts.updatedAt, before),
+          notExists(this.db.select({ one: sql`1` }).from(callbackRequests).where(eq(callbackRequests.contactId, contacts.id))),
+        ),
+      )
+      .returning({ id: contacts.id });
+    return rows.length;
+  }
+
   /** The note goes; the outcome itself (reached, no answer…) stays with its request until that goes. */
   private async staffNotes(before: Date): Promise<number> {
     const rows = await this.db
@@ -84,13 +111,17 @@ export class RetentionService {
     return rows.length;
   }
 
-  /** Sessions carry `lastActiveAt`; an unreadable one is conversation state too and goes. */
-  private async sessions(before: number): Promise<number> {
+  /**
+   * Sessions carry `lastActiveAt`; an unreadable one is conversation state too and goes. One holding
+   * an unfinished request's answers goes sooner (`unfinishedBefore`); its Redis TTL says the same, this
+   * is the backstop for sessions saved with a longer one.
+   */
+  private async sessions(before: number, unfinishedBefore: number): Promise<number> {
     let removed = 0;
     for await (const batch of this.redis.scanIterator({ MATCH: `${this.keys.prefix}:session:*`, COUNT: 200 })) {
       for (const key of batch as unknown as string[]) {
         const raw = await this.redis.get(key);
-        if (raw !== null && lastActive(raw) >= before) continue;
+        if (raw !== null && lastActive(raw) >= (holdsAnswers(raw) ? unfinishedBefore : before)) continue;
         removed += await this.redis.del(key);
       }
     }
@@ -115,6 +146,15 @@ export class RetentionService {
       }
     }
     return removed;
+  }
+}
+
+function holdsAnswers(raw: string): boolean {
+  try {
+    const vars = (JSON.parse(raw) as { vars?: unknown }).vars;
+    return typeof vars === 'object' && vars !== null && Object.keys(vars).length > 0;
+  } catch {
+    return true;
   }
 }
 

@@ -45,7 +45,7 @@ describe('callback request through the conversation (real PostgreSQL and Redis)'
     expect(stored!.windows).toEqual([{ days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 720 }]);
     expect(last[0].params).toEqual({ code: stored!.refCode });
     expect(await svc.requests.revealNumber(stored!.id)).toBe(her);
-    expect(contact).toMatchObject({ consentState: 'given', consentVersion: 'callback-2026-01', hasAddress: true });
+    expect(contact).toMatchObject({ consentState: 'given', consentVersion: 'callback-2026-12', hasAddress: true });
     expect((await svc.requests.transitions(stored!.id)).map((t) => [t.fromStatus, t.toStatus, t.actor])).toEqual([[null, 'pending', 'contact']]);
   });
 
@@ -79,13 +79,37 @@ describe('callback request through the conversation (real PostgreSQL and Redis)'
     const request = await svc.requests.findOpenByContact((await svc.contacts.findByAddress('sms', her))!.id);
     const code = request!.refCode;
 
-    expect(await svc.send('sms', her, `STATUT ${code.toLowerCase()}`)).toEqual([{ text: 'callback:status.pending', params: { code } }]);
+    expect(await svc.send('sms', her, `STATUT ${code.toLowerCase()}`)).toEqual([{ text: 'callback:status.pending', params: { code } }, { text: 'callback:change.offer' }]);
     expect(await svc.send('sms', other, `ANNULER ${code}`)).toEqual([{ text: 'callback:not_found', params: { code } }]);
     expect((await svc.requests.findById(request!.id))!.status).toBe('pending');
 
     expect(await svc.send('sms', her, `annuler ${code}`)).toEqual([{ text: 'callback:cancelled', params: { code } }]);
     expect((await svc.requests.findById(request!.id))!.status).toBe('cancelled');
     expect(await svc.send('sms', her, `ANNULER ${code}`)).toEqual([{ text: 'callback:cannot_cancel', params: { code } }]);
+  });
+
+  it('STATUT of her open request offers a change; CHANGER changes the call time, then voicemail, said done once stored', async () => {
+    const her = malianNumber();
+    await svc.conversation('sms', her, [...FR_UNTIL_NUMBER, '1']);
+    const request = (await svc.requests.findOpenByContact((await svc.contacts.findByAddress('sms', her))!.id))!;
+    const code = request.refCode;
+    expect(request).toMatchObject({ voicemailSafe: false, smsSafe: false, windows: [{ days: [1, 2, 3, 4, 5], fromMinute: 480, toMinute: 720 }] });
+
+    expect(await svc.send('sms', her, `STATUT ${code}`)).toEqual([{ text: 'callback:status.pending', params: { code } }, { text: 'callback:change.offer' }]);
+    expect(texts(await svc.send('sms', her, 'CHANGER'))).toEqual(['callback:change.prompt']);
+    expect(texts(await svc.send('sms', her, '1'))).toEqual(['callback:time.prompt']);
+    expect(texts(await svc.send('sms', her, '2'))).toEqual(['callback:days.prompt']); // afternoon
+    const done = await svc.send('sms', her, '1'); // Monday to Saturday
+    expect(done[0]).toEqual({ text: 'callback:change.done', params: { code } });
+    expect(await svc.requests.findById(request.id)).toMatchObject({ status: 'pending', windows: [{ days: [1, 2, 3, 4, 5, 6], fromMinute: 720, toMinute: 1020 }], voicemailSafe: false });
+
+    expect(texts(await svc.conversation('sms', her, ['changer', '2', '2']))).toEqual(['callback:change.done', 'menu:prompt']); // voicemail: yes
+    expect(await svc.requests.findById(request.id)).toMatchObject({ voicemailSafe: true, smsSafe: false });
+
+    // closed: the status is said, no change is offered, and CHANGER finds no open request
+    await svc.send('sms', her, `ANNULER ${code}`);
+    expect(await svc.send('sms', her, `STATUT ${code}`)).toEqual([{ text: 'callback:status.cancelled', params: { code } }]);
+    expect(texts(await svc.send('sms', her, 'CHANGER'))).toEqual(['callback:change.none', 'menu:prompt']);
   });
 
   it('keeps nothing when she does not consent, and the menu stays open to her', async () => {

@@ -53,7 +53,7 @@ describe('issue 19 §2: from distress to an urgent request in at most three repl
     await say(her, '1');
     expect(await say(her, 'il me frappe')).toContain(fr('safety:menu.prompt'));
     const notice = await say(her, '1');
-    expect(notice).toContain(fr('callback:urgent.notice'));
+    expect(notice).toContain(fr('callback:urgent.notice').replace('{{kept_days}}', '90'));
     expect(notice).toContain(`1 ${fr('callback:urgent.own')}`);
     const confirmation = await say(her, '1');
     expect(confirmation).toContain(fr('callback:registered').split('{{')[0]!);
@@ -107,7 +107,7 @@ describe('issue 19 §2: the urgent request on Telegram, typed number', () => {
     await post(chat, textUpdate(chat, '3'));
     await post(chat, textUpdate(chat, 'au secours'));
     const notice = await post(chat, textUpdate(chat, '1'));
-    expect(notice.join('\n')).toContain(localeText('en', 'callback:urgent.notice'));
+    expect(notice.join('\n')).toContain(localeText('en', 'callback:urgent.notice').replace('{{kept_days}}', '90'));
     await post(chat, textUpdate(chat, '1'));
     const confirmation = (await post(chat, textUpdate(chat, '76 12 34 56'))).join('\n');
     const code = CODE.exec(confirmation)?.[1];

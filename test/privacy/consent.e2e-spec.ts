@@ -39,7 +39,7 @@ describe('consent withdrawal and "never write first"', () => {
     expect((await say(app, her, '1')).join('\n')).toContain(localeText('fr', 'privacy:withdrawn').slice(0, 30));
 
     const after = await contacts.findByAddress('sms', her);
-    expect(after).toMatchObject({ consentState: 'withdrawn', hasAddress: false, consentVersion: 'callback-2026-01' });
+    expect(after).toMatchObject({ consentState: 'withdrawn', hasAddress: false, consentVersion: 'callback-2026-12' });
     expect(await db.select().from(callbackRequests).where(eq(callbackRequests.refCode, code))).toEqual([]);
     expect(await app.app.get(AnonymousCountsRepository).total(AnonymousMetric.ConsentWithdrawn, 'sms')).toBe(1);
     // the menu and the content still answer her

@@ -1,5 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { isNotNull } from 'drizzle-orm';
+import { AddressCipher } from '../../src/crypto/address-cipher';
+import { DATABASE } from '../../src/db/database.module';
+import type { Database } from '../../src/db/open-database';
+import { ENCRYPTED_COLUMNS } from '../../src/privacy/key-rotation.service';
 import { PrivacyJobName } from '../../src/privacy/privacy-jobs';
 import { PrivacyQueue } from '../../src/privacy/privacy.queue';
 import { connectRedis } from '../../src/redis/redis.module';
@@ -84,6 +89,21 @@ export async function scanEverywhere(app: PrivacyApp, needles: readonly string[]
   const logs = app.logs.text();
   const find = (text: string) => needles.filter((n) => text.includes(n));
   return { logs: find(logs), database: find(dump), redis: find(redisText) };
+}
+
+/**
+ * Every secret stored encrypted in PostgreSQL, decrypted with the service's own key ring: a dump
+ * shows only tokens, so "no number in the database" also means none of these is her number.
+ */
+export async function decryptedSecrets(app: PrivacyApp): Promise<string[]> {
+  const db = app.app.get<Database>(DATABASE);
+  const cipher = app.app.get(AddressCipher);
+  const out: string[] = [];
+  for (const col of ENCRYPTED_COLUMNS) {
+    const rows = (await db.select({ id: col.id, enc: col.enc }).from(col.table).where(isNotNull(col.enc))) as { id: string; enc: string }[];
+    for (const row of rows) out.push(cipher.decrypt(row.enc, col.context(row.id)));
+  }
+  return out;
 }
 
 /** Every key and value under the prefix, as text (strings, hashes, lists, sets, sorted sets, streams). */

@@ -1,4 +1,5 @@
 import { offeredChoiceFacts, parseStaffHours } from '../../src/callbacks/call-windows';
+import { retentionNoticeFacts } from '../../src/callbacks/callback.settings';
 /**
  * Golden transcripts: a readable script of what she sends (`>` lines) and what Sira answers
  * (`<` blocks), run through the real content loader, engine, translator and both renderers.
@@ -55,8 +56,11 @@ export interface Played {
   messages: string[];
 }
 
-/** The call windows and days the default staff hours offer (CALLBACK_STAFF_HOURS / _DAYS), as the shell reports them. */
-const OFFERED = offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')]);
+/**
+ * The call windows and days the default staff hours offer (CALLBACK_STAFF_HOURS / _DAYS) and the default
+ * retention the notices state (RETENTION_*), as the shell reports them.
+ */
+const OFFERED = { ...offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')]), ...retentionNoticeFacts() };
 
 /** Plays the script against the engine and writes the transcript one channel shows. */
 export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): Played {

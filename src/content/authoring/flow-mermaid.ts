@@ -105,9 +105,11 @@ function describeAction(action: ActionSpec): string {
     case 'branch':
       return `check ${action.fact}`;
     case 'give_consent':
-      return `record consent ${action.version}`;
+      return `consent ${action.version} (stored with the request)`;
     case 'request_callback':
       return 'store the callback request';
+    case 'change_callback':
+      return 'change her open request';
     default:
       return action.type.replace(/_/g, ' ');
   }

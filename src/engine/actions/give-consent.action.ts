@@ -1,14 +1,17 @@
+import { CONSENT_VAR } from '../engine.types';
 import type { ActionDefinition } from './action.types';
 
 /**
- * She accepted the privacy notice of `version`. The shell records the version and the time, and only
- * then stores her address (encrypted); a new notice text gets a new version, so what she agreed to
- * stays known.
+ * She accepted the privacy notice of `version`. The version waits in the session (never in the
+ * database) and leaves with the request it covers: her number is written only when that request is
+ * confirmed, so an unfinished one leaves nothing behind. A new notice text gets a new version, so
+ * what she agreed to stays known.
  */
 export const giveConsentAction: ActionDefinition<'give_consent'> = {
   type: 'give_consent',
   leaves: false,
-  run(spec) {
+  run(spec, { session }) {
+    session.vars = { ...session.vars, [CONSENT_VAR]: spec.version };
     return { events: [{ type: 'consent_given', version: spec.version }] };
   },
   check(spec) {

@@ -1,6 +1,7 @@
 import type { ActionSpec, ActionType } from '../engine.types';
 import type { ActionDefinition, ActionOutcome, ActionState } from './action.types';
 import { branchAction } from './branch.action';
+import { changeCallbackAction } from './change-callback.action';
 import { endAction } from './end.action';
 import { eraseMeAction } from './erase-me.action';
 import { giveConsentAction } from './give-consent.action';
@@ -19,6 +20,7 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   set_language: setLanguageAction,
   go_to: goToAction,
   request_callback: requestCallbackAction,
+  change_callback: changeCallbackAction,
   give_consent: giveConsentAction,
   branch: branchAction,
   opt_out: optOutAction,

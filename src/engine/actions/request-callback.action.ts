@@ -1,3 +1,4 @@
+import { CONSENT_VAR } from '../engine.types';
 import type { ActionDefinition } from './action.types';
 
 /**
@@ -10,6 +11,8 @@ export const requestCallbackAction: ActionDefinition<'request_callback'> = {
   type: 'request_callback',
   leaves: false,
   run(spec, { session }) {
+    const consentVersion = session.vars[CONSENT_VAR];
+    delete session.vars[CONSENT_VAR];
     const names = spec.fields ?? Object.keys(session.vars);
     const vars: Record<string, string> = {};
     for (const name of names) {
@@ -19,7 +22,8 @@ export const requestCallbackAction: ActionDefinition<'request_callback'> = {
     Object.assign(vars, spec.values ?? {});
     if (spec.language_field && session.language && vars[spec.language_field] === undefined) vars[spec.language_field] = session.language;
     const outputs = spec.confirm ? [{ text: spec.confirm, awaits: 0 }] : undefined;
-    return { events: [{ type: 'callback_requested', vars }], ...(outputs ? { outputs } : {}) };
+    const event = consentVersion ? { type: 'callback_requested' as const, vars, consentVersion } : { type: 'callback_requested' as const, vars };
+    return { events: [event], ...(outputs ? { outputs } : {}) };
   },
   keys(spec) {
     return spec.confirm ? [spec.confirm] : [];

@@ -6,6 +6,10 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // the machine's Redis and PostgreSQL, or servers of the run's own; Chromium checked up front
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  transform: common.transform,
   // longest files first (recorded durations): a fresh clone has no timing cache of Jest's own
   testSequencer: '<rootDir>/test/support/duration-sequencer.js',
   projects: [

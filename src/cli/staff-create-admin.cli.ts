@@ -3,7 +3,8 @@
  * creates a staff admin (or, with --reset, sets a new password on an existing account and makes it an
  * active admin). The password is read from standard input — typed without echo on a terminal, or piped
  * (`printf '%s\n' "$PW" | npm run staff:create-admin -- --email …`) — never from the command line, where
- * it would sit in the shell history. With the embedded database (no DATABASE_URL), stop the service first.
+ * it would sit in the shell history. With the embedded database (no DATABASE_URL) stop the service first: while it runs, it owns DATA_DIR
+ * and this command refuses (DataDirLockedError, exit code 1) before writing anything.
  */
 import { createInterface } from 'node:readline';
 import { systemClock } from '../common/clock';

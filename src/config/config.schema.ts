@@ -20,7 +20,8 @@ export const configSchema = z
     PUBLIC_BASE_URL: url.default('http://localhost:3000'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    REDIS_URL: url.default('redis://127.0.0.1:6379'),
+    /** unset → embedded: the service runs its own redis-server on a unix socket under DATA_DIR/redis. */
+    REDIS_URL: url.optional(),
     /** prefix of every Redis key and BullMQ queue, so tests and a dev service never share keys. */
     REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]+$/i).default('sira'),
 
@@ -119,7 +120,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['STAFF_ADMIN_PASSWORD'], message: 'goes together with STAFF_ADMIN_EMAIL' });
     }
     if (env.NODE_ENV !== 'production') return;
-    for (const key of ['SIRA_ENCRYPTION_KEYS', 'SIRA_BLIND_INDEX_KEY'] as const) {
+    for (const key of ['SIRA_ENCRYPTION_KEYS', 'SIRA_BLIND_INDEX_KEY', 'REDIS_URL'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
     }
     if (env.SIMULATOR_ENABLED) {

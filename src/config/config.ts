@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { configSchema, RawEnv } from './config.schema';
 import type { SmsGatewayLineEntry } from './sms-gateway-phones.schema';
 
@@ -9,7 +10,8 @@ export interface Config {
   production: boolean;
   http: { port: number; host: string; publicBaseUrl: string };
   log: { level: RawEnv['LOG_LEVEL'] };
-  redis: { url: string; prefix: string };
+  /** `embedded`: REDIS_URL was unset, `url` is the socket of the redis-server the service starts (src/redis/embedded-redis.ts). */
+  redis: { url: string; prefix: string; embedded: boolean };
   database: { url?: string; dataDir: string };
   keys: { encryptionKeys?: string; blindIndexKey?: string; keyFile: string };
   content: { flowsDir: string; localesDir: string; minStatus: 'draft' | 'reviewed' | 'legal' };
@@ -108,7 +110,7 @@ function toConfig(e: RawEnv): Config {
     production,
     http: { port: e.PORT, host: e.HOST, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') },
     log: { level: e.LOG_LEVEL },
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    redis: { url: e.REDIS_URL ?? embeddedRedisUrl(e.DATA_DIR), prefix: e.REDIS_PREFIX, embedded: !e.REDIS_URL },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     keys: {
       encryptionKeys: e.SIRA_ENCRYPTION_KEYS,
@@ -176,4 +178,13 @@ function toConfig(e: RawEnv): Config {
       forgetDelayMs: e.PRIVACY_FORGET_DELAY_SECONDS * 1000,
     },
   };
+}
+
+/** Where the embedded redis-server listens: a unix socket in DATA_DIR/redis (absolute, as node-redis needs). */
+export function embeddedRedisUrl(dataDir: string): string {
+  return `unix://${embeddedRedisDir(dataDir)}/redis.sock`;
+}
+
+export function embeddedRedisDir(dataDir: string): string {
+  return resolvePath(dataDir, 'redis');
 }

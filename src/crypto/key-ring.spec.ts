@@ -15,7 +15,7 @@ describe('KeyRing', () => {
   it('uses configured keys, the first one being active, without any warning', () => {
     const [k1, k2, bi] = [b64(), b64(), b64()];
     const warn = jest.fn();
-    const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, SIRA_ENCRYPTION_KEYS: `new:${k1},old:${k2}`, SIRA_BLIND_INDEX_KEY: bi });
+    const config = loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379', DATA_DIR: dir, SIRA_ENCRYPTION_KEYS: `new:${k1},old:${k2}`, SIRA_BLIND_INDEX_KEY: bi });
     const ring = KeyRing.fromConfig(config, { warn });
     expect(ring.active.kid).toBe('new');
     expect(ring.find('old')?.key.toString('base64')).toBe(k2);

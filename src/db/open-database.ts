@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Config } from '../config/config';
+import { lockDataDir } from '../common/data-dir.lock';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -43,7 +44,7 @@ export async function openDatabase(
   const migrations = options.migrate === false ? undefined : (options.migrationsFolder ?? findMigrationsFolder());
   return config.database.url
     ? openPostgres(config.database.url, migrations)
-    : openPglite(join(config.database.dataDir, 'pglite'), migrations);
+    : openPglite(config.database.dataDir, migrations);
 }
 
 async function openPostgres(url: string, migrationsFolder?: string): Promise<DatabaseHandle> {
@@ -72,11 +73,17 @@ async function openPostgres(url: string, migrationsFolder?: string): Promise<Dat
   return handleFor(db, 'postgres', () => pool.end());
 }
 
+/**
+ * PGlite is one process per folder: DATA_DIR is locked first (a second service or a command refuses
+ * with DataDirLockedError before it opens, so it writes nothing), and given back when closed.
+ */
 async function openPglite(dataDir: string, migrationsFolder?: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true });
+  const unlock = await lockDataDir(dataDir);
+  const folder = join(dataDir, 'pglite');
+  mkdirSync(folder, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const client = new PGlite(dataDir);
+  const client = new PGlite(folder);
   try {
     await client.waitReady;
     const pgliteDb = drizzle(client, { schema });
@@ -84,9 +91,13 @@ async function openPglite(dataDir: string, migrationsFolder?: string): Promise<D
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       await migrate(pgliteDb, { migrationsFolder });
     }
-    return handleFor(pgliteDb, 'pglite', () => client.close());
+    return handleFor(pgliteDb, 'pglite', async () => {
+      await client.close();
+      await unlock();
+    });
   } catch (err) {
     await client.close().catch(() => undefined);
+    await unlock();
     throw err;
   }
 }

@@ -9,9 +9,18 @@ import { REDACT_PATHS, serializeRequest, serializeResponse } from './log-redacti
 /** Optional injection token: a pino destination stream (tests capture log output with it). */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
-export function pinoHttpOptions(level: Config['log']['level']): Options {
+/**
+ * Human-readable lines (pino-pretty, in pino's worker thread: redaction has already run) when a person
+ * watches a terminal outside production; JSON lines otherwise, for log collectors.
+ */
+export function prettyWanted(env: Config['env'], isTty = Boolean(process.stdout.isTTY)): boolean {
+  return env !== 'production' && isTty;
+}
+
+export function pinoHttpOptions(level: Config['log']['level'], pretty = false): Options {
   return {
     level,
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     // our serializers see the raw request/response, so nothing they do not name can leak.
     wrapSerializers: false,
@@ -27,7 +36,7 @@ export function pinoHttpOptions(level: Config['log']['level']): Options {
 class LogDestinationModule {}
 
 /**
- * Application logging through pino (nestjs-pino): JSON lines, level from `config.log.level`,
+ * Application logging through pino (nestjs-pino): JSON lines (pretty on a terminal), level from `config.log.level`,
  * request logging with redaction. `main.ts` routes Nest's own Logger into it with `app.useLogger`.
  */
 @Module({
@@ -35,7 +44,7 @@ class LogDestinationModule {}
     LoggerModule.forRootAsync({
       inject: [CONFIG, { token: LOG_DESTINATION, optional: true }],
       useFactory: (config: Config, destination?: DestinationStream) => ({
-        pinoHttp: destination ? [pinoHttpOptions(config.log.level), destination] : pinoHttpOptions(config.log.level),
+        pinoHttp: destination ? [pinoHttpOptions(config.log.level), destination] : pinoHttpOptions(config.log.level, prettyWanted(config.env)),
         // Nest 11's router syntax for "every path".
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
       }),

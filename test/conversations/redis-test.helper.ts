@@ -3,7 +3,8 @@ import { connectRedis, type RedisClient } from '../../src/redis/redis.module';
 import { RedisKeys } from '../../src/redis/redis-keys';
 import { DEFAULT_TIMINGS, type ConversationTimings } from '../../src/conversations/conversation.timings';
 
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+/** The machine's Redis, or the one the test run started (test/support/global-setup.ts). */
+export const TEST_REDIS_URL = process.env.SIRA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A real Redis client with a key prefix of its own, so parallel test runs never share keys. */
 export interface TestRedis {

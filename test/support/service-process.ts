@@ -26,7 +26,8 @@ export interface RunningService {
   dataDir: string;
   output: () => string;
   exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+  /** `keepData`: leave the data folder for a look afterwards (the caller removes it). */
+  stop(signal?: NodeJS.Signals, keepData?: boolean): Promise<{ code: number | null; ms: number }>;
 }
 
 /**
@@ -58,6 +59,8 @@ export interface StartOptions {
    * migration itself; the acceptance run keeps the first start a new machine makes.
    */
   freshEmbeddedDatabase?: boolean;
+  /** run on this data folder (e.g. a second start on the folder of a killed one) instead of a new one. */
+  dataDir?: string;
 }
 
 /**
@@ -67,8 +70,8 @@ export interface StartOptions {
 export async function startService(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
   const ownPrefix = `sira_test_e2e_${port}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sira-e2e-'));
-  if (!env.DATABASE_URL && !options.freshEmbeddedDatabase) cpSync(emptyPgliteCluster(), join(dataDir, 'pglite'), { recursive: true });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sira-e2e-'));
+  if (!options.dataDir && !env.DATABASE_URL && !options.freshEmbeddedDatabase) cpSync(emptyPgliteCluster(), join(dataDir, 'pglite'), { recursive: true });
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: ROOT,
@@ -101,12 +104,12 @@ export async function startService(env: Record<string, string> = {}, options: St
     dataDir,
     output: () => output,
     exited,
-    async stop(signal = 'SIGTERM') {
+    async stop(signal = 'SIGTERM', keepData = false) {
       const started = Date.now();
       child.kill(signal);
       const code = await exited;
       const ms = Date.now() - started;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       // the prefix this function chose is this run's alone: nothing of it stays in the shared Redis
       if (!env.REDIS_PREFIX) await deleteRedisPrefix(ownPrefix, env.REDIS_URL ?? TEST_REDIS_URL).catch(() => undefined);
       return { code, ms };

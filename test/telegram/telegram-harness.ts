@@ -15,7 +15,7 @@ import type { DatabaseHandle } from '../../src/db/open-database';
 import { configureHttp } from '../../src/http.setup';
 import { FakeTelegramServer, type BotApiCall } from '../fakes/fake-telegram.server';
 import { openTestDatabase, SERVER_URL, type TestDatabase } from '../db/test-databases';
-import { openTestRedis, type TestRedis } from '../conversations/redis-test.helper';
+import { openTestRedis, TEST_REDIS_URL, type TestRedis } from '../conversations/redis-test.helper';
 
 export const WEBHOOK_SECRET = `tg_secret_${randomBytes(12).toString('hex')}`;
 export const TOKEN = `123456789:${randomBytes(24).toString('base64url')}`;
@@ -66,7 +66,7 @@ export async function startTelegramApp(
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: env.redis.prefix,
     DATABASE_URL: env.dbUrl,
     DATA_DIR: '/nonexistent-sira-test',

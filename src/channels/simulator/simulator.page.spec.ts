@@ -39,7 +39,7 @@ describe('the simulator page', () => {
 
 describe('the simulator in production', () => {
   it('is not mounted: the production configuration leaves the module out', () => {
-    const config = loadConfig({ NODE_ENV: 'production', SIRA_ENCRYPTION_KEYS: `k1:${KEY}`, SIRA_BLIND_INDEX_KEY: KEY });
+    const config = loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379', SIRA_ENCRYPTION_KEYS: `k1:${KEY}`, SIRA_BLIND_INDEX_KEY: KEY });
     expect(config.simulator.enabled).toBe(false);
     expect(ChannelsModule.forRoot(config).imports).not.toContain(SimulatorModule);
     expect(ChannelsModule.forRoot(loadConfig({ NODE_ENV: 'development' })).imports).toContain(SimulatorModule);

@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 import { DataDirLockedError, lockDataDir } from './common/data-dir.lock';
 import { ConfigError, embeddedRedisDir, loadConfig, type Config } from './config/config';
 import { configureHttp } from './http.setup';
-import { RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis';
+import { EmbeddedRedisError, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -80,5 +80,5 @@ bootstrap().catch((error: unknown) => {
 });
 
 function isForAPerson(error: unknown): boolean {
-  return error instanceof DataDirLockedError || error instanceof RedisServerMissingError || (error instanceof Error && error.name === 'ContentError');
+  return error instanceof DataDirLockedError || error instanceof RedisServerMissingError || error instanceof EmbeddedRedisError || (error instanceof Error && error.name === 'ContentError');
 }

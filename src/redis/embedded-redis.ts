@@ -11,6 +11,11 @@ export class RedisServerMissingError extends Error {
   }
 }
 
+/** The embedded Redis could not start, for a reason a person can act on (said in one line). */
+export class EmbeddedRedisError extends Error {
+  override name = 'EmbeddedRedisError';
+}
+
 export interface EmbeddedRedis {
   url: string;
   pid: number;
@@ -19,6 +24,7 @@ export interface EmbeddedRedis {
 }
 
 const READY_TIMEOUT_MS = 10_000;
+const MAX_SOCKET_PATH = 103;
 const STOP_TIMEOUT_MS = 5_000;
 
 /**
@@ -30,6 +36,10 @@ const STOP_TIMEOUT_MS = 5_000;
  * The caller holds the DATA_DIR lock, so no other Sira process owns this folder.
  */
 export async function startEmbeddedRedis(dir: string, url: string, binary = 'redis-server'): Promise<EmbeddedRedis> {
+  // a unix socket path is limited to 107 bytes on Linux (104 on macOS): say so rather than fail obscurely
+  if (Buffer.byteLength(join(dir, 'redis.sock')) > MAX_SOCKET_PATH) {
+    throw new EmbeddedRedisError(`DATA_DIR is too long for the embedded Redis's unix socket (${join(dir, 'redis.sock')}): use a shorter DATA_DIR or set REDIS_URL`);
+  }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pidFile = join(dir, 'redis.pid');
   await reapLeftover(pidFile, dir);
@@ -45,7 +55,7 @@ export async function startEmbeddedRedis(dir: string, url: string, binary = 'red
     await Promise.race([
       waitUntilAnswering(url),
       exited.then((code) => {
-        throw new Error(`the embedded redis-server exited at start (code ${code}); see ${join(dir, 'redis.log')}`);
+        throw new EmbeddedRedisError(`the embedded redis-server exited at start (code ${code}); see ${join(dir, 'redis.log')}`);
       }),
     ]);
   } catch (err) {

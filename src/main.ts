@@ -5,7 +5,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { DataDirLockedError, lockDataDir } from './common/data-dir.lock';
 import { ConfigError, embeddedRedisDir, loadConfig, type Config } from './config/config';
+import { servesWeb } from './config/process-role';
 import { configureHttp } from './http.setup';
+import type { NextFunction, Request, Response } from 'express';
 import { EmbeddedRedisError, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from './redis/embedded-redis';
 
 async function bootstrap(): Promise<void> {
@@ -16,12 +18,13 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  if (!servesWeb(config)) answerHealthOnly(app);
   configureHttp(app);
   app.enableShutdownHooks();
   armShutdownWatchdog(config.shutdownTimeoutMs, embedded.stop);
   await app.listen(config.http.port, config.http.host);
   const log = app.get(Logger);
-  log.log(`Sira listening on ${config.http.host}:${config.http.port} (${config.env})`);
+  log.log(`Sira listening on ${config.http.host}:${config.http.port} (${config.env}, role ${config.role})`);
   log.log(embedded.redis ? `Redis: embedded redis-server (pid ${embedded.redis.pid}) on a unix socket in ${embeddedRedisDir(config.database.dataDir)}` : `Redis: ${redisWhere(config.redis.url)} (REDIS_URL)`);
 }
 
@@ -42,6 +45,17 @@ async function startEmbedded(config: Config): Promise<{ redis?: EmbeddedRedis; s
     await unlock();
     throw err;
   }
+}
+
+/**
+ * A worker process (SIRA_ROLE=worker) answers only its health checks: webhooks and staff pages are the
+ * web part's, so a misrouted request gets a plain 404 instead of being handled twice or half.
+ */
+function answerHealthOnly(app: NestExpressApplication): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/health' || req.path.startsWith('/health/')) return next();
+    res.status(404).json({ statusCode: 404, message: 'this Sira process is a worker (SIRA_ROLE=worker): only /health is served' });
+  });
 }
 
 /** host:port or the socket path; never a user or password. */

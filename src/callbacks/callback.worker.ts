@@ -3,6 +3,7 @@ import { Worker } from 'bullmq';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
+import { runsWorkers } from '../config/process-role';
 import { startedWorker, type Started } from './bullmq-start';
 import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
 import { CallbackProcessor } from './callback.processor';
@@ -31,6 +32,7 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!runsWorkers(this.config)) return; // a web process (SIRA_ROLE=web) only enqueues
     const build = (connection: never) => {
       const worker = new Worker<CallbackJobData>(CallbackQueueName.Callbacks, (job) => this.processor.process(job), {
         connection,

@@ -18,6 +18,8 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     PUBLIC_BASE_URL: url.default('http://localhost:3000'),
+    /** web: webhooks and staff pages; worker: queues, schedulers, polling; all: both (one process). */
+    SIRA_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     /** unset → embedded: the service runs its own redis-server on a unix socket under DATA_DIR/redis. */

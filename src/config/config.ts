@@ -7,6 +7,8 @@ export type NodeEnv = RawEnv['NODE_ENV'];
 /** The validated, typed configuration, grouped by concern. */
 export interface Config {
   env: NodeEnv;
+  /** the process's part (SIRA_ROLE): see src/config/process-role.ts and docs/operations.md. */
+  role: 'web' | 'worker' | 'all';
   production: boolean;
   http: { port: number; host: string; publicBaseUrl: string };
   log: { level: RawEnv['LOG_LEVEL'] };
@@ -107,6 +109,7 @@ function toConfig(e: RawEnv): Config {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
+    role: e.SIRA_ROLE,
     production,
     http: { port: e.PORT, host: e.HOST, publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, '') },
     log: { level: e.LOG_LEVEL },

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@ne
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
+import { runsWorkers } from '../config/process-role';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { ContactsRepository } from '../contacts/contacts.repository';
@@ -26,7 +27,8 @@ import {
 interface RunningChannel {
   def: OutboundChannel;
   queue: Queue<OutboundJobData>;
-  worker: Worker<OutboundJobData>;
+  /** absent in a web process (SIRA_ROLE=web): it only enqueues. */
+  worker?: Worker<OutboundJobData>;
   processor: OutboundProcessor;
   /** closes the worker, then the queue, each with its Redis client */
   close(): Promise<void>;
@@ -117,12 +119,13 @@ export class OutboundService implements OnApplicationShutdown {
       if (pause > 0) await queue.rateLimit(pause);
     });
     try {
-      const worker = await startedWorker(`${channel.queue} worker`, url, (connection) => this.buildWorker(channel, processor, connection), this.log);
+      // a web process only enqueues: the sends run in a worker process (SIRA_ROLE)
+      const worker = runsWorkers(this.config) ? await startedWorker(`${channel.queue} worker`, url, (connection) => this.buildWorker(channel, processor, connection), this.log) : undefined;
       const close = async () => {
-        await worker.close();
+        await worker?.close();
         await started.close();
       };
-      return { def: channel, queue, worker: worker.item, processor, close };
+      return { def: channel, queue, worker: worker?.item, processor, close };
     } catch (err) {
       await started.close();
       throw err;

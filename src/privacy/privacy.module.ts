@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { CONFIG } from '../config/config.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import type { Config } from '../config/config';
+import { runsWorkers } from '../config/process-role';
 import { AnonymousCountsRepository } from './anonymous-counts.repository';
 import { ConsentService } from './consent.service';
 import { ERASURE_HOOK, PROACTIVE_POLICY } from './erasure.hook';
@@ -44,9 +45,11 @@ export class PrivacyModule implements OnApplicationBootstrap {
     @Inject(ProviderForgetter) private readonly forgetter: ProviderForgetter,
     @Inject(RetentionService) private readonly retention: RetentionService,
     @Inject(PRIVACY_SETTINGS) private readonly settings: PrivacySettings,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!runsWorkers(this.config)) return; // the worker and the retention scheduler run in worker processes
     await this.queue.start((job: Job) => this.process(job));
     await this.queue.scheduleRetention(this.settings.retentionPattern);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { randomUUID } from 'node:crypto';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
+import { runsWorkers } from '../../config/process-role';
 import { ConversationService } from '../../conversations/conversation.service';
 import type { InboundMessage } from '../../conversations/inbound-message';
 import { AddressCipher } from '../../crypto/address-cipher';
@@ -34,7 +35,7 @@ export class SmsSpool implements OnModuleInit, OnApplicationShutdown {
   private headFailures?: { token: string; count: number };
 
   constructor(
-    @Inject(CONFIG) config: Config,
+    @Inject(CONFIG) private readonly config: Config,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
@@ -44,6 +45,7 @@ export class SmsSpool implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    if (!runsWorkers(this.config)) return; // a web process spools; a worker process drains
     this.timer = setInterval(() => void this.drain().catch(() => undefined), SmsSpool.intervalMs);
     this.timer.unref();
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Bot } from 'grammy';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
+import { runsWorkers } from '../../config/process-role';
 import { TELEGRAM_ALLOWED_UPDATES, TELEGRAM_BOT } from './telegram.bot';
 import { TelegramUpdateHandler } from './telegram-update.handler';
 
@@ -29,7 +30,8 @@ export class TelegramLifecycle implements OnApplicationBootstrap, OnApplicationS
       this.log.error(`telegram getMe failed (${(err as { error_code?: number }).error_code ?? 'network'}); check TELEGRAM_BOT_TOKEN`);
       return;
     }
-    if (this.config.telegram?.mode === 'polling') this.startPolling();
+    // polling is a singleton of the worker part (a web process answers the webhook instead)
+    if (this.config.telegram?.mode === 'polling' && runsWorkers(this.config)) this.startPolling();
   }
 
   async onApplicationShutdown(): Promise<void> {

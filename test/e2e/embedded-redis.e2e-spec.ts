@@ -33,7 +33,8 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
 }
 
 function createAdmin(dataDir: string, email: string): { status: number | null; stderr: string; stdout: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/staff-create-admin.cli.ts', '--email', email], {
+  // the compiled command (built with the service): what `npm run staff:create-admin` runs, minus tsx's start-up
+  const run = spawnSync(process.execPath, ['dist/src/cli/staff-create-admin.cli.js', '--email', email], {
     cwd: ROOT,
     input: 'a-long-password-1234\n',
     encoding: 'utf8',

@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(Logger));
   if (!servesWeb(config)) answerHealthOnly(app);
-  configureHttp(app);
+  configureHttp(app, config);
   app.enableShutdownHooks();
   armShutdownWatchdog(config.shutdownTimeoutMs, embedded.stop);
   await app.listen(config.http.port, config.http.host);

@@ -1,0 +1,70 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config/config';
+import { secretTokenMatches } from './telegram/telegram-secret';
+import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from './twilio/twilio-webhook.paths';
+
+/**
+ * Webhook authentication headers, checked before any body parser runs (installed by configureHttp
+ * ahead of the json/urlencoded parsers). Without it a stranger could make us read and parse up to
+ * 64 kB of JSON or form per request (and tell from a 400 or 413 that the route exists) before the
+ * controller finds out the request was never signed. Here the body is never read:
+ *
+ * - Telegram: the secret token does not depend on the body, so it is checked in full (constant
+ *   time, as the controller does): wrong or missing → 401, as the controller answers.
+ * - Twilio and the relay phone sign the body, so only a signature header that is missing or cannot
+ *   be a signature (wrong alphabet or length) is refused here, with the controller's 403; the
+ *   controller still checks the signature itself.
+ *
+ * Only routes whose controller is mounted are guarded (same config conditions as ChannelsModule and
+ * TelegramModule), and paths match the way Express routes them: any case, one optional trailing slash.
+ */
+export function webhookHeadersMiddleware(config: Config): RequestHandler {
+  const telegramSecret = config.telegram?.webhookSecret;
+  const telegramOn = config.telegram?.mode === 'webhook';
+  const twilioOn = Boolean(config.twilio);
+  const smsGatewayOn = Boolean(config.smsGateway);
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    const path = req.path;
+    if (telegramOn && TELEGRAM_ROUTE.test(path)) {
+      if (!secretTokenMatches(telegramSecret, req.headers['x-telegram-bot-api-secret-token'])) return unauthorized(res);
+    } else if (twilioOn && TWILIO_ROUTE.test(path)) {
+      if (!TWILIO_SIGNATURE.test(single(req.headers['x-twilio-signature']))) return invalidSignature(res);
+    } else if (smsGatewayOn && SMS_GATEWAY_ROUTE.test(path)) {
+      if (!SMS_GATEWAY_SIGNATURE.test(single(req.headers['x-signature'])) || !SMS_GATEWAY_TIMESTAMP.test(single(req.headers['x-timestamp']))) {
+        return invalidSignature(res);
+      }
+    }
+    return next();
+  };
+}
+
+const TELEGRAM_ROUTE = /^\/webhooks\/telegram\/?$/i;
+const TWILIO_ROUTE = new RegExp(`^(?:${escape(TWILIO_SMS_PATH)}|${escape(TWILIO_STATUS_PATH)})/?$`, 'i');
+/** `/webhooks/sms-gateway/:phone` (SMS_GATEWAY_WEBHOOK_PATH; not imported to keep the controller's imports out of main's HTTP setup). */
+const SMS_GATEWAY_ROUTE = /^\/webhooks\/sms-gateway\/[^/]+\/?$/i;
+
+/** base64 of an HMAC-SHA1: 20 bytes → 27 characters and one `=`. */
+const TWILIO_SIGNATURE = /^[A-Za-z0-9+/]{27}=$/;
+/** what isValidSmsGatewaySignature accepts: hex HMAC-SHA256 and Unix seconds. */
+const SMS_GATEWAY_SIGNATURE = /^[0-9a-fA-F]{64}$/;
+const SMS_GATEWAY_TIMESTAMP = /^\d{1,12}$/;
+
+/** A repeated header arrives as an array (or joined with commas): never a valid signature. */
+function single(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The bodies Nest gives UnauthorizedException() and ForbiddenException('invalid signature'). */
+function unauthorized(res: Response): void {
+  res.status(401).json({ message: 'Unauthorized', statusCode: 401 });
+}
+
+function invalidSignature(res: Response): void {
+  res.status(403).json({ message: 'invalid signature', error: 'Forbidden', statusCode: 403 });
+}

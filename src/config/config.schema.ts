@@ -106,6 +106,8 @@ export const configSchema = z
     /** failed logins allowed per account and per address in 15 minutes (then 429, no lock-out). */
     STAFF_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
     STAFF_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(30),
+    /** numbers one agent may reveal in an hour; over it, refused (429) and supervisors alerted. */
+    STAFF_REVEALS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
 
     /** retention, enforced daily at 03:15 Africa/Bamako (src/privacy/retention.service.ts). */
     RETENTION_CLOSED_CALLBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

@@ -59,6 +59,7 @@ export interface Config {
     revealMs: number;
     loginFailuresPerAccount: number;
     loginFailuresPerAddress: number;
+    revealsPerHour: number;
   };
   privacy: {
     retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number; abandonedMs: number };
@@ -169,6 +170,7 @@ function toConfig(e: RawEnv): Config {
       revealMs: e.STAFF_REVEAL_SECONDS * 1000,
       loginFailuresPerAccount: e.STAFF_LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerAddress: e.STAFF_LOGIN_FAILURES_PER_ADDRESS,
+      revealsPerHour: e.STAFF_REVEALS_PER_HOUR,
     },
     privacy: {
       retention: {

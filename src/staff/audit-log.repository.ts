@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gte } from 'drizzle-orm';
 import { CLOCK, type Clock } from '../common/clock';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
@@ -13,6 +13,7 @@ export type AuditAction =
   | 'claim'
   | 'release'
   | 'reveal'
+  | 'reveal_limited'
   | 'outcome'
   | 'reassign'
   | 'export'
@@ -48,6 +49,16 @@ export class AuditLogRepository {
 
   async latest(limit = 200, offset = 0): Promise<StaffAuditRow[]> {
     return this.db.select().from(staffAuditLog).orderBy(desc(staffAuditLog.at)).limit(limit).offset(offset);
+  }
+
+  /** One kind of action since `from`, newest first (e.g. `reveal_limited` for the supervision page). */
+  async since(action: AuditAction, from: Date, limit = 200): Promise<StaffAuditRow[]> {
+    return this.db
+      .select()
+      .from(staffAuditLog)
+      .where(and(eq(staffAuditLog.action, action), gte(staffAuditLog.at, from)))
+      .orderBy(desc(staffAuditLog.at))
+      .limit(limit);
   }
 
   async forRequest(requestId: string): Promise<StaffAuditRow[]> {

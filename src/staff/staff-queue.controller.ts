@@ -7,6 +7,7 @@ import { Allow, ANY_STAFF, CurrentStaff, SUPERVISORS } from './staff-access';
 import { StaffCsrf } from './staff-csrf';
 import { formString, noStore } from './staff-http';
 import { StaffPageFilter } from './staff-page.filter';
+import { retryAfterOnLimit } from './reveal-limiter';
 import { StaffQueueService } from './staff-queue.service';
 import { StaffRequestsService } from './staff-requests.service';
 import { StaffUsersRepository } from './staff-users.repository';
@@ -48,7 +49,7 @@ export class StaffQueueController {
   @Get('requests/:id')
   @Allow(ANY_STAFF)
   async requestPage(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Query('m') m: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const request = await this.requests.get(id);
+    const request = await this.requests.get(id, staff);
     const [history, colleagues] = await Promise.all([this.requests.history(id), this.users.list()]);
     const names = new Map(colleagues.map((u) => [u.id, u.displayName]));
     noStore(res);
@@ -75,7 +76,7 @@ export class StaffQueueController {
   @Post('requests/:id/reveal')
   @Allow(ANY_STAFF)
   async reveal(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { request, number } = await this.requests.reveal(id, staff);
+    const { request, number } = await retryAfterOnLimit(res, this.requests.reveal(id, staff));
     noStore(res);
     const seconds = Math.round(this.config.staff.revealMs / 1000);
     res.status(200).type('html').send(revealPage({ staff, csrf: this.csrf.token(req, res), request, number, seconds }));

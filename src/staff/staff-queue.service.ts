@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isCallableAt, nextCallableAt } from '../callbacks/call-windows';
+import { nextCallableAt } from '../callbacks/call-windows';
 import { retryAt } from '../callbacks/callback-jobs.plan';
 import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
 import { CALLBACK_SETTINGS, type CallbackSettings } from '../callbacks/callback.settings';
@@ -7,7 +7,7 @@ import type { CallbackRequest } from '../callbacks/callback.types';
 import { CallbackWorkflow } from '../callbacks/callback.workflow';
 import { CLOCK, type Clock } from '../common/clock';
 import { AuditLogRepository } from './audit-log.repository';
-import { isSupervisor } from './staff-access';
+import { isCallableNow, listedInQueue } from './request-access';
 import type { StaffUser } from './staff.types';
 
 /** One line of the queue: what a caller needs to choose, never her number. */
@@ -52,16 +52,19 @@ export class StaffQueueService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Open requests as `viewer` may see them: agents see the waiting ones and their own; supervisors all. */
+  /**
+   * Open requests as `viewer` may see them (src/staff/request-access.ts): agents the ones in their call
+   * languages not held by a colleague, and their own; supervisors all.
+   */
   async list(viewer: StaffUser): Promise<QueueItem[]> {
     const now = this.clock.now();
     const open = await this.requests.listOpen();
-    const visible = isSupervisor(viewer) ? open : open.filter((r) => r.status !== 'claimed' || r.claimedBy === viewer.id);
+    const visible = open.filter((r) => listedInQueue(viewer, r));
     return visible.map((r) => this.item(r, now)).sort(compareItems);
   }
 
   item(req: CallbackRequest, now = this.clock.now()): QueueItem {
-    const callableNow = req.status === 'pending' && isCallableAt(req.windows, this.settings.staffHours, now);
+    const callableNow = isCallableNow(req, this.settings.staffHours, now);
     const next =
       req.status === 'no_answer' ? retryAt(req, this.settings) : callableNow ? now : nextCallableAt(req.windows, this.settings.staffHours, now);
     return {

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Req, Res, UseFilters, UseGuards } from '@nestj
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
+import { CLOCK, type Clock } from '../common/clock';
 import { AuditLogRepository } from './audit-log.repository';
 import { Allow, CurrentStaff, SUPERVISORS } from './staff-access';
 import { StaffCsrf } from './staff-csrf';
@@ -12,7 +13,7 @@ import { StaffStatsService } from './staff-stats.service';
 import { StaffUsersRepository } from './staff-users.repository';
 import { StaffGuard } from './staff.guard';
 import type { StaffUser } from './staff.types';
-import { auditPage, supervisionPage } from './views/supervision.view';
+import { auditPage, revealAlerts, supervisionPage } from './views/supervision.view';
 
 /** Supervisors: counts and waiting times, the audit log, and the (audited) export of the queue. */
 @Controller('staff')
@@ -26,14 +27,16 @@ export class StaffSupervisionController {
     @Inject(CallbackRequestsRepository) private readonly requests: CallbackRequestsRepository,
     @Inject(StaffUsersRepository) private readonly users: StaffUsersRepository,
     @Inject(StaffCsrf) private readonly csrf: StaffCsrf,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('supervision')
   @Allow(SUPERVISORS)
   async supervision(@CurrentStaff() staff: StaffUser, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const stats = await this.stats.summary();
+    const since = new Date(this.clock.now() - 24 * 3_600_000);
+    const [stats, limited, names] = await Promise.all([this.stats.summary(), this.audit.since('reveal_limited', since), this.users.names()]);
     noStore(res);
-    res.type('html').send(supervisionPage({ staff, csrf: this.csrf.token(req, res), stats }));
+    res.type('html').send(supervisionPage({ staff, csrf: this.csrf.token(req, res), stats, revealLimited: revealAlerts(limited, names) }));
   }
 
   @Get('audit')

@@ -14,7 +14,7 @@ const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'stri
 
 function op(summary: string, roles: Role[] | 'public', ok: object, extra: Record<string, unknown> = {}) {
   const changes = extra.method !== 'get';
-  const { method: _m, ...rest } = extra;
+  const { method: _m, responses, ...rest } = extra;
   return {
     summary,
     'x-roles': roles,
@@ -26,9 +26,21 @@ function op(summary: string, roles: Role[] | 'public', ok: object, extra: Record
       ...(roles === 'public' ? {} : { '401': { description: 'not signed in' }, '403': { description: 'role not allowed, or CSRF token missing' } }),
       '404': { description: 'no such request or account' },
       '409': { description: 'the request has moved on (taken by someone else, expired, closed)' },
+      ...((responses as object) ?? {}),
     },
   };
 }
+
+/** An agent's view of requests (src/staff/request-access.ts): outside her call languages a request is unknown to her. */
+const HIDDEN = { '404': { description: 'no such request — also when it is outside an agent’s call languages (unless she holds it): its existence is not confirmed' } };
+const HOLDER = { '403': { description: 'role not allowed, CSRF token missing, or (agents) the request is held by someone else / not taken by you' } };
+const REVEAL_LIMITED = {
+  '429': {
+    description: 'more than STAFF_REVEALS_PER_HOUR numbers revealed by this account in the current clock hour: no number; `Retry-After` gives the seconds to the next hour; audited (`reveal_limited`) and shown to supervisors',
+    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    ...json({ type: 'object', properties: { statusCode: { const: 429 }, message: { type: 'string' }, retryAfterSeconds: { type: 'integer' } } }),
+  },
+};
 
 const body = (schema: object) => ({ requestBody: { required: true, ...json(schema) } });
 
@@ -53,17 +65,29 @@ export const OPENAPI_DOCUMENT = {
       },
       delete: op('Sign out', ALL, { type: 'object' }),
     },
-    '/queue': { get: op('Open requests: urgent first, then callable now, then oldest. Never a number.', ALL, { type: 'object', properties: { items: { type: 'array', items: ref('Request') } } }, { method: 'get' }) },
+    '/queue': { get: op('Open requests: urgent first, then callable now, then oldest. Never a number. Agents: only those in their call languages (and not held by a colleague); supervisors: all.', ALL, { type: 'object', properties: { items: { type: 'array', items: ref('Request') } } }, { method: 'get' }) },
     '/queue/take-next': { post: op('Claim the next request callable now in one of my languages (atomic)', ALL, ref('TakeNext')) },
-    '/requests/{id}': { get: op('One request and its history', ALL, { type: 'object' }, { method: 'get', parameters: idParam }) },
-    '/requests/{id}/claim': { post: op('Take this waiting request', ALL, { type: 'object' }, { parameters: idParam }) },
-    '/requests/{id}/release': { post: op('Give a held request back to the queue', ALL, { type: 'object' }, { parameters: idParam }) },
-    '/requests/{id}/reveal': {
-      post: op('Her number (holder or supervisor; audited; not cached)', ALL, { type: 'object', properties: { number: { type: 'string' }, hideAfterSeconds: { type: 'integer' } } }, { parameters: idParam }),
+    '/requests/{id}': { get: op('One request and its history (with outcome notes). Agents: only in their call languages, or one they hold.', ALL, { type: 'object' }, { method: 'get', parameters: idParam, responses: HIDDEN }) },
+    '/requests/{id}/claim': {
+      post: op('Take this waiting request. Agents: only one callable now (409 otherwise); one already held by the caller (assigned by a supervisor) is answered as is.', ALL, { type: 'object' }, {
+        parameters: idParam,
+        responses: { ...HIDDEN, '409': { description: 'not callable now (agents: outside her window or staff hours), or taken by someone else / not waiting' } },
+      }),
     },
-    '/requests/{id}/outcome': { post: op('Record the outcome of a call', ALL, { type: 'object' }, { parameters: idParam, ...body(ref('Outcome')) }) },
+    '/requests/{id}/release': { post: op('Give a held request back to the queue', ALL, { type: 'object' }, { parameters: idParam, responses: { ...HOLDER, ...HIDDEN } }) },
+    '/requests/{id}/reveal': {
+      post: op('Her number (holder or supervisor; rate-limited per account; audited; not cached)', ALL, { type: 'object', properties: { number: { type: 'string' }, hideAfterSeconds: { type: 'integer' } } }, {
+        parameters: idParam,
+        responses: { ...HOLDER, ...HIDDEN, '409': { description: 'the request is closed: its number is no longer shown' }, ...REVEAL_LIMITED },
+      }),
+    },
+    '/requests/{id}/outcome': { post: op('Record the outcome of a call', ALL, { type: 'object' }, { parameters: idParam, ...body(ref('Outcome')), responses: { ...HOLDER, ...HIDDEN } }) },
     '/requests/{id}/reassign': {
-      post: op('Give the request to another staff member', SUP, { type: 'object' }, { parameters: idParam, ...body({ type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'uuid' } } }) }),
+      post: op('Give the request to another staff member', SUP, { type: 'object' }, {
+        parameters: idParam,
+        ...body({ type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'uuid' } } }),
+        responses: { '400': { description: 'no such active staff member, or an agent who does not call in the request’s language' } },
+      }),
     },
     '/stats': { get: op('Counts and waiting times', SUP, { type: 'object' }, { method: 'get' }) },
     '/audit': { get: op('The audit log, newest first (?limit, ?offset)', SUP, { type: 'object' }, { method: 'get' }) },

@@ -9,6 +9,7 @@ import { StaffAuthService } from '../staff-auth.service';
 import { staffCookieOptions } from '../staff-cookies';
 import { StaffCsrf } from '../staff-csrf';
 import { clientAddress, formList, formString, noStore } from '../staff-http';
+import { retryAfterOnLimit } from '../reveal-limiter';
 import { StaffQueueService } from '../staff-queue.service';
 import { StaffRequestsService } from '../staff-requests.service';
 import { StaffSessionsRepository } from '../staff-sessions.repository';
@@ -96,8 +97,8 @@ export class StaffApiController {
 
   @Get('requests/:id')
   @Allow(ANY_STAFF)
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<Json> {
-    const req = await this.requests.get(id);
+  async get(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<Json> {
+    const req = await this.requests.get(id, staff);
     noStore(res);
     return { request: this.queue.item(req), history: await this.requests.history(id) };
   }
@@ -120,7 +121,7 @@ export class StaffApiController {
   @Allow(ANY_STAFF)
   @HttpCode(200)
   async reveal(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<Json> {
-    const { number } = await this.requests.reveal(id, staff);
+    const { number } = await retryAfterOnLimit(res, this.requests.reveal(id, staff));
     noStore(res);
     return { number, hideAfterSeconds: Math.round(this.config.staff.revealMs / 1000) };
   }

@@ -1,5 +1,6 @@
 import type { CallbackRequest } from '../../callbacks/callback.types';
 import type { OutcomeRecord } from '../callback-outcomes.repository';
+import { mayClaim } from '../request-access';
 import { isSupervisor } from '../staff-access';
 import type { QueueItem } from '../staff-queue.service';
 import type { RequestHistoryEntry } from '../staff-requests.service';
@@ -42,7 +43,9 @@ function actions(d: RequestPageData): Html {
   const { request: req, staff, csrf } = d;
   const holds = req.status === 'claimed' && (req.claimedBy === staff.id || isSupervisor(staff));
   const base = `/staff/requests/${req.id}`;
-  return html`${req.status === 'pending' ? html`<form method="post" action="${base}/claim">${csrfField(csrf)}<button type="submit">Prendre cette demande</button></form>` : ''}
+  const takable = req.status === 'pending' && mayClaim(staff, req, d.item.callableNow).ok;
+  return html`${takable ? html`<form method="post" action="${base}/claim">${csrfField(csrf)}<button type="submit">Prendre cette demande</button></form>` : ''}
+${req.status === 'pending' && !takable ? html`<p class="meta">Pas appelable maintenant (hors de son créneau ou des heures de travail) : elle ne peut pas être prise avant, sauf si un·e responsable vous la confie.</p>` : ''}
 ${holds ? html`<form method="post" action="${base}/reveal" class="card">${csrfField(csrf)}
   <p class="meta">Le numéro s’affiche peu de temps, et chaque affichage est inscrit au journal.</p>
   <button type="submit">Afficher le numéro</button></form>

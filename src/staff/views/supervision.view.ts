@@ -16,13 +16,47 @@ function smsDay(day: string): string {
   return `${day.slice(6, 8)}/${day.slice(4, 6)}/${day.slice(0, 4)}`;
 }
 
-export function supervisionPage(opts: { staff: StaffUser; csrf: string; stats: QueueStats }): string {
+/** Who reached the hourly reveal limit (from `reveal_limited` audit rows): one line per staff member. */
+export interface RevealAlert {
+  staffId: string;
+  name: string;
+  refusals: number;
+  first: Date;
+  last: Date;
+}
+
+/** Groups `reveal_limited` rows (newest first) by staff member, the most recent first. */
+export function revealAlerts(rows: StaffAuditRow[], names: Map<string, string>): RevealAlert[] {
+  const by = new Map<string, RevealAlert>();
+  for (const r of rows) {
+    if (!r.staffId) continue;
+    const seen = by.get(r.staffId);
+    if (seen) {
+      seen.refusals++;
+      if (r.at < seen.first) seen.first = r.at;
+      if (r.at > seen.last) seen.last = r.at;
+    } else by.set(r.staffId, { staffId: r.staffId, name: names.get(r.staffId) ?? '?', refusals: 1, first: r.at, last: r.at });
+  }
+  return [...by.values()].sort((a, b) => b.last.getTime() - a.last.getTime());
+}
+
+function revealAlertSection(alerts: RevealAlert[]) {
+  if (!alerts.length) return html`<h2>Limite d’affichage des numéros atteinte (24 h)</h2><p class="meta">Personne.</p>`;
+  return html`<div class="banner warn" role="alert"><h2>Limite d’affichage des numéros atteinte (24 h)</h2>
+<p>Ces comptes ont affiché plus de numéros en une heure que la limite ne le permet : les affichages suivants ont été refusés. Vérifiez avec la personne (et au journal) que c’était bien son travail.</p>
+<table><tr><th>Qui</th><th>Refus</th><th>Premier</th><th>Dernier</th></tr>${alerts.map(
+    (a) => html`<tr><td>${a.name}</td><td>${a.refusals}</td><td>${dateTime(a.first)}</td><td>${dateTime(a.last)}</td></tr>`,
+  )}</table></div>`;
+}
+
+export function supervisionPage(opts: { staff: StaffUser; csrf: string; stats: QueueStats; revealLimited?: RevealAlert[] }): string {
   const { waiting } = opts.stats;
   return layout({
     title: 'Suivi',
     staff: opts.staff,
     csrf: opts.csrf,
-    body: html`<div class="card">
+    body: html`${revealAlertSection(opts.revealLimited ?? [])}
+<div class="card">
   <div><strong>En attente :</strong> ${waiting.total} (urgentes : ${waiting.urgent}, appelables maintenant : ${waiting.callableNow})</div>
   <div><strong>Attente la plus longue :</strong> ${minutes(waiting.oldestMinutes)} · <strong>médiane :</strong> ${minutes(waiting.medianMinutes)}</div>
 </div>
@@ -44,6 +78,7 @@ const ACTION_LABELS: Record<string, string> = {
   claim: 'prise',
   release: 'remise dans la file',
   reveal: 'NUMÉRO AFFICHÉ',
+  reveal_limited: 'LIMITE D’AFFICHAGE ATTEINTE (refusé)',
   outcome: 'résultat',
   reassign: 'réattribution',
   export: 'EXPORT',

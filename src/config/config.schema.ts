@@ -106,6 +106,11 @@ export const configSchema = z
     /** failed logins allowed per account and per address in 15 minutes (then 429, no lock-out). */
     STAFF_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
     STAFF_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(30),
+    /** roles that must sign in with a second factor (TOTP): comma-separated, or `none` (development only). */
+    STAFF_2FA_REQUIRED_ROLES: z
+      .string()
+      .regex(/^(none|(agent|supervisor|admin)(,(agent|supervisor|admin))*)$/, 'none, or roles among agent,supervisor,admin')
+      .default('supervisor,admin'),
     /** numbers one agent may reveal in an hour; over it, refused (429) and supervisors alerted. */
     STAFF_REVEALS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
 
@@ -129,6 +134,9 @@ export const configSchema = z
     }
     if (env.SIMULATOR_ENABLED) {
       ctx.addIssue({ code: 'custom', path: ['SIMULATOR_ENABLED'], message: 'must not be set in production' });
+    }
+    if (env.STAFF_2FA_REQUIRED_ROLES === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['STAFF_2FA_REQUIRED_ROLES'], message: 'none is for development: production needs a second factor for supervisors and admins' });
     }
   });
 

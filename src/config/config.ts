@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { configSchema, RawEnv } from './config.schema';
 import type { SmsGatewayLineEntry } from './sms-gateway-phones.schema';
+import type { StaffRole } from '../staff/staff.types';
 
 export type NodeEnv = RawEnv['NODE_ENV'];
 
@@ -59,6 +60,8 @@ export interface Config {
     revealMs: number;
     loginFailuresPerAccount: number;
     loginFailuresPerAddress: number;
+    /** roles that cannot use the dashboard before enrolling a second factor. */
+    twoFactorRequiredRoles: StaffRole[];
     revealsPerHour: number;
   };
   privacy: {
@@ -170,6 +173,7 @@ function toConfig(e: RawEnv): Config {
       revealMs: e.STAFF_REVEAL_SECONDS * 1000,
       loginFailuresPerAccount: e.STAFF_LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerAddress: e.STAFF_LOGIN_FAILURES_PER_ADDRESS,
+      twoFactorRequiredRoles: e.STAFF_2FA_REQUIRED_ROLES === 'none' ? [] : (e.STAFF_2FA_REQUIRED_ROLES.split(',') as StaffRole[]),
       revealsPerHour: e.STAFF_REVEALS_PER_HOUR,
     },
     privacy: {

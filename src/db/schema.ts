@@ -5,5 +5,5 @@
 export { contacts } from '../contacts/contacts.schema';
 export { outboundMessages } from '../outbound/outbound-messages.schema';
 export { callbackRequests, callbackTransitions } from '../callbacks/callbacks.schema';
-export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes } from '../staff/staff.schema';
+export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes, staffRecoveryCodes } from '../staff/staff.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';

@@ -13,13 +13,21 @@ export type AuditAction =
   | 'claim'
   | 'release'
   | 'reveal'
-  | 'reveal_limited'
   | 'outcome'
   | 'reassign'
   | 'export'
   | 'user_created'
   | 'user_updated'
-  | 'first_admin_created';
+  | 'first_admin_created'
+  | 'second_factor_enrolled'
+  | 'second_factor_failed'
+  | 'second_factor_reset'
+  | 'recovery_code_used'
+  | 'password_changed'
+  | 'password_reset'
+  | 'session_ended'
+  | 'sessions_ended'
+  | 'reveal_limited';
 
 export interface AuditEntry {
   staffId: string | null;

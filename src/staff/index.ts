@@ -3,6 +3,7 @@ export { StaffUsersRepository } from './staff-users.repository';
 export { AuditLogRepository, type AuditAction, type AuditEntry } from './audit-log.repository';
 export { StaffQueueService, compareItems, type QueueItem, type TakeNextResult } from './staff-queue.service';
 export { StaffRequestsService, type OutcomeInput } from './staff-requests.service';
-export { PasswordHasher, MIN_PASSWORD_LENGTH } from './password.hasher';
+export { PasswordHasher } from './password.hasher';
+export { MIN_PASSWORD_LENGTH } from './password-policy';
 export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes, STAFF_ROLES, CALL_OUTCOMES, type StaffRole, type CallOutcome } from './staff.schema';
 export type { StaffUser, NewStaffUser, StaffUserChanges } from './staff.types';

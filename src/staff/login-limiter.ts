@@ -4,16 +4,37 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 
-/** The window failed logins are counted in. */
+/** The window failed sign-in attempts are counted in. */
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 
 export type LoginLimit = { limited: false } | { limited: true; retryAfterSeconds: number };
 
 /**
- * Failed logins counted in Redis per account and per client address, in fixed 15-minute windows.
- * Over a limit, logins are refused for the rest of the window (HTTP 429) without checking the password;
- * nothing is ever locked: the window passes by itself, and a success clears the account's count.
- * Keys hold a hash of the e-mail, never the e-mail itself.
+ * Counts an attempt on both counters and answers whether it may go on, in one step: 0, or the seconds
+ * left in the window of the counter that is over its limit. Counting before the password is checked
+ * is what keeps a burst of parallel attempts from all passing a limit that was read before any failed.
+ */
+const RESERVE = `
+local pair = redis.call('INCR', KEYS[1])
+if pair == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+local address = redis.call('INCR', KEYS[2])
+if address == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+if pair > tonumber(ARGV[1]) then return math.max(redis.call('TTL', KEYS[1]), 1) end
+if address > tonumber(ARGV[2]) then return math.max(redis.call('TTL', KEYS[2]), 1) end
+return 0`;
+
+/** A success takes its attempt back: the pair starts over and the address is not charged for it. */
+const SUCCEEDED = `
+redis.call('DEL', KEYS[1])
+if (tonumber(redis.call('GET', KEYS[2]) or '0')) > 0 then redis.call('DECR', KEYS[2]) end
+return 1`;
+
+/**
+ * Sign-in attempts (passwords and second-factor codes) counted in Redis per account-and-address pair
+ * (STAFF_LOGIN_FAILURES_PER_ACCOUNT) and per address (STAFF_LOGIN_FAILURES_PER_ADDRESS), in fixed
+ * 15-minute windows. Over a limit, the attempt is refused (HTTP 429) without checking anything.
+ * The account is counted with the address it is tried from, so a stranger guessing from elsewhere
+ * cannot lock a staff member out (docs/staff-roles.md). Keys hold hashes, never an e-mail or an address.
  */
 @Injectable()
 export class LoginLimiter {
@@ -22,32 +43,24 @@ export class LoginLimiter {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async check(email: string, address: string): Promise<LoginLimit> {
-    const [account, client] = await Promise.all([this.redis.get(this.accountKey(email)), this.redis.get(this.addressKey(address))]);
-    const over =
-      Number(account ?? 0) >= this.config.staff.loginFailuresPerAccount
-        ? this.accountKey(email)
-        : Number(client ?? 0) >= this.config.staff.loginFailuresPerAddress
-          ? this.addressKey(address)
-          : undefined;
-    if (!over) return { limited: false };
-    const ttl = await this.redis.ttl(over);
-    return { limited: true, retryAfterSeconds: ttl > 0 ? ttl : LOGIN_WINDOW_SECONDS };
+  /** Counts one attempt and says whether it may be checked; call before the password or the code. */
+  async reserve(email: string, address: string): Promise<LoginLimit> {
+    const { loginFailuresPerAccount, loginFailuresPerAddress } = this.config.staff;
+    const wait = Number(
+      await this.redis.eval(RESERVE, {
+        keys: [this.pairKey(email, address), this.addressKey(address)],
+        arguments: [String(loginFailuresPerAccount), String(loginFailuresPerAddress), String(LOGIN_WINDOW_SECONDS)],
+      }),
+    );
+    return wait > 0 ? { limited: true, retryAfterSeconds: wait } : { limited: false };
   }
 
-  async failed(email: string, address: string): Promise<void> {
-    for (const key of [this.accountKey(email), this.addressKey(address)]) {
-      const count = await this.redis.incr(key);
-      if (count === 1) await this.redis.expire(key, LOGIN_WINDOW_SECONDS);
-    }
+  async succeeded(email: string, address: string): Promise<void> {
+    await this.redis.eval(SUCCEEDED, { keys: [this.pairKey(email, address), this.addressKey(address)] });
   }
 
-  async succeeded(email: string): Promise<void> {
-    await this.redis.del(this.accountKey(email));
-  }
-
-  private accountKey(email: string): string {
-    return `${this.config.redis.prefix}:staff:login:account:${digest(email.trim().toLowerCase())}`;
+  private pairKey(email: string, address: string): string {
+    return `${this.config.redis.prefix}:staff:login:pair:${digest(`${email.trim().toLowerCase()}\u0000${address}`)}`;
   }
 
   private addressKey(address: string): string {

@@ -1,8 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
 
-/** Shortest password accepted for a staff account (a passphrase of a few words). */
-export const MIN_PASSWORD_LENGTH = 12;
-
 /**
  * argon2id with the library's defaults (OWASP's minimum: 19 MiB, 2 passes), computed off the event
  * loop by the native binding. A hash of a random string answers unknown accounts, so a login for an
@@ -23,10 +20,4 @@ export class PasswordHasher {
     }
     return verify(passwordHash, password).catch(() => false);
   }
-}
-
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (password.length > 256) return 'at most 256 characters';
-  return undefined;
 }

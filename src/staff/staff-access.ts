@@ -1,5 +1,7 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { SignInStage } from './sign-in-stage';
+import type { LiveSession } from './staff-sessions.repository';
 import type { StaffRole, StaffUser } from './staff.types';
 
 /** Metadata key of a route's access rule; a staff route without one is refused to everyone. */
@@ -16,8 +18,15 @@ export const Allow = (roles: readonly StaffRole[]) => SetMetadata(STAFF_ACCESS, 
 /** A route anyone may reach (login page, stylesheet, OpenAPI document): still CSRF-checked when it changes state. */
 export const Public = () => SetMetadata(STAFF_ACCESS, 'public');
 
+/** Metadata key of the unfinished sign-in stages a route also serves (by default only `full`). */
+export const STAFF_STAGES = 'sira:staff-stages';
+/** A route a session may use before sign-in is finished (the code, password and enrolment pages, logout). */
+export const AlsoAt = (...stages: SignInStage[]) => SetMetadata(STAFF_STAGES, ['full', ...stages]);
+
 export interface StaffRequest extends Request {
   staff?: StaffUser;
+  /** the session's stage and ids, set with `staff`. */
+  staffSession?: LiveSession;
   cookies: Record<string, string | undefined>;
 }
 

@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Allow, ADMINS, CurrentStaff } from './staff-access';
+import { Allow, ADMINS, CurrentStaff, type StaffRequest } from './staff-access';
+import { StaffSecondFactorService } from './staff-second-factor.service';
 import { StaffAccountsService } from './staff-accounts.service';
 import { StaffCsrf } from './staff-csrf';
 import { formList, formString, noStore } from './staff-http';
@@ -9,7 +10,7 @@ import { StaffGuard } from './staff.guard';
 import type { StaffRole, StaffUser } from './staff.types';
 import { usersPage } from './views/users.view';
 
-/** Admins: staff accounts, roles and call languages. */
+/** Admins: staff accounts, roles and call languages; password resets, second-factor resets, ending sessions. */
 @Controller('staff/admin')
 @UseGuards(StaffGuard)
 @UseFilters(StaffPageFilter)
@@ -17,6 +18,7 @@ export class StaffAdminController {
   constructor(
     @Inject(StaffAccountsService) private readonly accounts: StaffAccountsService,
     @Inject(StaffCsrf) private readonly csrf: StaffCsrf,
+    @Inject(StaffSecondFactorService) private readonly factors: StaffSecondFactorService,
   ) {}
 
   @Get('users')
@@ -61,6 +63,20 @@ export class StaffAdminController {
       return this.render(staff, req, res, { problem: err.message });
     }
     res.redirect(303, '/staff/admin/users?m=saved');
+  }
+
+  @Post('users/:id/second-factor/reset')
+  @Allow(ADMINS)
+  async resetSecondFactor(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    await this.factors.adminReset(staff, id);
+    res.redirect(303, '/staff/admin/users?m=factor_reset');
+  }
+
+  @Post('users/:id/sessions/end')
+  @Allow(ADMINS)
+  async endSessions(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
+    await this.factors.adminEndSessions(staff, id, req.staffSession!.tokenHash);
+    res.redirect(303, '/staff/admin/users?m=sessions_ended');
   }
 
   private async render(staff: StaffUser, req: Request, res: Response, extra: { notice?: string; problem?: string }): Promise<void> {

@@ -2,7 +2,9 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res, UseFil
 import type { Request, Response } from 'express';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
-import { Allow, ANY_STAFF, CurrentStaff, Public, type StaffRequest } from './staff-access';
+import { AlsoAt, Allow, ANY_STAFF, CurrentStaff, Public, type StaffRequest } from './staff-access';
+import { sessionOrigin } from './session-origin';
+import { STAGE_PAGES } from './sign-in-stage';
 import { StaffAuthService } from './staff-auth.service';
 import { staffCookieOptions } from './staff-cookies';
 import { StaffCsrf } from './staff-csrf';
@@ -11,9 +13,9 @@ import { StaffPageFilter } from './staff-page.filter';
 import { StaffGuard } from './staff.guard';
 import type { StaffUser } from './staff.types';
 import { staffCss } from './views/staff.stylesheet';
-import { loginPage } from './views/login.view';
+import { codePage, loginPage } from './views/login.view';
 
-/** Login, logout and the stylesheet: the public edge of the dashboard. */
+/** Login (password, then the second-factor code), logout and the stylesheet: the public edge of the dashboard. */
 @Controller('staff')
 @UseGuards(StaffGuard)
 @UseFilters(StaffPageFilter)
@@ -53,11 +55,11 @@ export class StaffAuthController {
   @HttpCode(200)
   async login(@Body() body: Record<string, unknown>, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     const email = formString(body.email).slice(0, 254);
-    const result = await this.auth.login(email, formString(body.password).slice(0, 256), clientAddress(req));
+    const result = await this.auth.login(email, formString(body.password).slice(0, 256), { address: clientAddress(req), origin: sessionOrigin(req) });
     if (result.kind === 'ok') {
       res.cookie(this.csrf.cookies.session, result.token, staffCookieOptions(this.config));
       res.clearCookie(this.csrf.cookies.pre, staffCookieOptions(this.config));
-      res.redirect(303, '/staff/queue');
+      res.redirect(303, STAGE_PAGES[result.stage]);
       return;
     }
     if (result.kind === 'limited') {
@@ -69,8 +71,38 @@ export class StaffAuthController {
     res.status(401).type('html').send(loginPage(this.csrf.token(req, res), 'E-mail ou mot de passe incorrect.', email));
   }
 
+  @Get('login/code')
+  @Allow(ANY_STAFF)
+  @AlsoAt('code')
+  codeForm(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): void {
+    if (req.staffSession?.stage !== 'code') return res.redirect(303, STAGE_PAGES[req.staffSession?.stage ?? 'full']);
+    res.type('html').send(codePage(this.csrf.token(req, res), staff));
+  }
+
+  @Post('login/code')
+  @Allow(ANY_STAFF)
+  @AlsoAt('code')
+  @HttpCode(200)
+  async code(@CurrentStaff() staff: StaffUser, @Body() body: Record<string, unknown>, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
+    const token = req.cookies[this.csrf.cookies.session];
+    if (req.staffSession?.stage !== 'code' || !token) return res.redirect(303, STAGE_PAGES[req.staffSession?.stage ?? 'full']);
+    const result = await this.auth.completeWithCode(token, staff, formString(body.code), clientAddress(req));
+    if (result.kind === 'ok') {
+      res.cookie(this.csrf.cookies.session, result.token, staffCookieOptions(this.config));
+      res.redirect(303, STAGE_PAGES[result.stage]);
+      return;
+    }
+    if (result.kind === 'limited') {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      res.status(429).type('html').send(codePage(this.csrf.token(req, res), staff, `Trop d’essais. Réessayez dans ${Math.ceil(result.retryAfterSeconds / 60)} min.`));
+      return;
+    }
+    res.status(401).type('html').send(codePage(this.csrf.token(req, res), staff, 'Code incorrect ou déjà utilisé.'));
+  }
+
   @Post('logout')
   @Allow(ANY_STAFF)
+  @AlsoAt('code', 'password', 'enrol')
   async logout(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     await this.auth.logout(req.cookies[this.csrf.cookies.session], staff);
     res.clearCookie(this.csrf.cookies.session, staffCookieOptions(this.config));

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { Request, Response } from 'express';
 import { StaffCsrf } from './staff-csrf';
 import type { StaffRequest } from './staff-access';
+import { SignInIncompleteException } from './sign-in-stage';
 import { errorPage } from './views/login.view';
 
 /**
@@ -18,6 +19,10 @@ export class StaffPageFilter implements ExceptionFilter {
     const status = exception.getStatus();
     if (status === HttpStatus.UNAUTHORIZED) {
       res.redirect(303, '/staff/login');
+      return;
+    }
+    if (exception instanceof SignInIncompleteException) {
+      res.redirect(303, exception.next);
       return;
     }
     const body = exception.getResponse();

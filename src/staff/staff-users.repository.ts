@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { CLOCK, type Clock } from '../common/clock';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
-import { PasswordHasher, passwordProblem } from './password.hasher';
+import { PasswordHasher } from './password.hasher';
+import { passwordProblem } from './password-policy';
 import { staffSessions, staffUsers, STAFF_ROLES, type StaffUserRow } from './staff.schema';
 import { StaffInputError, type NewStaffUser, type StaffUser, type StaffUserChanges } from './staff.types';
 
@@ -53,6 +54,7 @@ export class StaffUsersRepository {
       const problem = passwordProblem(changes.password);
       if (problem) throw new StaffInputError(`password: ${problem}`);
       set.passwordHash = await this.hasher.hash(changes.password);
+      set.passwordChangeRequired = changes.passwordChangeRequired ?? false;
     }
     return this.db.transaction(async (tx) => {
       const [row] = await tx.update(staffUsers).set(set).where(eq(staffUsers.id, id)).returning();
@@ -82,6 +84,24 @@ export class StaffUsersRepository {
     return new Map((await this.list()).map((u) => [u.id, u.displayName]));
   }
 
+  /**
+   * The account's own password change: the current password must match; every other session of the
+   * account ends (`keepSession`: the token hash of the one making the change).
+   */
+  async changeOwnPassword(id: string, current: string, next: string, keepSession: string): Promise<'changed' | 'wrong_password'> {
+    const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.id, id));
+    if (!row || !(await this.hasher.verify(row.passwordHash, current))) return 'wrong_password';
+    if (current === next) throw new StaffInputError('password: choose a password different from the current one');
+    const problem = passwordProblem(next);
+    if (problem) throw new StaffInputError(`password: ${problem}`);
+    const passwordHash = await this.hasher.hash(next);
+    await this.db.transaction(async (tx) => {
+      await tx.update(staffUsers).set({ passwordHash, passwordChangeRequired: false, updatedAt: new Date(this.clock.now()) }).where(eq(staffUsers.id, id));
+      await tx.delete(staffSessions).where(and(eq(staffSessions.userId, id), ne(staffSessions.tokenHash, keepSession)));
+    });
+    return 'changed';
+  }
+
   /** The active account whose password matches, or undefined (as slow for an unknown e-mail). */
   async authenticate(email: string, password: string): Promise<StaffUser | undefined> {
     const [row] = await this.db.select().from(staffUsers).where(eq(staffUsers.email, emailKey(email)));
@@ -90,9 +110,20 @@ export class StaffUsersRepository {
   }
 }
 
+/** The account as the application sees it: no password hash, no second-factor secret. */
 export function toStaffUser(row: StaffUserRow): StaffUser {
-  const { passwordHash: _hash, ...rest } = row;
-  return rest;
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    role: row.role,
+    languages: row.languages,
+    active: row.active,
+    passwordChangeRequired: row.passwordChangeRequired,
+    secondFactorEnabled: row.totpSecretEnc !== null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 export function isUuid(id: string): boolean {

@@ -1,14 +1,16 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { StaffCsrf } from './staff-csrf';
-import { STAFF_ACCESS, type StaffAccess, type StaffRequest } from './staff-access';
+import { STAFF_ACCESS, STAFF_STAGES, type StaffAccess, type StaffRequest } from './staff-access';
+import { SignInIncompleteException, type SignInStage } from './sign-in-stage';
 import { StaffSessionsRepository } from './staff-sessions.repository';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The one gate of every staff route, in this order: the route must declare who may use it (a route
- * without a rule is refused to all), the session must be live (401), the role must be allowed (403),
+ * without a rule is refused to all), the session must be live (401), sign-in must be finished (a code,
+ * a new password or an enrolment still owed: 403, pages sent on), the role must be allowed (403),
  * and a state-changing request must carry a valid CSRF token (403).
  */
 @Injectable()
@@ -24,10 +26,13 @@ export class StaffGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<StaffRequest>();
     if (access === undefined) throw new ForbiddenException('this route has no access rule');
     if (access !== 'public') {
-      const staff = await this.sessions.resolve(req.cookies?.[this.csrf.cookies.session]);
-      if (!staff) throw new UnauthorizedException('sign in first');
-      if (!access.includes(staff.role)) throw new ForbiddenException('your role does not allow this');
-      req.staff = staff;
+      const live = await this.sessions.resolveSession(req.cookies?.[this.csrf.cookies.session]);
+      if (!live) throw new UnauthorizedException('sign in first');
+      const stages = this.reflector.getAllAndOverride<SignInStage[] | undefined>(STAFF_STAGES, [ctx.getHandler(), ctx.getClass()]) ?? ['full'];
+      if (!stages.includes(live.stage)) throw new SignInIncompleteException(live.stage);
+      if (!access.includes(live.staff.role)) throw new ForbiddenException('your role does not allow this');
+      req.staff = live.staff;
+      req.staffSession = live;
     }
     if (!SAFE_METHODS.has(req.method) && !this.csrf.valid(req)) throw new ForbiddenException('invalid or missing CSRF token');
     return true;

@@ -9,7 +9,10 @@ import { CallbackOutcomesRepository } from './callback-outcomes.repository';
 import { FirstAdminBootstrap } from './first-admin.bootstrap';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password.hasher';
+import { StaffAccountController } from './staff-account.controller';
 import { StaffAccountsService } from './staff-accounts.service';
+import { StaffSecondFactorRepository } from './staff-second-factor.repository';
+import { StaffSecondFactorService } from './staff-second-factor.service';
 import { StaffAdminController } from './staff-admin.controller';
 import { StaffAuthController } from './staff-auth.controller';
 import { StaffAuthService } from './staff-auth.service';
@@ -31,11 +34,13 @@ import { StatusSms } from './status-sms';
  */
 @Module({
   imports: [ContactsModule, OutboundModule],
-  controllers: [StaffAuthController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffApiController],
+  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffApiController],
   providers: [
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     StaffUsersRepository,
     StaffSessionsRepository,
+    StaffSecondFactorRepository,
+    StaffSecondFactorService,
     AuditLogRepository,
     LoginLimiter,
     StaffAuthService,

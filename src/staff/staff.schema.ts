@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { callbackRequests } from '../callbacks/callbacks.schema';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -23,6 +23,14 @@ export const staffUsers = pgTable(
     /** language codes she or he can call in (fr, bm, en, …): "take next" only offers these. */
     languages: jsonb('languages').$type<string[]>().notNull().default([]),
     active: boolean('active').notNull().default(true),
+    /** set by an admin's password reset: the next sign-in goes to the password change first. */
+    passwordChangeRequired: boolean('password_change_required').notNull().default(false),
+    /** the TOTP secret (RFC 6238) under the address cipher, bound to this row; null = not enrolled. */
+    totpSecretEnc: text('totp_secret_enc'),
+    totpSecretKeyId: text('totp_secret_key_id'),
+    totpEnabledAt: timestamptz('totp_enabled_at'),
+    /** the last TOTP time step accepted: a code is accepted once (only later steps pass). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
   },
@@ -32,11 +40,25 @@ export const staffUsers = pgTable(
   ],
 );
 
+export const SIGN_IN_STAGES = ['full', 'code', 'password', 'enrol'] as const;
+/**
+ * How far a session is through sign-in: `full` may use the dashboard; `code` has given the password and
+ * owes a second-factor code; `password` must change a reset password; `enrol` must enrol a second factor.
+ */
+export type SignInStage = (typeof SIGN_IN_STAGES)[number];
+
 /** A login. The cookie holds a random token; only its SHA-256 is stored, so a database dump opens no session. */
 export const staffSessions = pgTable(
   'staff_sessions',
   {
     tokenHash: text('token_hash').primaryKey(),
+    /** the session's public id (the account page ends a session by it; the token hash never leaves). */
+    id: uuid('id').notNull().defaultRandom(),
+    stage: text('stage').$type<SignInStage>().notNull().default('full'),
+    /** browser and system family only ("Firefox · Linux"), never the full user agent. */
+    userAgent: text('user_agent'),
+    /** the client address with its last part hidden (192.0.2.x), never the full address. */
+    addressHint: text('address_hint'),
     userId: uuid('user_id')
       .notNull()
       .references(() => staffUsers.id, { onDelete: 'cascade' }),
@@ -45,7 +67,25 @@ export const staffSessions = pgTable(
     /** absolute end, whatever the activity. */
     expiresAt: timestamptz('expires_at').notNull(),
   },
-  (t) => [index('staff_sessions_user_idx').on(t.userId)],
+  (t) => [
+    index('staff_sessions_user_idx').on(t.userId),
+    uniqueIndex('staff_sessions_id_key').on(t.id),
+    check('staff_sessions_stage_check', sql`${t.stage} in ('full', 'code', 'password', 'enrol')`),
+  ],
+);
+
+/** Single-use recovery codes of a second factor: argon2id hashes only, shown once at enrolment. */
+export const staffRecoveryCodes = pgTable(
+  'staff_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('staff_recovery_codes_user_idx').on(t.userId)],
 );
 
 /**

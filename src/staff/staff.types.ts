@@ -10,6 +10,10 @@ export interface StaffUser {
   role: StaffRole;
   languages: string[];
   active: boolean;
+  /** an admin reset the password: the next sign-in changes it first. */
+  passwordChangeRequired: boolean;
+  /** a TOTP second factor is enrolled. */
+  secondFactorEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +32,8 @@ export interface StaffUserChanges {
   languages?: string[];
   active?: boolean;
   password?: string;
+  /** with `password`: the account must change it at its next sign-in (an admin's reset). */
+  passwordChangeRequired?: boolean;
 }
 
 /** Thrown for input a person must correct (shown to them; never contains a secret). */

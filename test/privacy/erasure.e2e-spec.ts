@@ -34,7 +34,7 @@ describe('EFFACER erases her everywhere and asks the providers to forget', () =>
   /** Nothing in PostgreSQL, Redis or BullMQ still names her (by blind index, contact id, request id or number). */
   /** What a supervisor's queue page lists (every open request). */
   const staffQueue = async () =>
-    app.app.get(StaffQueueService).list({ id: randomUUID(), email: 's@example.org', displayName: 'S', role: 'supervisor', languages: ['fr'], active: true, createdAt: new Date(), updatedAt: new Date() });
+    app.app.get(StaffQueueService).list({ id: randomUUID(), email: 's@example.org', displayName: 'S', role: 'supervisor', languages: ['fr'], active: true, passwordChangeRequired: false, secondFactorEnabled: true, createdAt: new Date(), updatedAt: new Date() });
 
   async function expectNothingLeft(channel: 'sms' | 'telegram', address: string, contactId: string, requestId: string, forms: string[]) {
     await cleanUpsDone(app);

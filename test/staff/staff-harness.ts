@@ -19,7 +19,8 @@ export interface StaffApp extends RunningSmsApp {
 
 /** The whole application on a free port with an injected clock and a first admin from configuration. */
 export async function startStaffApp(prefix: string, databaseUrl: string, env: Record<string, string> = {}, clock = new ManualClock(THURSDAY_0930)): Promise<StaffApp> {
-  const config: Config = smsTestConfig(prefix, databaseUrl, { STAFF_ADMIN_EMAIL: ADMIN_EMAIL, STAFF_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env });
+  // the second factor is off unless a test turns it on (test/staff/staff-second-factor*.spec.ts do): the others sign in by password
+  const config: Config = smsTestConfig(prefix, databaseUrl, { STAFF_ADMIN_EMAIL: ADMIN_EMAIL, STAFF_ADMIN_PASSWORD: ADMIN_PASSWORD, STAFF_2FA_REQUIRED_ROLES: 'none', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(CLOCK)
     .useValue(clock)

@@ -60,7 +60,12 @@ export const OPENAPI_DOCUMENT = {
     '/session': {
       get: op('Who is signed in, and a CSRF token', 'public', ref('Session'), { method: 'get' }),
       post: {
-        ...op('Sign in (rate-limited per account and address: 429 with Retry-After)', 'public', ref('Session'), body(ref('Login'))),
+        ...op(
+          'Sign in, in one call: e-mail, password and, for an account with a second factor, `code` (its TOTP code or a recovery code). 401 with `secondFactor: "required"` when the code is missing; 401 for a wrong or reused code. Every attempt is counted per account-and-address and per address (429 with Retry-After). `stage` other than `full`: a password change or an enrolment is still owed, and only `next` can be reached (docs/staff-roles.md).',
+          'public',
+          ref('Session'),
+          body(ref('Login')),
+        ),
         parameters: [{ $ref: '#/components/parameters/csrf' }],
       },
       delete: op('Sign out', ALL, { type: 'object' }),
@@ -95,17 +100,59 @@ export const OPENAPI_DOCUMENT = {
       get: op('Staff accounts', ADM, { type: 'object' }, { method: 'get' }),
       post: op('Create a staff account', ADM, { type: 'object' }, body(ref('NewUser'))),
     },
-    '/users/{id}': { patch: op('Change role, languages, activity or password', ADM, { type: 'object' }, { parameters: idParam, ...body(ref('UserChanges')) }) },
+    '/users/{id}': {
+      patch: op('Change role, languages, activity, or reset the password (the account changes it at its next sign-in). 409 for the admin’s own role, activity or password.', ADM, { type: 'object' }, {
+        parameters: idParam,
+        ...body(ref('UserChanges')),
+        responses: { '409': { description: 'an admin changing her own role, activity or password' } },
+      }),
+    },
+    '/users/{id}/second-factor/reset': {
+      post: op('Reset another account’s second factor (audited; its sessions end, it enrols again). 409 for one’s own.', ADM, { type: 'object' }, {
+        parameters: idParam,
+        responses: { '409': { description: 'one’s own second factor: replace it from /staff/account with a code' } },
+      }),
+    },
+    '/users/{id}/sessions': { delete: op('End every session of an account (one’s own: all but this one); audited', ADM, { type: 'object', properties: { ended: { type: 'integer' } } }, { parameters: idParam }) },
+    '/account/sessions': {
+      get: op('My open sessions: opened, last seen, browser family, partial address; `current` marks this one', ALL, { type: 'object', properties: { sessions: { type: 'array', items: ref('StaffSession') } } }, { method: 'get' }),
+    },
+    '/account/sessions/{id}': {
+      delete: op('End one of my sessions (audited)', ALL, { type: 'object' }, { parameters: idParam }),
+    },
   },
   components: {
     securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'sira_staff' } },
     parameters: { csrf: { name: 'X-CSRF-Token', in: 'header', required: true, schema: { type: 'string' } } },
     schemas: {
-      Login: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } },
-      Session: { type: 'object', properties: { staff: { oneOf: [ref('Staff'), { type: 'null' }] }, csrfToken: { type: 'string' } } },
+      Login: {
+        type: 'object',
+        required: ['email', 'password'],
+        properties: { email: { type: 'string' }, password: { type: 'string' }, code: { type: 'string', description: '6-digit TOTP code or a recovery code (accounts with a second factor)' } },
+      },
+      Session: {
+        type: 'object',
+        properties: {
+          staff: { oneOf: [ref('Staff'), { type: 'null' }] },
+          csrfToken: { type: 'string' },
+          stage: { enum: ['full', 'password', 'enrol'] },
+          next: { type: 'string', description: 'the page sign-in continues on' },
+        },
+      },
+      StaffSession: {
+        type: 'object',
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          createdAt: { type: 'string', format: 'date-time' },
+          lastSeenAt: { type: 'string', format: 'date-time' },
+          userAgent: { type: ['string', 'null'] },
+          addressHint: { type: ['string', 'null'] },
+          current: { type: 'boolean' },
+        },
+      },
       Staff: {
         type: 'object',
-        properties: { id: { type: 'string' }, email: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' } },
+        properties: { id: { type: 'string' }, email: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, secondFactor: { type: 'boolean' } },
       },
       Request: {
         type: 'object',

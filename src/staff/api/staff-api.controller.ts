@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Patch, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
@@ -16,6 +16,9 @@ import { StaffSessionsRepository } from '../staff-sessions.repository';
 import { StaffStatsService } from '../staff-stats.service';
 import { StaffGuard } from '../staff.guard';
 import type { StaffRole, StaffUser } from '../staff.types';
+import { sessionOrigin } from '../session-origin';
+import { STAGE_PAGES } from '../sign-in-stage';
+import { StaffSecondFactorService } from '../staff-second-factor.service';
 import { OPENAPI_DOCUMENT } from './openapi.document';
 
 type Json = Record<string, unknown>;
@@ -38,6 +41,7 @@ export class StaffApiController {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(StaffCsrf) private readonly csrf: StaffCsrf,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(StaffSecondFactorService) private readonly factors: StaffSecondFactorService,
   ) {}
 
   @Get('openapi.json')
@@ -58,18 +62,31 @@ export class StaffApiController {
   @Public()
   @HttpCode(200)
   async login(@Body() body: Json, @Req() req: StaffRequest, @Res({ passthrough: true }) res: Response): Promise<Json> {
-    const result = await this.auth.login(formString(body.email).slice(0, 254), formString(body.password).slice(0, 256), clientAddress(req));
+    const code = typeof body.code === 'string' && body.code.trim() ? body.code : undefined;
+    const result = await this.auth.login(formString(body.email).slice(0, 254), formString(body.password).slice(0, 256), {
+      address: clientAddress(req),
+      origin: sessionOrigin(req),
+      code,
+      codeStep: 'required',
+    });
     if (result.kind === 'limited') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       res.status(429);
       return { statusCode: 429, message: 'too many failed logins: wait and retry', retryAfterSeconds: result.retryAfterSeconds };
     }
-    if (result.kind === 'invalid') throw new UnauthorizedException('wrong e-mail or password');
+    if (result.kind === 'code_required') {
+      res.status(401);
+      return { statusCode: 401, message: 'this account signs in with a second factor: send its code in `code`', secondFactor: 'required' };
+    }
+    if (result.kind === 'invalid') {
+      throw new UnauthorizedException(result.reason === 'code' ? 'wrong or already used code' : 'wrong e-mail or password');
+    }
     const options = staffCookieOptions(this.config);
     res.cookie(this.csrf.cookies.session, result.token, options);
     res.clearCookie(this.csrf.cookies.pre, options);
     req.cookies[this.csrf.cookies.session] = result.token; // the new token is bound to the new session
-    return { staff: publicStaff(result.staff), csrfToken: this.csrf.token(req, res, true) };
+    // `stage` other than `full`: the session only reaches that page until it is done (docs/staff-roles.md)
+    return { staff: publicStaff(result.staff), csrfToken: this.csrf.token(req, res, true), stage: result.stage, next: STAGE_PAGES[result.stage] };
   }
 
   @Delete('session')
@@ -191,8 +208,36 @@ export class StaffApiController {
     });
     return { user: publicStaff(user) };
   }
+
+  @Get('account/sessions')
+  @Allow(ANY_STAFF)
+  async mySessions(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest): Promise<Json> {
+    const current = req.staffSession!.id;
+    return { sessions: (await this.sessions.listFor(staff.id)).map((s) => ({ ...s, current: s.id === current })) };
+  }
+
+  @Delete('account/sessions/:id')
+  @Allow(ANY_STAFF)
+  @HttpCode(204)
+  async endMySession(@CurrentStaff() staff: StaffUser, @Param('id') sessionId: string): Promise<void> {
+    if (!(await this.sessions.end(staff.id, sessionId))) throw new NotFoundException('no such session of yours');
+    await this.audit.record({ staffId: staff.id, action: 'session_ended', detail: { session: sessionId } });
+  }
+
+  @Post('users/:id/second-factor/reset')
+  @Allow(ADMINS)
+  @HttpCode(204)
+  async resetSecondFactor(@CurrentStaff() staff: StaffUser, @Param('id') id: string): Promise<void> {
+    await this.factors.adminReset(staff, id);
+  }
+
+  @Delete('users/:id/sessions')
+  @Allow(ADMINS)
+  async endSessions(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Req() req: StaffRequest): Promise<Json> {
+    return { ended: await this.factors.adminEndSessions(staff, id, req.staffSession!.tokenHash) };
+  }
 }
 
 function publicStaff(u: StaffUser): Json {
-  return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, languages: u.languages, active: u.active };
+  return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, languages: u.languages, active: u.active, secondFactor: u.secondFactorEnabled };
 }

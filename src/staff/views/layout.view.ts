@@ -23,7 +23,7 @@ function nav(staff: StaffUser, csrf: string): Html {
   <a href="/staff/queue">File d’attente</a>
   ${isSupervisor(staff) ? html`<a href="/staff/supervision">Suivi</a><a href="/staff/audit">Journal</a>` : ''}
   ${staff.role === 'admin' ? html`<a href="/staff/admin/users">Équipe</a><a href="/staff/queues">Tâches</a>` : ''}
-  <span class="who">${staff.displayName} · ${ROLE_LABELS[staff.role]}</span>
+  <a class="who" href="/staff/account">${staff.displayName} · ${ROLE_LABELS[staff.role]}</a>
   <form method="post" action="/staff/logout">${csrfField(csrf)}<button type="submit">Déconnexion</button></form>
 </header>`;
 }
@@ -60,6 +60,10 @@ export const NOTICES: Record<string, { kind: 'ok' | 'info' | 'warn'; text: strin
   recorded_sms: { kind: 'ok', text: 'Résultat enregistré. Un SMS neutre (sa référence) lui est envoyé.' },
   reassigned: { kind: 'ok', text: 'Demande réattribuée.' },
   saved: { kind: 'ok', text: 'Enregistré.' },
+  password_changed: { kind: 'ok', text: 'Mot de passe changé. Vos autres sessions sont fermées.' },
+  session_ended: { kind: 'ok', text: 'Session fermée.' },
+  factor_reset: { kind: 'ok', text: 'Double authentification réinitialisée : la personne l’activera à sa prochaine connexion.' },
+  sessions_ended: { kind: 'ok', text: 'Toutes les sessions de ce compte sont fermées.' },
 };
 
 export function notice(code: string | undefined): Html | string {

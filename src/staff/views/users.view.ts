@@ -14,16 +14,19 @@ function languageChoices(languages: string[], selected: string[], prefix: string
   )}</div>`;
 }
 
+/** An admin's own card changes only her languages: role, activity and password are for another admin or her account page. */
 function userCard(u: StaffUser, csrf: string, languages: string[], self: boolean): Html {
-  return html`<form method="post" action="/staff/admin/users/${u.id}" class="card">${csrfField(csrf)}
-  <strong>${u.displayName}</strong> <span class="meta">${u.email}${u.active ? '' : ' · désactivé'}</span>
-  <label for="role-${u.id}">Rôle</label>${roleSelect(`role-${u.id}`, u.role)}
+  return html`<div class="card"><form method="post" action="/staff/admin/users/${u.id}">${csrfField(csrf)}
+  <strong>${u.displayName}</strong> <span class="meta">${u.email}${u.active ? '' : ' · désactivé'} · double authentification : ${u.secondFactorEnabled ? 'activée' : 'non activée'}${u.passwordChangeRequired ? ' · mot de passe à changer' : ''}</span>
+  ${self ? html`<input type="hidden" name="role" value="${u.role}"><input type="hidden" name="active" value="true">` : html`<label for="role-${u.id}">Rôle</label>${roleSelect(`role-${u.id}`, u.role)}`}
   <label>Langues d’appel</label>${languageChoices(languages, u.languages, u.id)}
-  <label for="pw-${u.id}">Nouveau mot de passe (laisser vide pour garder)</label>
+  ${self ? html`<p class="meta">Votre mot de passe et votre double authentification se changent dans <a href="/staff/account">Mon compte</a>.</p>` : html`<label for="pw-${u.id}">Réinitialiser le mot de passe (laisser vide pour garder ; à changer à la prochaine connexion)</label>
   <input id="pw-${u.id}" name="password" type="password" autocomplete="new-password" minlength="12">
-  ${self ? '' : html`<label class="choice"><input type="checkbox" name="active" value="true"${u.active ? html` checked` : ''}> Compte actif</label>`}
+  <label class="choice"><input type="checkbox" name="active" value="true"${u.active ? html` checked` : ''}> Compte actif</label>`}
   <p><button type="submit" class="secondary">Enregistrer</button></p>
-</form>`;
+</form>
+${self ? '' : html`<div class="row">${u.secondFactorEnabled ? html`<form method="post" action="/staff/admin/users/${u.id}/second-factor/reset">${csrfField(csrf)}<button type="submit" class="danger">Réinitialiser la double authentification</button></form>` : ''}
+<form method="post" action="/staff/admin/users/${u.id}/sessions/end">${csrfField(csrf)}<button type="submit" class="danger">Fermer toutes ses sessions</button></form></div>`}</div>`;
 }
 
 /** Admins: staff accounts, their role and the languages they call in. */

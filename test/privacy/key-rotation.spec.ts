@@ -11,7 +11,9 @@ import { BlindIndex } from '../../src/crypto/blind-index';
 import { KeyRing } from '../../src/crypto/key-ring';
 import { openDatabase, type DatabaseHandle } from '../../src/db/open-database';
 import { KeyRotationService } from '../../src/privacy/key-rotation.service';
+import { totpContext } from '../../src/staff/second-factor';
 import { callbackOutcomes, staffUsers } from '../../src/staff/staff.schema';
+import { eq } from 'drizzle-orm';
 import { createTestDatabase, malianNumber } from '../sms/sms-test.helpers';
 import { newKey } from './privacy-harness';
 
@@ -32,6 +34,8 @@ function servicesFor(handle: DatabaseHandle, spec: string, blindKey: Buffer) {
   };
 }
 
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
 describe('key rotation', () => {
   const blindKey = randomBytes(32);
   const blindB64 = blindKey.toString('base64');
@@ -51,6 +55,9 @@ describe('key rotation', () => {
       .insert(staffUsers)
       .values({ email: 'a@example.org', displayName: 'A', passwordHash: 'x', role: 'agent', createdAt: new Date(), updatedAt: new Date() })
       .returning();
+    // and the account's second-factor secret, bound to its row like the repository writes it
+    const totp = old.cipher.encrypt(TOTP_SECRET, totpContext(staff!.id));
+    await handle.db.update(staffUsers).set({ totpSecretEnc: totp.token, totpSecretKeyId: totp.kid }).where(eq(staffUsers.id, staff!.id));
     for (let i = 0; i < 3; i++) {
       const number = malianNumber();
       numbers.push(number);
@@ -73,19 +80,20 @@ describe('key rotation', () => {
     await db?.drop();
   });
 
-  it('re-encrypts every address, number and note under the new key; none stays under the old; all decrypt without it', async () => {
+  it('re-encrypts every address, number, note and second-factor secret under the new key; none stays under the old; all decrypt without it', async () => {
     const report = await servicesFor(handle, `${k2},${k1}`, blindKey).rotation.rotate();
     expect(report.activeKid).toBe('k2');
-    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3 });
-    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0 });
+    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3, 'staff_users.totp': 1 });
+    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'staff_users.totp': 0 });
 
     // no token and no key-id column still names k1
     const tokens = [
       ...(await handle.db.select({ t: contacts.addressEnc, k: contacts.addressKeyId }).from(contacts)),
       ...(await handle.db.select({ t: callbackRequests.numberEnc, k: callbackRequests.numberKeyId }).from(callbackRequests)),
       ...(await handle.db.select({ t: callbackOutcomes.noteEnc, k: callbackOutcomes.noteKeyId }).from(callbackOutcomes)),
+      ...(await handle.db.select({ t: staffUsers.totpSecretEnc, k: staffUsers.totpSecretKeyId }).from(staffUsers)),
     ];
-    expect(tokens).toHaveLength(9);
+    expect(tokens).toHaveLength(10);
     for (const { t, k } of tokens) {
       expect(k).toBe('k2');
       expect(AddressCipher.keyIdOf(t!)).toBe('k2');
@@ -102,8 +110,10 @@ describe('key rotation', () => {
     for (const row of await handle.db.select().from(callbackOutcomes)) {
       expect(fresh.cipher.decrypt(row.noteEnc!, `callback_outcomes:${row.id}`)).toBe(notes.get(row.id));
     }
+    const [account] = await handle.db.select().from(staffUsers);
+    expect(fresh.cipher.decrypt(account!.totpSecretEnc!, totpContext(account!.id))).toBe(TOTP_SECRET);
     // a second run has nothing to do
-    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0 });
+    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'staff_users.totp': 0 });
   });
 
   it('the keys:rotate command rotates with the configured ring and prints counts, never a key or a number', async () => {
@@ -122,6 +132,8 @@ describe('key rotation', () => {
     expect(stdout).toContain('contacts.address: 3 re-encrypted, 0 remaining');
     expect(stdout).toContain('callback_requests.number: 3 re-encrypted, 0 remaining');
     expect(stdout).toContain('callback_outcomes.note: 3 re-encrypted, 0 remaining');
+    expect(stdout).toContain('staff_users.totp: 1 re-encrypted, 0 remaining');
+    expect(stdout).not.toContain(TOTP_SECRET);
     for (const secret of [k3.split(':')[1]!, k2.split(':')[1]!, ...numbers]) expect(stdout).not.toContain(secret);
     const kids = await handle.db.select({ k: contacts.addressKeyId }).from(contacts);
     expect(kids.every((r) => r.k === 'k3')).toBe(true);

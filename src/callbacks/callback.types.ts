@@ -7,6 +7,10 @@ export type CallbackTopic = (typeof CALLBACK_TOPICS)[number];
 export const CALLBACK_STATUSES = ['pending', 'claimed', 'completed', 'no_answer', 'cancelled', 'unreachable', 'erased'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
+/** What a staff member records after a call; each one moves the request (CallbackWorkflow.recordOutcome). */
+export const CALL_OUTCOMES = ['reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
 /** Statuses in which a request is still open (one per contact at most). */
 export const OPEN_STATUSES: readonly CallbackStatus[] = ['pending', 'claimed', 'no_answer'];
 

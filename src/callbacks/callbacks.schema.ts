@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/contacts.schema';
 import type { ChannelName } from '../conversations/inbound-message';
-import type { CallbackStatus, CallbackTopic, CallWindow } from './callback.types';
+import type { CallbackStatus, CallbackTopic, CallOutcome, CallWindow } from './callback.types';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -79,5 +79,30 @@ export const callbackTransitions = pgTable(
   (t) => [index('callback_transitions_request_idx').on(t.requestId, t.at)],
 );
 
+/**
+ * The result of one call, with the caller's short note encrypted like her number (AES-GCM bound to
+ * this row). Erasing her request erases its outcomes (ON DELETE CASCADE).
+ */
+export const callbackOutcomes = pgTable(
+  'callback_outcomes',
+  {
+    id: uuid('id').primaryKey(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => callbackRequests.id, { onDelete: 'cascade' }),
+    staffId: uuid('staff_id').notNull(),
+    outcome: text('outcome').$type<CallOutcome>().notNull(),
+    attempt: integer('attempt').notNull(),
+    noteEnc: text('note_enc'),
+    noteKeyId: text('note_key_id'),
+    at: timestamptz('at').notNull(),
+  },
+  (t) => [
+    index('callback_outcomes_request_idx').on(t.requestId, t.at),
+    check('callback_outcomes_outcome_check', sql`${t.outcome} in ('reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled')`),
+  ],
+);
+
 export type CallbackRequestRow = typeof callbackRequests.$inferSelect;
 export type CallbackTransitionRow = typeof callbackTransitions.$inferSelect;
+export type CallbackOutcomeRow = typeof callbackOutcomes.$inferSelect;

@@ -4,6 +4,6 @@
  */
 export { contacts } from '../contacts/contacts.schema';
 export { outboundMessages } from '../outbound/outbound-messages.schema';
-export { callbackRequests, callbackTransitions } from '../callbacks/callbacks.schema';
-export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes, staffRecoveryCodes } from '../staff/staff.schema';
+export { callbackRequests, callbackTransitions, callbackOutcomes } from '../callbacks/callbacks.schema';
+export { staffUsers, staffSessions, staffAuditLog, staffRecoveryCodes } from '../staff/staff.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';

@@ -14,7 +14,7 @@ import type { Database } from '../db/open-database';
 import { OutboundQueueName } from '../outbound/outbound.types';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
-import { callbackOutcomes, staffAuditLog } from '../staff/staff.schema';
+import { callbackOutcomes, staffAuditLog } from '../db/schema';
 import { AnonymousCountsRepository, AnonymousMetric } from './anonymous-counts.repository';
 import { PrivacyQueueName } from './privacy-jobs';
 import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';

@@ -6,7 +6,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { CallbackScheduler } from '../callbacks/callback.scheduler';
+import { CallbackScheduler } from '../callbacks';
 import { OutboundService } from '../outbound/outbound.service';
 import { StaffCsrf } from './staff-csrf';
 import { noStore } from './staff-http';

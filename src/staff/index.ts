@@ -5,5 +5,5 @@ export { StaffQueueService, compareItems, type QueueItem, type TakeNextResult } 
 export { StaffRequestsService, type OutcomeInput } from './staff-requests.service';
 export { PasswordHasher } from './password.hasher';
 export { MIN_PASSWORD_LENGTH } from './password-policy';
-export { staffUsers, staffSessions, staffAuditLog, callbackOutcomes, STAFF_ROLES, CALL_OUTCOMES, type StaffRole, type CallOutcome } from './staff.schema';
+export { staffUsers, staffSessions, staffAuditLog, STAFF_ROLES, type StaffRole } from './staff.schema';
 export type { StaffUser, NewStaffUser, StaffUserChanges } from './staff.types';

@@ -1,4 +1,4 @@
-import { parseStaffHours, windowFor } from '../callbacks/call-windows';
+import { parseStaffHours, windowFor } from '../callbacks';
 import { isCallableNow, listedInQueue, mayActOn, mayBeGiven, mayClaim, maySee } from './request-access';
 import type { StaffRole } from './staff.types';
 

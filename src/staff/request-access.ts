@@ -1,5 +1,4 @@
-import { isCallableAt, type StaffHours } from '../callbacks/call-windows';
-import type { CallbackRequest } from '../callbacks/callback.types';
+import { isCallableAt, type CallbackRequest, type StaffHours } from '../callbacks';
 import { isSupervisor } from './staff-access';
 import type { StaffUser } from './staff.types';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CALLBACK_SETTINGS, type CallbackSettings } from '../callbacks/callback.settings';
+import { CALLBACK_SETTINGS, type CallbackSettings } from '../callbacks';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { Allow, ANY_STAFF, CurrentStaff, SUPERVISORS } from './staff-access';

@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { nextCallableAt } from '../callbacks/call-windows';
-import { retryAt } from '../callbacks/callback-jobs.plan';
-import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
-import { CALLBACK_SETTINGS, type CallbackSettings } from '../callbacks/callback.settings';
-import type { CallbackRequest } from '../callbacks/callback.types';
-import { CallbackWorkflow } from '../callbacks/callback.workflow';
+import { CALLBACK_SETTINGS, CallbackRequestsRepository, CallbackWorkflow, nextCallableAt, retryAt, type CallbackRequest, type CallbackSettings } from '../callbacks';
 import { CLOCK, type Clock } from '../common/clock';
 import { AuditLogRepository } from './audit-log.repository';
 import { isCallableNow, listedInQueue } from './request-access';

@@ -1,22 +1,32 @@
 import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { windowFor, DAY_SETS, PARTS_OF_DAY, type DaySet, type PartOfDay } from '../callbacks/call-windows';
-import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
-import { CallbackScheduler } from '../callbacks/callback.scheduler';
-import { CALLBACK_SETTINGS, type CallbackSettings } from '../callbacks/callback.settings';
-import { OPEN_STATUSES, type CallbackRequest } from '../callbacks/callback.types';
-import { CallbackWorkflow } from '../callbacks/callback.workflow';
+import {
+  CALL_OUTCOMES,
+  CALLBACK_SETTINGS,
+  CallbackOutcomesRepository,
+  CallbackRequestsRepository,
+  CallbackWorkflow,
+  DAY_SETS,
+  OPEN_STATUSES,
+  PARTS_OF_DAY,
+  StatusSms,
+  windowFor,
+  type CallbackRequest,
+  type CallbackSettings,
+  type CallOutcome,
+  type DaySet,
+  type OutcomeRecord,
+  type PartOfDay,
+  type ReassignResult,
+} from '../callbacks';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { AuditLogRepository } from './audit-log.repository';
-import { CallbackOutcomesRepository, type OutcomeRecord } from './callback-outcomes.repository';
 import { holds, isCallableNow, mayActOn, mayBeGiven, mayClaim, maySee, type AccessDecision } from './request-access';
 import { RevealLimitedException, RevealLimiter } from './reveal-limiter';
 import { isUuid, StaffUsersRepository } from './staff-users.repository';
-import { CALL_OUTCOMES, type CallOutcome } from './staff.schema';
 import type { StaffUser } from './staff.types';
-import { StatusSms } from './status-sms';
 
 export interface OutcomeInput {
   outcome: string;
@@ -36,15 +46,15 @@ export interface RequestHistoryEntry {
 /**
  * What staff do to one request: take it, give it back, reveal her number (counted per hour, audited
  * before it is decrypted), record the outcome of a call (with an encrypted note), and — supervisors —
- * reassign it. Who may do what is decided by src/staff/request-access.ts alone. Status moves go through
- * the callback module (conditional transitions, jobs re-planned).
+ * reassign it. Who may do what is decided by src/staff/request-access.ts alone; every status move is
+ * CallbackWorkflow's (conditional transitions with their rows, jobs re-planned), and the outcome
+ * records and the status SMS are the callback module's too. Here: access, HTTP answers, the audit log.
  */
 @Injectable()
 export class StaffRequestsService {
   constructor(
     @Inject(CallbackRequestsRepository) private readonly requests: CallbackRequestsRepository,
     @Inject(CallbackWorkflow) private readonly workflow: CallbackWorkflow,
-    @Inject(CallbackScheduler) private readonly scheduler: CallbackScheduler,
     @Inject(CallbackOutcomesRepository) private readonly outcomes: CallbackOutcomesRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(StaffUsersRepository) private readonly users: StaffUsersRepository,
@@ -85,12 +95,8 @@ export class StaffRequestsService {
   /** Gives a held request back to the queue (same attempt). */
   async release(id: string, staff: StaffUser): Promise<CallbackRequest> {
     const req = this.mustHold(await this.get(id, staff), staff);
-    const released = await this.requests.transition(id, 'claimed', 'pending', `staff:${staff.id}`, this.now(), {
-      changes: { claimedBy: null, claimedAt: null },
-      claims: req.claims,
-    });
+    const released = await this.workflow.release(req, staff.id);
     if (!released) throw new ConflictException('the request has moved on');
-    await this.scheduler.ensure(released).catch(() => undefined);
     await this.audit.record({ staffId: staff.id, action: 'release', requestId: id });
     return released;
   }
@@ -119,7 +125,7 @@ export class StaffRequestsService {
     const outcome = checkOutcome(input.outcome);
     const window = outcome === 'rescheduled' ? checkWindow(input.partOfDay, input.days) : undefined;
     const req = this.mustHold(await this.get(id, staff), staff);
-    const after = await this.applyOutcome(req, staff, outcome, window);
+    const after = await this.workflow.recordOutcome(req, staff.id, outcome, window);
     if (!after) throw new ConflictException('the request has moved on (released or expired): take it again');
     await this.outcomes.add({ requestId: id, staffId: staff.id, outcome, attempt: req.attempt, note: input.note });
     await this.audit.record({ staffId: staff.id, action: 'outcome', requestId: id, detail: { outcome, status: after.status } });
@@ -130,44 +136,11 @@ export class StaffRequestsService {
   async reassign(id: string, to: string, supervisor: StaffUser): Promise<CallbackRequest> {
     const target = await this.users.findById(to);
     if (!target || !target.active) throw new BadRequestException('no such active staff member');
-    let req = await this.get(id, supervisor);
+    const req = await this.get(id, supervisor);
     if (!mayBeGiven(target, req)) throw new BadRequestException('this staff member does not call in the request’s language');
-    if (req.status === 'claimed') {
-      const released = await this.requests.transition(id, 'claimed', 'pending', `staff:${supervisor.id}`, this.now(), {
-        changes: { claimedBy: null, claimedAt: null },
-        claims: req.claims,
-      });
-      if (!released) throw new ConflictException('the request has moved on');
-      req = released;
-    }
-    if (req.status !== 'pending') throw new ConflictException('only a waiting or held request can be reassigned');
-    const claimed = await this.workflow.claim(id, target.id);
-    if (!claimed) throw new ConflictException('someone else took it meanwhile');
+    const claimed = reassigned(await this.workflow.reassign(req, target.id, supervisor.id));
     await this.audit.record({ staffId: supervisor.id, action: 'reassign', requestId: id, detail: { to: target.id } });
     return claimed;
-  }
-
-  private async applyOutcome(req: CallbackRequest, staff: StaffUser, outcome: CallOutcome, window?: ReturnType<typeof windowFor>) {
-    const actor = `staff:${staff.id}` as const;
-    const released = { claimedBy: null, claimedAt: null };
-    switch (outcome) {
-      case 'reached':
-        return this.workflow.complete(req.id, staff.id);
-      case 'no_answer':
-        return this.workflow.recordNoAnswer(req.id, staff.id);
-      case 'asked_to_stop':
-        return this.workflow.cancel(req, actor);
-      case 'wrong_number':
-        return this.requests.transition(req.id, 'claimed', 'unreachable', actor, this.now(), { changes: released, claims: req.claims });
-      case 'rescheduled': {
-        const moved = await this.requests.transition(req.id, 'claimed', 'pending', actor, this.now(), {
-          changes: { ...released, windows: [window!], dueAt: this.now() },
-          claims: req.claims,
-        });
-        if (moved) await this.scheduler.ensure(moved).catch(() => undefined);
-        return moved;
-      }
-    }
   }
 
   private mustHold(req: CallbackRequest, staff: StaffUser): CallbackRequest {
@@ -179,9 +152,19 @@ export class StaffRequestsService {
   private revealLimit(): number {
     return this.config.staff.revealsPerHour;
   }
+}
 
-  private now(): Date {
-    return new Date(this.clock.now());
+/** The workflow's answer to a reassignment as HTTP: each refusal is a 409 saying what happened. */
+function reassigned(result: ReassignResult): CallbackRequest {
+  switch (result.kind) {
+    case 'reassigned':
+      return result.request;
+    case 'moved_on':
+      throw new ConflictException('the request has moved on');
+    case 'not_waiting':
+      throw new ConflictException('only a waiting or held request can be reassigned');
+    case 'taken':
+      throw new ConflictException('someone else took it meanwhile');
   }
 }
 

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { count, gte } from 'drizzle-orm';
-import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
-import { callbackRequests } from '../callbacks/callbacks.schema';
+import { callbackRequests, CallbackRequestsRepository } from '../callbacks';
 import { cappedContactsByDay } from '../channels/sms/sms-cap-notice';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';

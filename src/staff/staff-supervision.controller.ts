@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
-import { CallbackRequestsRepository } from '../callbacks/callback-requests.repository';
+import { CallbackRequestsRepository } from '../callbacks';
 import { CLOCK, type Clock } from '../common/clock';
 import { AuditLogRepository } from './audit-log.repository';
 import { Allow, CurrentStaff, SUPERVISORS } from './staff-access';

@@ -1,11 +1,11 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import cookieParser from 'cookie-parser';
+import { CallbackOutcomesRepository, StatusSms } from '../callbacks';
 import { ContactsModule } from '../contacts/contacts.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { StaffApiController } from './api/staff-api.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { BullBoardMount } from './bull-board.mount';
-import { CallbackOutcomesRepository } from './callback-outcomes.repository';
 import { FirstAdminBootstrap } from './first-admin.bootstrap';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password.hasher';
@@ -26,11 +26,12 @@ import { StaffSupervisionController } from './staff-supervision.controller';
 import { StaffUsersRepository } from './staff-users.repository';
 import { StaffGuard } from './staff.guard';
 import { StaffHeadersMiddleware } from './staff-headers.middleware';
-import { StatusSms } from './status-sms';
 
 /**
  * The staff dashboard, its JSON API and the BullMQ board. Needs the global Config, Database, Crypto,
- * Redis, Clock, Content and Callbacks modules; imports the outbound queue for the status SMS.
+ * Redis, Clock, Content and Callbacks modules; imports the outbound queue for the status SMS. The
+ * outcomes repository and the status SMS are the callback module's (src/callbacks/), provided here
+ * because the status SMS needs the outbound queue, which the callback module does not import.
  */
 @Module({
   imports: [ContactsModule, OutboundModule],

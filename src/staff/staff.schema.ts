@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { callbackRequests } from '../callbacks/callbacks.schema';
+import { bigint, boolean, check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -107,33 +106,5 @@ export const staffAuditLog = pgTable(
   (t) => [index('staff_audit_log_at_idx').on(t.at), index('staff_audit_log_request_idx').on(t.requestId)],
 );
 
-export const CALL_OUTCOMES = ['reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled'] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-
-/**
- * The result of one call, with the caller's short note encrypted like her number (AES-GCM bound to
- * this row). Erasing her request erases its outcomes (ON DELETE CASCADE).
- */
-export const callbackOutcomes = pgTable(
-  'callback_outcomes',
-  {
-    id: uuid('id').primaryKey(),
-    requestId: uuid('request_id')
-      .notNull()
-      .references(() => callbackRequests.id, { onDelete: 'cascade' }),
-    staffId: uuid('staff_id').notNull(),
-    outcome: text('outcome').$type<CallOutcome>().notNull(),
-    attempt: integer('attempt').notNull(),
-    noteEnc: text('note_enc'),
-    noteKeyId: text('note_key_id'),
-    at: timestamptz('at').notNull(),
-  },
-  (t) => [
-    index('callback_outcomes_request_idx').on(t.requestId, t.at),
-    check('callback_outcomes_outcome_check', sql`${t.outcome} in ('reached', 'no_answer', 'wrong_number', 'asked_to_stop', 'rescheduled')`),
-  ],
-);
-
 export type StaffUserRow = typeof staffUsers.$inferSelect;
 export type StaffAuditRow = typeof staffAuditLog.$inferSelect;
-export type CallbackOutcomeRow = typeof callbackOutcomes.$inferSelect;

@@ -98,6 +98,126 @@ describe('callback workflow: claims, no answer, retries at her next window', () 
   });
 });
 
+/**
+ * The staff moves the dashboard asks for: each one is the workflow's, one conditional transition with
+ * its transition row, and none moves a request whose claim changed meanwhile.
+ */
+describe('callback workflow: release, reassign and call outcomes', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let svc: CallbackApp;
+
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres', 'cbstaffmoves');
+    redis = await openTestRedis('cbstaffmoves');
+    const [row] = await db.handle.rows<{ name: string }>(sql`select current_database() as name`);
+    const config = callbackTestConfig({ redisUrl: TEST_REDIS_URL, prefix: redis.prefix, databaseUrl: `${SERVER_URL}/${row.name}` });
+    svc = await startCallbackApp(config, {}, new ManualClock(THURSDAY_0930));
+  });
+
+  afterAll(async () => {
+    await svc.close();
+    await redis.close();
+    await db.dispose();
+  });
+
+  const history = async (id: string) => (await svc.requests.transitions(id)).map((t) => `${t.fromStatus ?? '∅'}>${t.toStatus}:${t.actor}`);
+
+  it('a released request is back in the queue on the same attempt, with its transition row and its jobs', async () => {
+    const req = await createPending(svc);
+    const claimed = await svc.workflow.claim(req.id, 'agent1');
+    const released = await svc.workflow.release(claimed!, 'agent1');
+    expect(released).toMatchObject({ status: 'pending', attempt: 1, claimedBy: null, claimedAt: null, claims: 1, closedAt: null });
+    expect(await history(req.id)).toEqual(['∅>pending:contact', 'pending>claimed:staff:agent1', 'claimed>pending:staff:agent1']);
+    expect(await svc.scheduler.queue.getJob(`${CallbackJobName.Escalate}-${req.id}-1`)).toBeDefined();
+    // the same release again finds it no longer held: nothing moves
+    expect(await svc.workflow.release(claimed!, 'agent1')).toBeUndefined();
+    expect(await history(req.id)).toHaveLength(3);
+  });
+
+  it('a release of a claim that expired and was taken again leaves the new holder alone', async () => {
+    const req = await createPending(svc);
+    const first = await svc.workflow.claim(req.id, 'agent1');
+    await svc.workflow.expireClaim(req.id, first!.claims);
+    await svc.workflow.claim(req.id, 'agent2');
+    expect(await svc.workflow.release(first!, 'agent1')).toBeUndefined();
+    expect(await svc.requests.findById(req.id)).toMatchObject({ status: 'claimed', claimedBy: 'agent2', claims: 2 });
+  });
+
+  it('a wrong number closes the request as unreachable with its transition row', async () => {
+    const req = await createPending(svc);
+    const claimed = await svc.workflow.claim(req.id, 'agent1');
+    const closed = await svc.workflow.wrongNumber(claimed!, 'agent1');
+    expect(closed).toMatchObject({ status: 'unreachable', claimedBy: null, claimedAt: null, closedAt: new Date(svc.clock.now()) });
+    expect(await history(req.id)).toEqual(['∅>pending:contact', 'pending>claimed:staff:agent1', 'claimed>unreachable:staff:agent1']);
+    expect(await svc.workflow.wrongNumber(claimed!, 'agent1')).toBeUndefined();
+  });
+
+  it('a rescheduled call is waiting again from now, with only the new safe time and its transition row', async () => {
+    const req = await createPending(svc);
+    const claimed = await svc.workflow.claim(req.id, 'agent1');
+    svc.clock.advance(5 * 60_000);
+    const evening = windowFor('evening', 'weekend');
+    const moved = await svc.workflow.reschedule(claimed!, 'agent1', evening);
+    expect(moved).toMatchObject({ status: 'pending', attempt: 1, windows: [evening], dueAt: new Date(svc.clock.now()), claimedBy: null, closedAt: null });
+    expect(await history(req.id)).toEqual(['∅>pending:contact', 'pending>claimed:staff:agent1', 'claimed>pending:staff:agent1']);
+  });
+
+  it('each call outcome makes its own move, and none on a claim that moved on', async () => {
+    const cases = [
+      ['reached', 'completed'],
+      ['no_answer', 'no_answer'],
+      ['asked_to_stop', 'cancelled'],
+      ['wrong_number', 'unreachable'],
+      ['rescheduled', 'pending'],
+    ] as const;
+    for (const [outcome, status] of cases) {
+      const req = await createPending(svc);
+      const claimed = await svc.workflow.claim(req.id, 'agent1');
+      const after = await svc.workflow.recordOutcome(claimed!, 'agent1', outcome, windowFor('afternoon', 'any'));
+      expect({ outcome, status: after?.status }).toEqual({ outcome, status });
+      expect((await history(req.id)).at(-1)).toBe(`claimed>${status}:staff:agent1`);
+    }
+    const req = await createPending(svc);
+    const stale = await svc.workflow.claim(req.id, 'agent1');
+    await svc.workflow.release(stale!, 'agent1');
+    expect(await svc.workflow.recordOutcome(stale!, 'agent1', 'wrong_number')).toBeUndefined();
+    expect(await svc.requests.findById(req.id)).toMatchObject({ status: 'pending' });
+  });
+
+  it('a reassignment releases a held request as the supervisor, then claims it for the new holder', async () => {
+    const req = await createPending(svc);
+    const held = await svc.workflow.claim(req.id, 'agent1');
+    const result = await svc.workflow.reassign(held!, 'agent2', 'sup1');
+    expect(result).toMatchObject({ kind: 'reassigned', request: { status: 'claimed', claimedBy: 'agent2', claims: 2 } });
+    expect(await history(req.id)).toEqual([
+      '∅>pending:contact',
+      'pending>claimed:staff:agent1',
+      'claimed>pending:staff:sup1',
+      'pending>claimed:staff:agent2',
+    ]);
+    expect(await svc.scheduler.queue.getJob(`${CallbackJobName.ExpireClaim}-${req.id}-2`)).toBeDefined();
+  });
+
+  it('a waiting request is reassigned by one claim; a stale hold or a request not waiting is refused unchanged', async () => {
+    const waiting = await createPending(svc);
+    expect(await svc.workflow.reassign(waiting, 'agent2', 'sup1')).toMatchObject({ kind: 'reassigned', request: { claimedBy: 'agent2', claims: 1 } });
+    expect(await history(waiting.id)).toEqual(['∅>pending:contact', 'pending>claimed:staff:agent2']);
+
+    const stale = (await svc.workflow.claim((await createPending(svc)).id, 'agent1'))!;
+    await svc.workflow.release(stale, 'agent1');
+    await svc.workflow.claim(stale.id, 'agent3');
+    expect(await svc.workflow.reassign(stale, 'agent2', 'sup1')).toEqual({ kind: 'moved_on' });
+    expect(await svc.requests.findById(stale.id)).toMatchObject({ status: 'claimed', claimedBy: 'agent3' });
+
+    const retrying = await createPending(svc);
+    await svc.workflow.claim(retrying.id, 'agent1');
+    const noAnswer = await svc.workflow.recordNoAnswer(retrying.id, 'agent1');
+    expect(await svc.workflow.reassign(noAnswer!, 'agent2', 'sup1')).toEqual({ kind: 'not_waiting' });
+    expect(await svc.requests.findById(retrying.id)).toMatchObject({ status: 'no_answer', claimedBy: null });
+  });
+});
+
 async function createPending(svc: CallbackApp, urgent = false): Promise<CallbackRequest> {
   const number = malianNumber();
   const contact = await svc.contacts.findOrCreate('sms', number, 'twilio');

@@ -12,7 +12,7 @@ import { KeyRing } from '../../src/crypto/key-ring';
 import { openDatabase, type DatabaseHandle } from '../../src/db/open-database';
 import { KeyRotationService } from '../../src/privacy/key-rotation.service';
 import { totpContext } from '../../src/staff/second-factor';
-import { callbackOutcomes, staffUsers } from '../../src/staff/staff.schema';
+import { callbackOutcomes, staffUsers } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, malianNumber } from '../sms/sms-test.helpers';
 import { newKey } from './privacy-harness';

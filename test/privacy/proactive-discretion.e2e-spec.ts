@@ -5,7 +5,7 @@ import { DATABASE } from '../../src/db/database.module';
 import type { Database } from '../../src/db/open-database';
 import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
 import { OutboundService } from '../../src/outbound/outbound.service';
-import { StatusSms } from '../../src/staff/status-sms';
+import { StatusSms } from '../../src/callbacks/status-sms';
 import { localeText } from '../support/locale-text';
 import { eventually, malianNumber, sleep } from '../sms/sms-test.helpers';
 import { startPrivacyApp, type PrivacyApp } from './privacy-harness';

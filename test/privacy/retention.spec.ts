@@ -23,7 +23,7 @@ import { PrivacyModule } from '../../src/privacy/privacy.module';
 import { PrivacyQueue } from '../../src/privacy/privacy.queue';
 import { REDIS, RedisModule, type RedisClient } from '../../src/redis/redis.module';
 import { RedisKeys } from '../../src/redis/redis-keys';
-import { callbackOutcomes, staffAuditLog, staffUsers } from '../../src/staff/staff.schema';
+import { callbackOutcomes, staffAuditLog, staffUsers } from '../../src/db/schema';
 import { testConfig } from '../conversations/conversation-harness';
 import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, testPrefix } from '../sms/sms-test.helpers';
 import { redisContents } from './privacy-flows';

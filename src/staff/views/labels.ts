@@ -1,5 +1,4 @@
-import type { CallWindow } from '../../callbacks/callback.types';
-import { CALLBACK_TIME_ZONE } from '../../callbacks/call-windows';
+import { CALLBACK_TIME_ZONE, type CallWindow } from '../../callbacks';
 
 /** The dashboard speaks French, Mali's working language (domain facts §5). */
 export const TOPIC_LABELS: Record<string, string> = {

@@ -1,10 +1,8 @@
-import type { CallbackRequest } from '../../callbacks/callback.types';
-import type { OutcomeRecord } from '../callback-outcomes.repository';
+import { CALL_OUTCOMES, type CallbackRequest, type OutcomeRecord } from '../../callbacks';
 import { mayClaim } from '../request-access';
 import { isSupervisor } from '../staff-access';
 import type { QueueItem } from '../staff-queue.service';
 import type { RequestHistoryEntry } from '../staff-requests.service';
-import { CALL_OUTCOMES } from '../staff.schema';
 import type { StaffUser } from '../staff.types';
 import { html, type Html } from './html';
 import { dateTime, language, OUTCOME_LABELS, STATUS_LABELS, TOPIC_LABELS, windowLabel } from './labels';

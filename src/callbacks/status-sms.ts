@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { CallbackRequest } from '../callbacks/callback.types';
+import type { CallbackRequest } from './callback.types';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { OutboundService } from '../outbound/outbound.service';
 

@@ -5,7 +5,8 @@ import { CLOCK, type Clock } from '../common/clock';
 import { AddressCipher } from '../crypto/address-cipher';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
-import { callbackOutcomes, type CallOutcome } from './staff.schema';
+import type { CallOutcome } from './callback.types';
+import { callbackOutcomes } from './callbacks.schema';
 
 /** A note is a few words for the next caller, not a case file. */
 export const MAX_NOTE_LENGTH = 500;

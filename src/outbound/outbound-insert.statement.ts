@@ -13,6 +13,11 @@ export interface NewOutboundRow {
   kind: OutboundJobKind;
   segments?: number | null;
   encoding?: string | null;
+  /** her address under AddressCipher (context `outboundAddressContext(id)`), kept until the row settles. */
+  addressEnc?: string | null;
+  addressKeyId?: string | null;
+  /** the rendered message its job carries (the bot's own text), kept until the row settles. */
+  message?: unknown;
 }
 
 /**
@@ -30,6 +35,9 @@ export function prepareInsertStatement(db: Database, n: number) {
     kind: p('kind', i),
     segments: p('segments', i),
     encoding: p('encoding', i),
+    addressEnc: p('addressEnc', i),
+    addressKeyId: p('addressKeyId', i),
+    pendingMessage: sql`${p('pendingMessage', i)}::jsonb`,
     createdAt: sql`now() + ${sql.raw(String(i))} * interval '1 microsecond'`,
   }));
   return db

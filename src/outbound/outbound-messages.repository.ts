@@ -1,12 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { ChannelName } from '../conversations/inbound-message';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
 import { prepareClaimStatement, type ClaimVerdict } from './outbound-claim.statement';
 import { prepareInsertStatement, type InsertStatement, type NewOutboundRow } from './outbound-insert.statement';
 import { outboundMessages as o, type OutboundMessageRow } from './outbound-messages.schema';
-import { OUTBOUND_STATUSES, type OutboundStatus } from './outbound.types';
+import { OUTBOUND_STATUSES, type OutboundJobKind, type OutboundProvider, type OutboundStatus } from './outbound.types';
+
+/** A queued row as the sweep reads it: what its job is rebuilt from. */
+export interface SweepRow {
+  id: string;
+  channel: ChannelName;
+  contactId: string | null;
+  kind: OutboundJobKind;
+  /** her address under AddressCipher, context `outboundAddressContext(id)` (the job's `to`). */
+  addressEnc: string;
+  message: unknown;
+}
 
 export type { ClaimVerdict } from './outbound-claim.statement';
 export type { NewOutboundRow } from './outbound-insert.statement';
@@ -26,6 +37,9 @@ const RANK_OF_STATUS = sql.raw(`case status ${OUTBOUND_STATUSES.map((s) => `when
 
 const p = (name: string) => sql.placeholder(name);
 
+/** What a settled row no longer keeps: her address and the message, needed only to re-queue a lost job. */
+const UNSETTLED_WIPED = { addressEnc: null, addressKeyId: null, pendingMessage: null } as const;
+
 /** The statements the send path runs per message, built once and prepared (named) on each connection. */
 function prepareStatements(db: Database) {
   return {
@@ -41,17 +55,33 @@ function prepareStatements(db: Database) {
       .from(o)
       .where(sql`${o.id} = any(${p('ids')}::uuid[])`)
       .prepare('outbound_statuses'),
+    // settled: who sent it is kept, what only its job needed (her address, the message) is wiped
     markSent: db
       .update(o)
-      .set({ status: 'sent', providerId: sql`${p('providerId')}`, errorCode: null, sentAt: sql`now()`, updatedAt: sql`now()` })
+      .set({
+        status: 'sent',
+        providerId: sql`${p('providerId')}`,
+        provider: sql`${p('provider')}`,
+        line: sql`${p('line')}`,
+        errorCode: null,
+        sentAt: sql`now()`,
+        updatedAt: sql`now()`,
+        ...UNSETTLED_WIPED,
+      })
       .where(eq(o.id, p('id')))
       .prepare('outbound_mark_sent'),
-    // `failed` / `unknown` (final), or `queued` again after a provider's clear failure
-    markStatus: db
+    // `failed` / `unknown`: final, never resent
+    markFinal: db
       .update(o)
-      .set({ status: sql`${p('status')}`, errorCode: sql`${p('errorCode')}`, updatedAt: sql`now()` })
+      .set({ status: sql`${p('status')}`, errorCode: sql`${p('errorCode')}`, updatedAt: sql`now()`, ...UNSETTLED_WIPED })
       .where(eq(o.id, p('id')))
-      .prepare('outbound_mark_status'),
+      .prepare('outbound_mark_final'),
+    // `queued` again after a provider's clear failure: the job may still be lost, so the row keeps her address
+    requeue: db
+      .update(o)
+      .set({ status: 'queued', errorCode: sql`${p('errorCode')}`, updatedAt: sql`now()` })
+      .where(eq(o.id, p('id')))
+      .prepare('outbound_requeue'),
     releaseClaim: db
       .update(o)
       .set({ status: 'queued', updatedAt: sql`now()` })
@@ -131,18 +161,56 @@ export class OutboundMessagesRepository {
     await this.statements.releaseClaim.execute({ id });
   }
 
-  async markSent(id: string, providerId: string): Promise<void> {
-    await this.statements.markSent.execute({ id, providerId });
+  /** Sent: records who took it (provider, SMS line) and wipes what only its job needed. */
+  async markSent(id: string, providerId: string, by: { provider?: OutboundProvider; line?: string } = {}): Promise<void> {
+    await this.statements.markSent.execute({ id, providerId, provider: by.provider ?? null, line: by.line ?? null });
   }
 
   /** A clear failure before acceptance: back to `queued`, so the next attempt may claim it. */
   async requeue(id: string, errorCode: string): Promise<void> {
-    await this.statements.markStatus.execute({ id, status: 'queued', errorCode });
+    await this.statements.requeue.execute({ id, errorCode });
   }
 
-  /** `failed` or `unknown` (never resent) with the provider's code. */
+  /** `failed` or `unknown` (never resent) with the provider's code; her address and the message are wiped. */
   async markFinal(id: string, status: 'failed' | 'unknown', errorCode: string): Promise<void> {
-    await this.statements.markStatus.execute({ id, status, errorCode });
+    await this.statements.markFinal.execute({ id, status, errorCode });
+  }
+
+  /**
+   * A row left `sending` whose job is gone: `unknown` (its provider call may have happened), never resent;
+   * only if it is still `sending` (a receipt may have moved it on meanwhile). Wipes her address.
+   */
+  async markOrphanUnknown(id: string): Promise<boolean> {
+    const updated = await this.db
+      .update(o)
+      .set({ status: 'unknown', errorCode: 'job_lost', updatedAt: sql`now()`, ...UNSETTLED_WIPED })
+      .where(and(eq(o.id, id), eq(o.status, 'sending')))
+      .returning({ id: o.id });
+    return updated.length > 0;
+  }
+
+  /**
+   * Rows still `queued` whose job a lost Redis may have taken with it (oldest first, at most `limit`),
+   * untouched for `idleMs`: a row being queued right now is left to its own job. Only rows that kept
+   * what a job needs (her address; rows queued before the column existed have none).
+   */
+  async listQueuedForSweep(idleMs: number, limit: number): Promise<SweepRow[]> {
+    return this.listUnsettled('queued', idleMs, limit);
+  }
+
+  /** Rows `sending` for longer than `idleMs` (a claim whose job may be gone with Redis), oldest first. */
+  async listSendingForSweep(idleMs: number, limit: number): Promise<SweepRow[]> {
+    return this.listUnsettled('sending', idleMs, limit);
+  }
+
+  private async listUnsettled(status: 'queued' | 'sending', idleMs: number, limit: number): Promise<SweepRow[]> {
+    const rows = await this.db
+      .select({ id: o.id, channel: o.channel, contactId: o.contactId, kind: o.kind, addressEnc: o.addressEnc, message: o.pendingMessage })
+      .from(o)
+      .where(and(eq(o.status, status), isNotNull(o.addressEnc), sql`${o.updatedAt} < now() - ${idleMs}::integer * interval '1 millisecond'`))
+      .orderBy(o.createdAt, o.id)
+      .limit(limit);
+    return rows.map((r) => ({ ...r, kind: r.kind as OutboundJobKind, addressEnc: r.addressEnc!, message: (r.message as { message?: unknown } | null)?.message }));
   }
 
   /** Drops a row that will not be sent (she opted out or was erased meanwhile): nothing went out. */
@@ -189,6 +257,10 @@ function insertParams(rows: NewOutboundRow[]): Record<string, unknown> {
     params[`kind${i}`] = row.kind;
     params[`segments${i}`] = row.segments ?? null;
     params[`encoding${i}`] = row.encoding ?? null;
+    params[`addressEnc${i}`] = row.addressEnc ?? null;
+    params[`addressKeyId${i}`] = row.addressKeyId ?? null;
+    // wrapped: a bare JSON string such as "1" would be read back as a number
+    params[`pendingMessage${i}`] = row.message === undefined ? null : JSON.stringify({ message: row.message });
   });
   return params;
 }

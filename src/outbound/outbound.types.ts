@@ -59,9 +59,16 @@ export interface SendRequest<M = unknown> {
   message: M;
 }
 
+/** Who sent a message, recorded on its row (erasure asks that provider, and only it, to forget). */
+export type OutboundProvider = 'twilio' | 'sms_gateway' | 'telegram';
+
 export interface SendResult {
   /** the provider's id of the message (Twilio SM…, Telegram message_id), for receipts and erasure. */
   providerId: string;
+  /** the provider that took it (optional for test senders; every real sender says). */
+  provider?: OutboundProvider;
+  /** the SMS line it left by ('twilio', 'sms-gateway:orange'), set by the SMS router. */
+  line?: string;
 }
 
 /** A channel's way out. Throw a `SendError` to say what went wrong; anything else counts as ambiguous. */

@@ -3,6 +3,8 @@ import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { SmsChannel } from '../sms/sms-channel';
 import { SmsModule } from '../sms/sms.module';
+import { ContactForgettersModule } from '../contact-forgetter';
+import { SmsGatewayForgetter } from './sms-gateway.forgetter';
 import { SmsGatewayLines } from './sms-gateway.lines';
 import { SmsGatewayPacer } from './sms-gateway.pacer';
 import { SmsGatewaySender } from './sms-gateway.sender';
@@ -13,9 +15,9 @@ import { SmsGatewayWebhookController } from './sms-gateway-webhook.controller';
  * API out, one SMS line per SIM. On when SMS_GATEWAY_PHONES is set; runs beside Twilio if both are.
  */
 @Module({
-  imports: [SmsModule],
+  imports: [SmsModule, ContactForgettersModule],
   controllers: [SmsGatewayWebhookController],
-  providers: [SmsGatewayPacer],
+  providers: [SmsGatewayPacer, SmsGatewayForgetter],
 })
 export class SmsGatewayModule implements OnModuleInit {
   constructor(

@@ -49,7 +49,7 @@ export class SmsGatewaySender implements Sender<SmsMessage> {
       throw this.refused(response);
     }
     const answer = (await response.json().catch(() => null)) as { id?: unknown } | null;
-    return { providerId: typeof answer?.id === 'string' && answer.id ? answer.id : request.rowId };
+    return { providerId: typeof answer?.id === 'string' && answer.id ? answer.id : request.rowId, provider: 'sms_gateway' };
   }
 
   private body(request: SendRequest<SmsMessage>) {

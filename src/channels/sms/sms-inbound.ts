@@ -23,10 +23,15 @@ export interface SmsInbound {
   receivedAt: number;
 }
 
+/** The de-dup id of an SMS: its line, then the provider's id (a provider's forgetter names hers the same way). */
+export function smsDedupId(line: string, providerMessageId: string): string {
+  return `${line}:${providerMessageId}`;
+}
+
 export function toInboundMessage(sms: SmsInbound): InboundMessage {
   return {
     channel: 'sms',
-    providerMessageId: `${sms.provider}:${sms.providerMessageId}`,
+    providerMessageId: smsDedupId(sms.provider, sms.providerMessageId),
     address: sms.from,
     input: { kind: 'text', text: normaliseSmsKeyword(sms.text) },
     receivedAt: sms.receivedAt,

@@ -68,6 +68,7 @@ export class SmsRouter implements Sender<SmsMessage> {
       throw new SendError('retryable', 'sms_line_unavailable');
     }
     this.log.debug(`SMS leaves by line ${line}`);
-    return this.lines.get(line)!.send(request);
+    // the row records the line, so erasure asks the provider that really sent it
+    return { ...(await this.lines.get(line)!.send(request)), line };
   }
 }

@@ -14,6 +14,8 @@ import { OutboundModule } from '../../outbound/outbound.module';
 import { DEFAULT_TELEGRAM_PACING, TELEGRAM_PACING, TelegramChatPacer } from './telegram-chat.pacer';
 import { TelegramOutbound } from './telegram-outbound';
 import { TelegramSender } from './telegram.sender';
+import { ContactForgettersModule } from '../contact-forgetter';
+import { TelegramForgetter } from './telegram.forgetter';
 
 /**
  * The Telegram channel, on when TELEGRAM_BOT_TOKEN is set. Webhook mode (the default) needs
@@ -30,7 +32,7 @@ export class TelegramModule {
     }
     return {
       module: TelegramModule,
-      imports: [ConversationsModule, ContactsModule, OutboundModule],
+      imports: [ConversationsModule, ContactsModule, OutboundModule, ContactForgettersModule],
       controllers: webhook ? [TelegramWebhookController] : [],
       providers: [
         { provide: TELEGRAM_BOT, useFactory: () => createTelegramBot(telegram) },
@@ -44,6 +46,7 @@ export class TelegramModule {
         TelegramChatPacer,
         TelegramSender,
         TelegramOutbound,
+        TelegramForgetter,
       ],
       exports: [TELEGRAM_BOT],
     };

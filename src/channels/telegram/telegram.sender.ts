@@ -30,7 +30,7 @@ export class TelegramSender implements Sender<TelegramMessage> {
         link_preview_options: { is_disabled: true },
         reply_markup: telegramReplyMarkup(request.message),
       });
-      return { providerId: String(sent.message_id) };
+      return { providerId: String(sent.message_id), provider: 'telegram' };
     } catch (err) {
       throw classifyTelegramError(err);
     }

@@ -3,13 +3,17 @@ import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { SmsChannel } from '../sms/sms-channel';
 import { SmsModule } from '../sms/sms.module';
+import { ContactForgettersModule } from '../contact-forgetter';
+import { TwilioForgetter } from './twilio.forgetter';
 import { TwilioSender } from './twilio.sender';
 import { TwilioWebhookController } from './twilio-webhook.controller';
 
 /** Twilio as the SMS provider: its webhooks in, its REST API out. On when TWILIO_* are set. */
 @Module({
-  imports: [SmsModule],
+  imports: [SmsModule, ContactForgettersModule],
   controllers: [TwilioWebhookController],
+  // erasure: Twilio redacts the bodies it keeps
+  providers: [TwilioForgetter],
 })
 export class TwilioModule implements OnModuleInit {
   constructor(

@@ -32,7 +32,7 @@ export class TwilioSender implements Sender<SmsMessage> {
         body: request.message,
         statusCallback: `${this.publicBaseUrl}${TWILIO_STATUS_PATH}`,
       });
-      return { providerId: message.sid };
+      return { providerId: message.sid, provider: 'twilio' };
     } catch (err) {
       if (err instanceof SendError) throw err;
       // Anything else happened after the request may have been accepted (e.g. an unreadable answer).

@@ -5,6 +5,7 @@ import { Config, loadConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ContentModule } from './content/content.module';
+import { ContactEventsCheck } from './conversations/contact-events.check';
 import { ConversationsModule } from './conversations/conversations.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './db/database.module';
@@ -40,6 +41,8 @@ export class AppModule {
         StaffModule,
         ChannelsModule.forRoot(config),
       ],
+      // every contact event has its one owner, or the service does not start
+      providers: [ContactEventsCheck],
     };
   }
 }

@@ -3,8 +3,10 @@ import { CLOCK, type Clock } from '../common/clock';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { CONTENT } from '../content/content.module';
 import type { LoadedContent } from '../content/content.types';
-import type { ConversationHooks, Settlement, TurnContext } from '../conversations/conversation-hooks';
-import type { EngineEvent, Output } from '../engine/engine.types';
+import type { ContactEvent, ContactEventContext, ContactEventOf, ContactEventOutcome } from '../conversations/contact-event';
+import { OnContactEvent, TakesPartInTurns, type TurnParticipant } from '../conversations/contact-event.registry';
+import type { Settlement, TurnContext } from '../conversations/conversation-hooks';
+import type { Output } from '../engine/engine.types';
 import { changesFromAnswers, ownPhoneNumber, requestFromAnswers } from './callback-answers';
 import { OPEN_STATUSES } from './callback.types';
 import { CallbackCommandMatcher, type CallbackCommand } from './callback-commands';
@@ -32,7 +34,8 @@ export const CALLBACK_TEXTS = {
  * by a word and the code — only among the requests of the identity writing.
  */
 @Injectable()
-export class CallbackConversationHooks implements ConversationHooks {
+@TakesPartInTurns()
+export class CallbackConversationHooks implements TurnParticipant {
   private readonly log = new Logger(CallbackConversationHooks.name);
   private readonly commands: CallbackCommandMatcher;
 
@@ -63,20 +66,41 @@ export class CallbackConversationHooks implements ConversationHooks {
     return command ? this.runCommand(contact.id, command) : null;
   }
 
-  async apply(event: EngineEvent, ctx: TurnContext): Promise<Settlement | undefined> {
-    if (event.type === 'erase_requested') return this.forgetJobs(ctx.contact.id);
-    if (event.type === 'callback_changed') return this.change(event.vars, ctx).catch((err: Error) => {
-      this.log.warn(`callback request not changed: ${err.name}`);
-      return { text: CALLBACK_TEXTS.changeFailed };
-    });
-    if (event.type !== 'callback_requested') return undefined;
+  @OnContactEvent('callback_requested')
+  async requested(event: ContactEvent, ctx: ContactEventContext): Promise<ContactEventOutcome> {
+    const { vars, consentVersion } = event as ContactEventOf<'callback_requested'>;
+    if (!ctx.msg) return { settlement: { text: CALLBACK_TEXTS.failed } };
     try {
-      return await this.register(event.vars, event.consentVersion, ctx);
+      return { settlement: await this.register(vars, consentVersion, { contact: ctx.contact, msg: ctx.msg }) };
     } catch (err) {
       // nothing committed, or we cannot know: she is told it did not work, never given a code
       this.log.warn(`callback request not registered: ${err instanceof Error ? err.name : 'error'}`);
-      return { text: CALLBACK_TEXTS.failed };
+      return { settlement: { text: CALLBACK_TEXTS.failed } };
     }
+  }
+
+  @OnContactEvent('callback_changed')
+  async changed(event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
+    const { vars } = event as ContactEventOf<'callback_changed'>;
+    const settlement = await this.change(vars, contact.id).catch((err: Error) => {
+      this.log.warn(`callback request not changed: ${err.name}`);
+      return { text: CALLBACK_TEXTS.changeFailed };
+    });
+    return { settlement };
+  }
+
+  /**
+   * Before her erasure deletes her rows (and, by cascade, her requests): their queued jobs go too.
+   * A failure here must not stop the erasure; a leftover job finds no row and does nothing.
+   */
+  @OnContactEvent('erase_requested', { phase: 'before', order: 10 })
+  async forgetJobs(_event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
+    try {
+      for (const req of await this.requests.listByContact(contact.id)) await this.scheduler.forget(req);
+    } catch (err) {
+      this.log.warn(`callback jobs not removed before erasure: ${err instanceof Error ? err.name : 'error'}`);
+    }
+    return {};
   }
 
   /**
@@ -102,23 +126,10 @@ export class CallbackConversationHooks implements ConversationHooks {
   }
 
   /** Her open request, changed as she answered; said done (with its code) only once stored. */
-  private async change(vars: Record<string, string>, { contact }: TurnContext): Promise<Settlement> {
-    const open = await this.requests.findOpenByContact(contact.id);
+  private async change(vars: Record<string, string>, contactId: string): Promise<Settlement> {
+    const open = await this.requests.findOpenByContact(contactId);
     const changed = open ? await this.workflow.change(open, changesFromAnswers(vars)) : undefined;
     return changed ? { params: { code: changed.refCode } } : { text: CALLBACK_TEXTS.changeFailed };
-  }
-
-  /**
-   * Before her erasure deletes her rows (and, by cascade, her requests): their queued jobs go too.
-   * A failure here must not stop the erasure; a leftover job finds no row and does nothing.
-   */
-  private async forgetJobs(contactId: string): Promise<undefined> {
-    try {
-      for (const req of await this.requests.listByContact(contactId)) await this.scheduler.forget(req);
-    } catch (err) {
-      this.log.warn(`callback jobs not removed before erasure: ${err instanceof Error ? err.name : 'error'}`);
-    }
-    return undefined;
   }
 
   /** STATUT <code> of an open request also says how to change it (the word CHANGER, flows/callback.yaml). */

@@ -3,7 +3,6 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { ContactsModule } from '../contacts/contacts.module';
 import { translatorProvider } from '../content/translator.provider';
-import { CONVERSATION_HOOKS } from '../conversations/conversation-hooks';
 import { CallbackConversationHooks } from './callback-conversation.hooks';
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackProcessor } from './callback.processor';
@@ -14,9 +13,9 @@ import { CallbackWorkflow } from './callback.workflow';
 import { StaffNotifier } from './staff.notifier';
 
 /**
- * Callback requests: PostgreSQL rows (source of truth), BullMQ jobs pointing at them, and the hooks
- * through which the conversation shell registers requests. Global so the shell finds its hooks
- * without importing this module (no cycle). Needs the global Config, Database, Crypto, Redis, Clock
+ * Callback requests: PostgreSQL rows (source of truth), BullMQ jobs pointing at them, and the
+ * handlers of the contact events it owns (callback_requested, callback_changed; jobs forgotten before
+ * an erasure), found by the conversation shell's registry at start-up. Needs the global Config, Database, Crypto, Redis, Clock
  * and Content modules.
  */
 @Global()
@@ -32,8 +31,7 @@ import { StaffNotifier } from './staff.notifier';
     CallbackProcessor,
     CallbackWorker,
     CallbackConversationHooks,
-    { provide: CONVERSATION_HOOKS, useExisting: CallbackConversationHooks },
   ],
-  exports: [CONVERSATION_HOOKS, CallbackRequestsRepository, CallbackWorkflow, CallbackScheduler, StaffNotifier, CALLBACK_SETTINGS],
+  exports: [CallbackRequestsRepository, CallbackWorkflow, CallbackScheduler, StaffNotifier, CALLBACK_SETTINGS],
 })
 export class CallbacksModule {}

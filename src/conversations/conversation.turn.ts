@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONTENT } from '../content/content.module';
 import type { LoadedContent } from '../content/content.types';
@@ -8,7 +8,8 @@ import { ContactsRepository } from '../contacts/contacts.repository';
 import { SESSION_SCHEMA_VERSION, type Output, type Session } from '../engine/engine.types';
 import { step } from '../engine/step';
 import { ContactEventsApplier } from './contact-events.applier';
-import { CONVERSATION_HOOKS, settleOutputs, type ConversationHooks } from './conversation-hooks';
+import { ContactEventRegistry } from './contact-event.registry';
+import { settleOutputs, type TurnContext } from './conversation-hooks';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
 import { TurnJournal } from './turn.journal';
@@ -37,19 +38,19 @@ export class ConversationTurn {
     @Inject(TurnJournal) private readonly journal: TurnJournal,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'flowSet' | 'base'> & Partial<Pick<LoadedContent, 'referrals'>>,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Optional() @Inject(CONVERSATION_HOOKS) private readonly hooks?: ConversationHooks,
+    @Inject(ContactEventRegistry) private readonly registry: ContactEventRegistry,
   ) {}
 
   async run(msg: InboundMessage, blindIndex: string): Promise<TurnOutcome> {
     const { session: stored, other } = await this.sessions.loadWith(blindIndex, this.journal.key(msg.channel, msg.providerMessageId));
     const done = this.journal.open(msg.channel, msg.providerMessageId, other);
     if (done) return { ...done, replayed: true };
-    const contact = await this.liftOptOut(await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel), msg);
-    const shortcut = contact.optedOut ? null : await this.hooks?.intercept({ contact, msg });
+    const contact = await this.liftOptOut(await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel), msg, blindIndex);
+    const shortcut = contact.optedOut ? null : await this.intercept({ contact, msg });
     if (shortcut) return this.shortcutOutcome(contact, shortcut);
     const now = this.clock.now();
     // verified, unexpired referral contacts only (src/content/referrals.ts), for flows/safety.yaml
-    const facts = { ...referralFacts(this.content.referrals ?? [], now), ...((await this.hooks?.facts({ contact, msg })) ?? {}) };
+    const facts = { ...referralFacts(this.content.referrals ?? [], now), ...(await this.participantFacts({ contact, msg })) };
     const stepped = step(this.content.flowSet, seedSession(stored, contact, now), msg.input, { now, facts });
     const applied = await this.events.apply(contact, blindIndex, stepped.events, msg);
 
@@ -68,10 +69,28 @@ export class ConversationTurn {
     return outcome;
   }
 
-  /** Read in the turn with the contact it already loads, rather than by a second look-up before it. */
-  private async liftOptOut(contact: Contact, msg: InboundMessage): Promise<Contact> {
+  /**
+   * A channel that says writing lifts its own stop (Telegram: a block) turns it into the contact event,
+   * applied with the contact the turn already loads rather than by a second look-up before it.
+   */
+  private async liftOptOut(contact: Contact, msg: InboundMessage, blindIndex: string): Promise<Contact> {
     if (!msg.liftsOptOut || !contact.optedOut || contact.optedOutSource !== msg.liftsOptOut) return contact;
-    return this.contacts.setOptedOut(contact.id, false);
+    const applied = await this.events.apply(contact, blindIndex, [{ type: 'channel_unblocked', source: msg.liftsOptOut }], msg);
+    return applied.contact ?? contact;
+  }
+
+  private async intercept(ctx: TurnContext): Promise<Output[] | null> {
+    for (const p of this.registry.participants()) {
+      const outputs = p.intercept ? await p.intercept(ctx) : null;
+      if (outputs) return outputs;
+    }
+    return null;
+  }
+
+  private async participantFacts(ctx: TurnContext): Promise<Record<string, string>> {
+    const facts: Record<string, string> = {};
+    for (const p of this.registry.participants()) if (p.facts) Object.assign(facts, await p.facts(ctx));
+    return facts;
   }
 
   /** A reply that needed no engine step: her session (where she stands in a flow) is left as it was. */

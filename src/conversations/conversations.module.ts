@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ContactsModule } from '../contacts/contacts.module';
+import { ContactEventRegistry } from './contact-event.registry';
 import { ContactEventsApplier } from './contact-events.applier';
+import { ContactFacts } from './contact-facts.service';
+import { ErasureHandler } from './erasure.handler';
 import { ContactLock } from './contact.lock';
 import { ConversationService } from './conversation.service';
 import { CONFIG } from '../config/config.module';
@@ -17,18 +21,21 @@ import { TurnJournal } from './turn.journal';
  * the CONTENT provider. Channel modules import it for `ConversationService` and `OutboundRegistry`.
  */
 @Module({
-  imports: [ContactsModule],
+  imports: [ContactsModule, DiscoveryModule],
   providers: [
+    ContactEventRegistry,
+    ErasureHandler,
     { provide: CONVERSATION_TIMINGS, inject: [CONFIG], useFactory: (config: Config) => conversationTimings(config) },
     DedupLease,
     ContactLock,
     SessionStore,
     ContactEventsApplier,
+    ContactFacts,
     TurnJournal,
     ConversationTurn,
     OutboundRegistry,
     ConversationService,
   ],
-  exports: [ConversationService, OutboundRegistry, SessionStore],
+  exports: [ConversationService, OutboundRegistry, SessionStore, ContactEventRegistry, ContactFacts],
 })
 export class ConversationsModule {}

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import type { ContactsRepository } from '../contacts/contacts.repository';
+import type { ContactFacts } from '../conversations/contact-facts.service';
 import type { AddressCipher } from '../crypto/address-cipher';
 import type { ClaimVerdict, OutboundMessagesRepository } from './outbound-messages.repository';
 import {
@@ -8,6 +9,7 @@ import {
   outboundAddressContext,
   type OutboundChannel,
   type OutboundJobData,
+  type SendResult,
 } from './outbound.types';
 
 export const DEFAULT_ATTEMPTS = 5;
@@ -37,6 +39,8 @@ export interface ProcessorDeps {
   messages: OutboundMessagesRepository;
   contacts: ContactsRepository;
   cipher: AddressCipher;
+  /** a provider's refusal changes her state through the one path for contact events. */
+  facts: Pick<ContactFacts, 'submit'>;
 }
 
 /**
@@ -111,13 +115,13 @@ export class OutboundProcessor {
       await this.deps.messages.markFinal(rowId, 'failed', 'address_unreadable');
       return 'failed';
     }
-    let providerId: string;
+    let sent: SendResult;
     try {
-      ({ providerId } = await this.channel.sender.send({ rowId, contactId: job.data.contactId, address, message: job.data.message }));
+      sent = await this.channel.sender.send({ rowId, contactId: job.data.contactId, address, message: job.data.message });
     } catch (err) {
       return this.onError(job, err);
     }
-    await this.deps.messages.markSent(rowId, providerId);
+    await this.deps.messages.markSent(rowId, sent.providerId, { provider: sent.provider, line: sent.line });
     await this.afterSend({ segments: verdict.segments });
     return 'sent';
   }
@@ -189,7 +193,7 @@ export class OutboundProcessor {
       }
       case 'blocked':
         await this.deps.messages.markFinal(rowId, 'failed', error.code);
-        if (contactId) await this.deps.contacts.setOptedOut(contactId, true, error.optOutSource ?? 'blocked').catch(() => undefined);
+        if (contactId) await this.deps.facts.submit(contactId, { type: 'send_refused', source: error.optOutSource ?? 'blocked' }).catch(() => undefined);
         this.log.log(`${this.channel.channel} contact stopped by the provider (${error.code})`);
         return 'blocked';
       case 'ambiguous':

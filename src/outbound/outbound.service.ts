@@ -6,6 +6,7 @@ import { runsWorkers } from '../config/process-role';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { ContactsRepository } from '../contacts/contacts.repository';
+import { ContactFacts } from '../conversations/contact-facts.service';
 import type { ChannelName } from '../conversations/inbound-message';
 import { OutboundRegistry, type OutboundMeta, type OutboundPort } from '../conversations/outbound.registry';
 import { AddressCipher } from '../crypto/address-cipher';
@@ -46,6 +47,8 @@ export interface EnqueueRequest {
 }
 
 type Rendered = { message: unknown; segments?: number; encoding?: string };
+/** A rendered message with its row id and her address sealed to that row (the row and its job hold the same token). */
+type Sealed = Rendered & { id: string; to: string; kid: string };
 
 /** The row id of the reply at `position` to one inbound message: the same on every hand-over. */
 export function replyRowId(channel: ChannelName, providerMessageId: string, position: number): string {
@@ -82,6 +85,7 @@ export class OutboundService implements OnApplicationShutdown {
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(OutboundRegistry) private readonly registry: OutboundRegistry,
+    @Inject(ContactFacts) private readonly facts: ContactFacts,
     @Optional() @Inject(PROACTIVE_POLICY) private readonly proactive?: ProactivePolicy,
   ) {}
 
@@ -114,7 +118,7 @@ export class OutboundService implements OnApplicationShutdown {
     };
     const started = await startedBullmq(`${channel.queue} queue`, url, buildQueue, this.log);
     const queue = started.item;
-    const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher }, channel, async (sent) => {
+    const processor = new OutboundProcessor({ messages: this.messages, contacts: this.contacts, cipher: this.cipher, facts: this.facts }, channel, async (sent) => {
       const pause = channel.pauseAfterMs?.(sent) ?? 0;
       if (pause > 0) await queue.rateLimit(pause);
     });
@@ -170,7 +174,7 @@ export class OutboundService implements OnApplicationShutdown {
     if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
     const verdicts = await this.admitAll(running, request, rendered);
     const admitted = [...rendered.filter((_, i) => verdicts[i] === true), ...this.noticeOf(running, request, verdicts)];
-    const queued = admitted.map((r) => ({ ...r, id: randomUUID() }));
+    const queued = admitted.map((r) => this.seal(request, r, randomUUID()));
     await this.messages.createMany(queued.map((r) => this.newRow(running, request, r)));
     await this.addJobs(running, request, queued);
     return queued.map((r) => r.id);
@@ -255,14 +259,14 @@ export class OutboundService implements OnApplicationShutdown {
    * back a job Redis may have lost meanwhile — never a second row, never a second send.
    */
   private async enqueueKeyed(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[], answering: string): Promise<string[]> {
-    const keyed = rendered.map((r, position) => ({ ...r, id: replyRowId(running.def.channel, answering, position) }));
+    const keyed = rendered.map((r, position) => this.seal(request, r, replyRowId(running.def.channel, answering, position)));
     const created = await this.messages.createMany(keyed.map((r) => this.newRow(running, request, r)));
     const fresh = keyed.filter((r) => created.has(r.id));
     const verdicts = await this.admitAll(running, request, fresh);
     const refused = fresh.filter((_, i) => verdicts[i] !== true);
     for (const { id } of refused) await this.messages.discard(id);
     // the cap notice's rows are keyed too (claimed once, so never queued twice)
-    const notice = this.noticeOf(running, request, verdicts).map((r, position) => ({ ...r, id: replyRowId(running.def.channel, `${answering}\u0000cap-notice`, position) }));
+    const notice = this.noticeOf(running, request, verdicts).map((r, position) => this.seal(request, r, replyRowId(running.def.channel, `${answering}\u0000cap-notice`, position)));
     await this.messages.createMany(notice.map((r) => this.newRow(running, request, r)));
     // handed over again: the rows that exist say what is left to queue
     const existing = await this.messages.statusesOf(keyed.filter((r) => !created.has(r.id)).map((r) => r.id));
@@ -271,8 +275,15 @@ export class OutboundService implements OnApplicationShutdown {
     return [...keyed.filter((r) => (created.has(r.id) ? !refused.includes(r) : existing.has(r.id))), ...notice].map((r) => r.id);
   }
 
-  private newRow(running: RunningChannel, request: EnqueueRequest, rendered: Rendered & { id: string }): NewOutboundRow {
-    return { id: rendered.id, channel: running.def.channel, contactId: request.contactId, kind: request.kind, segments: rendered.segments, encoding: rendered.encoding };
+  private seal(request: EnqueueRequest, rendered: Rendered, id: string): Sealed {
+    const { token, kid } = this.cipher.encrypt(request.address, outboundAddressContext(id));
+    return { ...rendered, id, to: token, kid };
+  }
+
+  /** The row keeps what its job carries until it settles: a job Redis loses is rebuilt from it (OutboundSweep). */
+  private newRow(running: RunningChannel, request: EnqueueRequest, sealed: Sealed): NewOutboundRow {
+    const { id, segments, encoding, to, kid, message } = sealed;
+    return { id, channel: running.def.channel, contactId: request.contactId, kind: request.kind, segments, encoding, addressEnc: to, addressKeyId: kid, message };
   }
 
   /**
@@ -280,25 +291,38 @@ export class OutboundService implements OnApplicationShutdown {
    * id alone). Not one MULTI/addBulk: BullMQ's node-redis adapter falls back to EVAL when Redis lost its
    * scripts (a restart) only outside a transaction. Rejects, once every add has ended, if any failed.
    */
-  private async addJobs(running: RunningChannel, request: EnqueueRequest, rows: Array<Rendered & { id: string }>): Promise<void> {
+  private async addJobs(running: RunningChannel, request: EnqueueRequest, rows: Sealed[]): Promise<void> {
+    await this.addJobData(
+      running.def.channel,
+      rows.map(({ id: rowId, to, message }) => ({ rowId, contactId: request.contactId, kind: request.kind, to, message })),
+    );
+  }
+
+  /**
+   * Adds one job per row under its fixed id (`<kind>-<row id>-1`): a job that exists, waiting, delayed
+   * or running, is left alone, so adding again (a turn handed over twice, the sweep) never doubles it.
+   * Rejects, once every add has ended, if any failed.
+   */
+  async addJobData(channel: ChannelName, jobs: OutboundJobData[]): Promise<void> {
+    const running = this.require(channel);
     const attempts = running.def.retry?.attempts ?? DEFAULT_ATTEMPTS;
     const results = await Promise.allSettled(
-      rows.map(({ id: rowId, message }) => {
-        const { token } = this.cipher.encrypt(request.address, outboundAddressContext(rowId));
-        const data: OutboundJobData = { rowId, contactId: request.contactId, kind: request.kind, to: token, message };
-        return running.queue.add(request.kind, data, {
-          jobId: outboundJobId(request.kind, rowId),
-          priority: JOB_PRIORITY[request.kind],
+      jobs.map((data) =>
+        running.queue.add(data.kind, data, {
+          jobId: outboundJobId(data.kind, data.rowId),
+          priority: JOB_PRIORITY[data.kind],
           attempts,
           backoff: { type: 'outbound' },
           removeOnComplete: true,
           removeOnFail: true,
-        });
-      }),
+        }),
+      ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
+
+
 
   private require(channel: ChannelName): RunningChannel {
     const running = this.channels.get(channel);

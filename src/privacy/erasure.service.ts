@@ -6,13 +6,15 @@ import { CLOCK, type Clock } from '../common/clock';
 import { AddressCipher } from '../crypto/address-cipher';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
+import type { SentRecord } from '../channels/contact-forgetter';
 import { outboundMessages } from '../outbound/outbound-messages.schema';
 import { staffAuditLog } from '../staff/staff.schema';
 import { AnonymousCountsRepository, AnonymousMetric } from './anonymous-counts.repository';
 import type { Contact } from '../contacts/contact';
-import type { EngineEvent } from '../engine/engine.types';
+import type { ContactEvent, ContactEventContext, ContactEventOf, ContactEventOutcome } from '../conversations/contact-event';
+import { OnContactEvent } from '../conversations/contact-event.registry';
+import type { InboundMessage } from '../conversations/inbound-message';
 import { ConsentService } from './consent.service';
-import type { ErasureContext, ErasureHook } from './erasure.hook';
 import { forgetContext, type ForgetJobData } from './privacy-jobs';
 import { PrivacyQueue } from './privacy.queue';
 import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';
@@ -20,10 +22,10 @@ import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';
 /**
  * Her erasure, beyond her rows (which the shell deletes right after, cascading to her requests and
  * outbound records): the provider ids are read while they still exist and handed to a delayed job that
- * asks Twilio / Telegram to forget; the erasure is counted and audited with no id that leads to her.
+ * asks her channel's providers to forget; the erasure is counted and audited with no id that leads to her.
  */
 @Injectable()
-export class ErasureService implements ErasureHook {
+export class ErasureService {
   private readonly log = new Logger(ErasureService.name);
 
   constructor(
@@ -37,21 +39,32 @@ export class ErasureService implements ErasureHook {
     @Optional() @Inject(CallbackRequestsRepository) private readonly requests?: CallbackRequestsRepository,
   ) {}
 
-  /** Consent withdrawn, proactive messages on or off (the shell's other events are not ours). */
-  async apply(event: EngineEvent, { contact }: ErasureContext): Promise<Contact | undefined> {
-    if (event.type === 'consent_withdrawn') return this.consent.withdraw(contact);
-    if (event.type === 'proactive_changed') await this.consent.setProactive(contact.id, event.allow);
-    return undefined;
+  @OnContactEvent('consent_withdrawn')
+  async consentWithdrawn(_event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
+    return { contact: await this.consent.withdraw(contact) };
   }
 
-  async beforeErase({ contact, msg }: ErasureContext): Promise<void> {
+  @OnContactEvent('proactive_changed')
+  async proactiveChanged(event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
+    await this.consent.setProactive(contact.id, (event as ContactEventOf<'proactive_changed'>).allow);
+    return {};
+  }
+
+  /** Runs after the callback module forgot her jobs (order 10) and before the shell deletes her rows. */
+  @OnContactEvent('erase_requested', { phase: 'before', order: 20 })
+  async beforeErase(_event: ContactEvent, { contact, msg }: ContactEventContext): Promise<ContactEventOutcome> {
+    if (msg) await this.forgetAtProviders(contact, msg);
+    return {};
+  }
+
+  private async forgetAtProviders(contact: Contact, msg: InboundMessage): Promise<void> {
     const now = new Date(this.clock.now());
     try {
       const jobId = `forget-${randomUUID()}`;
       const data: ForgetJobData = {
         channel: contact.channel,
         addressEnc: this.cipher.encrypt(msg.address, forgetContext(jobId)).token,
-        ...(await this.providerIds(contact.id, now)),
+        sent: await this.sentRecords(contact.id),
         dedupId: msg.providerMessageId,
         requestIds: this.requests ? (await this.requests.listByContact(contact.id)).map((r) => r.id) : [],
       };
@@ -62,19 +75,13 @@ export class ErasureService implements ErasureHook {
     await this.record(contact.id, contact.channel, now).catch((err: Error) => this.log.warn(`erasure not counted: ${err.name}`));
   }
 
-  /** SMS: every SID Sira sent her; Telegram: the bot's message ids still inside the deletion window. */
-  private async providerIds(contactId: string, now: Date): Promise<Pick<ForgetJobData, 'smsSids' | 'telegramMessageIds'>> {
-    const since = new Date(now.getTime() - this.settings.telegramDeleteWindowMs);
+  /** Every message Sira sent her, with who sent it: each provider's forgetter picks its own. */
+  private async sentRecords(contactId: string): Promise<SentRecord[]> {
     const rows = await this.db
-      .select({ channel: outboundMessages.channel, providerId: outboundMessages.providerId, sentAt: outboundMessages.sentAt })
+      .select({ provider: outboundMessages.provider, line: outboundMessages.line, providerId: outboundMessages.providerId, sentAt: outboundMessages.sentAt })
       .from(outboundMessages)
       .where(and(eq(outboundMessages.contactId, contactId), isNotNull(outboundMessages.providerId)));
-    const smsSids = rows.filter((r) => r.channel === 'sms').map((r) => r.providerId!);
-    const telegramMessageIds = rows
-      .filter((r) => r.channel === 'telegram' && (!r.sentAt || r.sentAt >= since))
-      .map((r) => Number(r.providerId))
-      .filter((n) => Number.isSafeInteger(n) && n > 0);
-    return { smsSids, telegramMessageIds };
+    return rows.map((r) => ({ provider: r.provider, line: r.line, providerId: r.providerId!, sentAt: r.sentAt ? r.sentAt.getTime() : null }));
   }
 
   /** Counts that stay, and the audit line "an erasure happened" — no contact id, no number. */

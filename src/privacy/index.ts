@@ -1,6 +1,4 @@
 export { AnonymousCountsRepository, AnonymousMetric } from './anonymous-counts.repository';
-export { ERASURE_HOOK } from './erasure.hook';
-export type { ErasureContext, ErasureHook } from './erasure.hook';
 export { ErasureService } from './erasure.service';
 export { KeyRotationService } from './key-rotation.service';
 export type { RotationReport } from './key-rotation.service';

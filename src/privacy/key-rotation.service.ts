@@ -7,7 +7,9 @@ import { AddressCipher } from '../crypto/address-cipher';
 import { KeyRing } from '../crypto/key-ring';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
-import { callbackOutcomes, staffUsers } from '../staff/staff.schema';
+import { outboundMessages } from '../outbound/outbound-messages.schema';
+import { outboundAddressContext } from '../outbound/outbound.types';
+import { callbackOutcomes, staffUsers } from '../db/schema';
 import { totpContext } from '../staff/second-factor';
 
 /** One encrypted column: where the token is, which key id it records, and its authenticated context. */
@@ -28,6 +30,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { name: 'contacts.address', table: contacts, id: contacts.id, enc: contacts.addressEnc, kid: contacts.addressKeyId, context: (id) => `contacts:${id}` },
   { name: 'callback_requests.number', table: callbackRequests, id: callbackRequests.id, enc: callbackRequests.numberEnc, kid: callbackRequests.numberKeyId, context: (id) => `callback_requests:${id}` },
   { name: 'callback_outcomes.note', table: callbackOutcomes, id: callbackOutcomes.id, enc: callbackOutcomes.noteEnc, kid: callbackOutcomes.noteKeyId, context: (id) => `callback_outcomes:${id}` },
+  { name: 'outbound_messages.address', table: outboundMessages, id: outboundMessages.id, enc: outboundMessages.addressEnc, kid: outboundMessages.addressKeyId, context: outboundAddressContext },
   { name: 'staff_users.totp', table: staffUsers, id: staffUsers.id, enc: staffUsers.totpSecretEnc, kid: staffUsers.totpSecretKeyId, context: totpContext },
 ];
 

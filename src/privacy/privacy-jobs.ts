@@ -1,10 +1,12 @@
+import type { SentRecord } from '../channels/contact-forgetter';
+
 /** The privacy queue and its jobs, in one place (names never contain ':'). */
 export enum PrivacyQueueName {
   Privacy = 'privacy',
 }
 
 export enum PrivacyJobName {
-  /** ask Twilio / Telegram to forget one erased contact's messages. */
+  /** ask the providers of her channel to forget one erased contact's messages. */
   ForgetAtProviders = 'forget-at-providers',
   /** recurring (job scheduler): delete what is older than its retention period. */
   Retention = 'retention',
@@ -20,10 +22,8 @@ export const PRIVACY_TIME_ZONE = 'Africa/Bamako';
 export interface ForgetJobData {
   channel: 'sms' | 'telegram' | 'simulator';
   addressEnc: string;
-  /** Twilio message SIDs of the messages Sira sent her. */
-  smsSids: string[];
-  /** Telegram message ids of the messages Sira sent her within the deletion window. */
-  telegramMessageIds: number[];
+  /** every message Sira sent her with a provider id, and which provider (and line) sent it. */
+  sent: SentRecord[];
   /** the provider id of the erase message (its de-dup key goes once the turn is over). */
   dedupId: string;
   /** her callback requests' ids (rows already gone): their entries in BullMQ's event stream go too. */

@@ -1,12 +1,13 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { CONFIG } from '../config/config.module';
+import { ContactForgettersModule } from '../channels/contact-forgetter';
 import { ContactsModule } from '../contacts/contacts.module';
 import type { Config } from '../config/config';
 import { runsWorkers } from '../config/process-role';
 import { AnonymousCountsRepository } from './anonymous-counts.repository';
 import { ConsentService } from './consent.service';
-import { ERASURE_HOOK, PROACTIVE_POLICY } from './erasure.hook';
+import { PROACTIVE_POLICY } from './erasure.hook';
 import { ErasureService } from './erasure.service';
 import { KeyRotationService } from './key-rotation.service';
 import { PrivacyJobName, type ForgetJobData } from './privacy-jobs';
@@ -17,13 +18,13 @@ import { RedisTraces } from './redis-traces';
 import { RetentionService } from './retention.service';
 
 /**
- * Erasure beyond her rows (providers, counts, audit), retention and key rotation. Global so the
- * conversation shell finds ERASURE_HOOK without importing this module. Needs the global Config,
+ * Erasure beyond her rows (providers, counts, audit), consent events, retention and key rotation; its
+ * contact-event handlers are found by the conversation shell's registry. Needs the global Config,
  * Database, Crypto, Redis and Clock modules.
  */
 @Global()
 @Module({
-  imports: [ContactsModule],
+  imports: [ContactsModule, ContactForgettersModule],
   providers: [
     { provide: PRIVACY_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => privacySettings(config) },
     AnonymousCountsRepository,
@@ -34,10 +35,9 @@ import { RetentionService } from './retention.service';
     KeyRotationService,
     ConsentService,
     ErasureService,
-    { provide: ERASURE_HOOK, useExisting: ErasureService },
     { provide: PROACTIVE_POLICY, useExisting: ConsentService },
   ],
-  exports: [ERASURE_HOOK, PROACTIVE_POLICY, ConsentService, AnonymousCountsRepository, RetentionService, KeyRotationService, PrivacyQueue, PRIVACY_SETTINGS],
+  exports: [PROACTIVE_POLICY, ConsentService, AnonymousCountsRepository, RetentionService, KeyRotationService, PrivacyQueue, PRIVACY_SETTINGS],
 })
 export class PrivacyModule implements OnApplicationBootstrap {
   constructor(

@@ -8,10 +8,6 @@ const DAY = 24 * 60 * 60 * 1000;
 export interface PrivacySettings {
   /** wait before asking providers to forget: Twilio only redacts a message once it is final. */
   forgetDelayMs: number;
-  /** Telegram lets a bot delete messages in a private chat for 48 h only. */
-  telegramDeleteWindowMs: number;
-  /** at most this many deleteMessage calls per erasure (ids are guessed around the bot's own). */
-  telegramMaxDeletes: number;
   retention: {
     closedCallbackRequestsMs: number;
     staffNotesMs: number;
@@ -36,8 +32,6 @@ export function privacySettings(config?: Pick<Config, 'privacy'>): PrivacySettin
 function defaultSettings(): PrivacySettings {
   return {
     forgetDelayMs: 2 * 60 * 1000,
-    telegramDeleteWindowMs: 48 * 60 * 60 * 1000,
-    telegramMaxDeletes: 200,
     retention: {
       closedCallbackRequestsMs: 90 * DAY,
       staffNotesMs: 90 * DAY,

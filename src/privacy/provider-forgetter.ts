@@ -1,13 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CONFIG } from '../config/config.module';
-import type { Config } from '../config/config';
+import { CONTACT_FORGETTERS, type ContactForgetters } from '../channels/contact-forgetter';
+import { CLOCK, type Clock } from '../common/clock';
 import { AddressCipher } from '../crypto/address-cipher';
 import { BlindIndex } from '../crypto/blind-index';
 import { forgetContext, type ForgetJobData } from './privacy-jobs';
-import { PRIVACY_SETTINGS, type PrivacySettings } from './privacy.settings';
 import { RedisTraces } from './redis-traces';
-import { TelegramEraser } from './telegram-eraser';
-import { TwilioRedactor } from './twilio-redactor';
 
 /** What one clean-up did: counts only. */
 export interface ForgetReport {
@@ -17,41 +14,34 @@ export interface ForgetReport {
 }
 
 /**
- * Runs one erased contact's provider clean-up (the delayed job): Twilio bodies redacted, Telegram
- * messages deleted, then what Redis still holds about her once her last turn is over.
+ * Runs one erased contact's provider clean-up (the delayed job): every provider of her channel is asked
+ * to forget (each channel adapter's ContactForgetter: it picks the messages it sent), then what Redis
+ * still holds about her once her last turn is over. Knows no provider itself.
  */
 @Injectable()
 export class ProviderForgetter {
   private readonly log = new Logger(ProviderForgetter.name);
-  private readonly twilio?: TwilioRedactor;
-  private readonly telegram?: TelegramEraser;
 
   constructor(
-    @Inject(CONFIG) config: Config,
+    @Inject(CONTACT_FORGETTERS) private readonly forgetters: ContactForgetters,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(BlindIndex) private readonly index: BlindIndex,
     @Inject(RedisTraces) private readonly traces: RedisTraces,
-    @Inject(PRIVACY_SETTINGS) private readonly settings: PrivacySettings,
-  ) {
-    if (config.twilio) this.twilio = new TwilioRedactor(config.twilio);
-    if (config.telegram) this.telegram = new TelegramEraser(config.telegram);
-  }
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async forget(jobId: string, data: ForgetJobData): Promise<ForgetReport> {
     const address = this.cipher.decrypt(data.addressEnc, forgetContext(jobId));
     const report: ForgetReport = { redacted: 0, deleted: 0, failures: [] };
     const dedupIds = [data.dedupId];
-    if (data.channel === 'sms' && this.twilio) {
-      const r = await this.twilio.redact(address, data.smsSids);
-      report.redacted = r.redacted;
-      report.failures.push(...r.failedCodes);
-      // SMS de-dup ids read `<provider>:<MessageSid>`; the erase message tells which provider prefix
-      const provider = data.dedupId.includes(':') ? data.dedupId.slice(0, data.dedupId.lastIndexOf(':') + 1) : '';
-      dedupIds.push(...r.inboundSids.map((sid) => provider + sid));
-    }
-    if (data.channel === 'telegram' && this.telegram) {
-      const r = await this.telegram.deleteConversation(address, data.telegramMessageIds, this.settings.telegramMaxDeletes);
-      report.deleted = r.deleted;
+    // `sent` is absent from a job queued by a version before it (those rows are forgotten at Redis only)
+    const ctx = { address, sent: data.sent ?? [], now: this.clock.now() };
+    for (const forgetter of this.forgetters.of(data.channel)) {
+      const r = await forgetter.forget(ctx);
+      report.redacted += r.redacted;
+      report.deleted += r.deleted;
+      report.failures.push(...r.failures);
+      dedupIds.push(...r.inboundDedupIds);
     }
     await this.traces.deleteDedup(data.channel, dedupIds);
     await this.traces.deleteKeysNaming(this.index.of(data.channel, address));

@@ -12,7 +12,8 @@ import { KeyRing } from '../../src/crypto/key-ring';
 import { openDatabase, type DatabaseHandle } from '../../src/db/open-database';
 import { KeyRotationService } from '../../src/privacy/key-rotation.service';
 import { totpContext } from '../../src/staff/second-factor';
-import { callbackOutcomes, staffUsers } from '../../src/db/schema';
+import { callbackOutcomes, outboundMessages, staffUsers } from '../../src/db/schema';
+import { outboundAddressContext } from '../../src/outbound/outbound.types';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase, malianNumber } from '../sms/sms-test.helpers';
 import { newKey } from './privacy-harness';
@@ -45,6 +46,7 @@ describe('key rotation', () => {
   let handle: DatabaseHandle;
   const numbers: string[] = [];
   const notes = new Map<string, string>();
+  const queuedReplyId = randomUUID();
 
   beforeAll(async () => {
     db = await createTestDatabase('keyrot');
@@ -73,6 +75,9 @@ describe('key rotation', () => {
       const { token, kid } = old.cipher.encrypt(note, `callback_outcomes:${id}`);
       await handle.db.insert(callbackOutcomes).values({ id, requestId: created.request.id, staffId: staff!.id, outcome: 'no_answer', attempt: 1, noteEnc: token, noteKeyId: kid, at: new Date() });
     }
+    // and a reply still queued to the first of them: its row keeps her address until it is sent
+    const reply = old.cipher.encrypt(numbers[0]!, outboundAddressContext(queuedReplyId));
+    await handle.db.insert(outboundMessages).values({ id: queuedReplyId, channel: 'sms', contactId: null, kind: 'reply', addressEnc: reply.token, addressKeyId: reply.kid });
   });
 
   afterAll(async () => {
@@ -83,8 +88,8 @@ describe('key rotation', () => {
   it('re-encrypts every address, number, note and second-factor secret under the new key; none stays under the old; all decrypt without it', async () => {
     const report = await servicesFor(handle, `${k2},${k1}`, blindKey).rotation.rotate();
     expect(report.activeKid).toBe('k2');
-    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3, 'staff_users.totp': 1 });
-    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'staff_users.totp': 0 });
+    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3, 'outbound_messages.address': 1, 'staff_users.totp': 1 });
+    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0 });
 
     // no token and no key-id column still names k1
     const tokens = [
@@ -92,8 +97,9 @@ describe('key rotation', () => {
       ...(await handle.db.select({ t: callbackRequests.numberEnc, k: callbackRequests.numberKeyId }).from(callbackRequests)),
       ...(await handle.db.select({ t: callbackOutcomes.noteEnc, k: callbackOutcomes.noteKeyId }).from(callbackOutcomes)),
       ...(await handle.db.select({ t: staffUsers.totpSecretEnc, k: staffUsers.totpSecretKeyId }).from(staffUsers)),
+      ...(await handle.db.select({ t: outboundMessages.addressEnc, k: outboundMessages.addressKeyId }).from(outboundMessages)),
     ];
-    expect(tokens).toHaveLength(10);
+    expect(tokens).toHaveLength(11);
     for (const { t, k } of tokens) {
       expect(k).toBe('k2');
       expect(AddressCipher.keyIdOf(t!)).toBe('k2');
@@ -112,8 +118,10 @@ describe('key rotation', () => {
     }
     const [account] = await handle.db.select().from(staffUsers);
     expect(fresh.cipher.decrypt(account!.totpSecretEnc!, totpContext(account!.id))).toBe(TOTP_SECRET);
+    const [queued] = await handle.db.select().from(outboundMessages).where(eq(outboundMessages.id, queuedReplyId));
+    expect(fresh.cipher.decrypt(queued!.addressEnc!, outboundAddressContext(queuedReplyId))).toBe(numbers[0]);
     // a second run has nothing to do
-    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'staff_users.totp': 0 });
+    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0 });
   });
 
   it('the keys:rotate command rotates with the configured ring and prints counts, never a key or a number', async () => {
@@ -132,6 +140,7 @@ describe('key rotation', () => {
     expect(stdout).toContain('contacts.address: 3 re-encrypted, 0 remaining');
     expect(stdout).toContain('callback_requests.number: 3 re-encrypted, 0 remaining');
     expect(stdout).toContain('callback_outcomes.note: 3 re-encrypted, 0 remaining');
+    expect(stdout).toContain('outbound_messages.address: 1 re-encrypted, 0 remaining');
     expect(stdout).toContain('staff_users.totp: 1 re-encrypted, 0 remaining');
     expect(stdout).not.toContain(TOTP_SECRET);
     for (const secret of [k3.split(':')[1]!, k2.split(':')[1]!, ...numbers]) expect(stdout).not.toContain(secret);

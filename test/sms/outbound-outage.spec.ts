@@ -1,3 +1,4 @@
+import { ContactFacts } from '../../src/conversations/contact-facts.service';
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -95,7 +96,7 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
 
   /** A second service instance's outbound queue: same Redis queue, same database, its own worker. */
   async function anotherInstance(): Promise<OutboundService> {
-    const other = new OutboundService(config, app.get(OutboundMessagesRepository), contacts, app.get(AddressCipher), new OutboundRegistry());
+    const other = new OutboundService(config, app.get(OutboundMessagesRepository), contacts, app.get(AddressCipher), new OutboundRegistry(), app.get(ContactFacts));
     await other.registerChannel(channel());
     others.push(other);
     return other;

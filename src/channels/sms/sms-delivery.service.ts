@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ContactsRepository } from '../../contacts/contacts.repository';
+import { ContactFacts } from '../../conversations/contact-facts.service';
 import { OutboundMessagesRepository } from '../../outbound/outbound-messages.repository';
 import type { OutboundStatus } from '../../outbound/outbound.types';
 
@@ -28,7 +28,7 @@ export class SmsDeliveryService {
 
   constructor(
     @Inject(OutboundMessagesRepository) private readonly messages: OutboundMessagesRepository,
-    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
+    @Inject(ContactFacts) private readonly facts: ContactFacts,
   ) {}
 
   /** Returns whether a row was updated. */
@@ -36,7 +36,7 @@ export class SmsDeliveryService {
     const row = (await this.messages.applyReceipt('sms', receipt.providerId, receipt.status, receipt.errorCode ?? null)) ?? (await this.settleUnknown(receipt));
     const contactId = receipt.optedOut ? (row ?? (await this.messages.findByProviderId('sms', receipt.providerId)))?.contactId : null;
     if (contactId) {
-      await this.contacts.setOptedOut(contactId, true, 'carrier');
+      await this.facts.submit(contactId, { type: 'carrier_opted_out' });
       this.log.log('SMS contact stopped: opted out at the carrier');
     }
     return row !== undefined;

@@ -3,6 +3,7 @@ import { CONTENT } from '../../content/content.module';
 import type { LoadedContent } from '../../content/content.types';
 import type { Contact } from '../../contacts/contact';
 import { ContactsRepository } from '../../contacts/contacts.repository';
+import { ContactFacts } from '../../conversations/contact-facts.service';
 import { OutboundRegistry } from '../../conversations/outbound.registry';
 import { TelegramOnce } from './telegram-once';
 
@@ -22,6 +23,7 @@ export class TelegramContacts {
 
   constructor(
     @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
+    @Inject(ContactFacts) private readonly facts: ContactFacts,
     @Inject(OutboundRegistry) private readonly outbound: OutboundRegistry,
     @Inject(TelegramOnce) private readonly once: TelegramOnce,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
@@ -29,10 +31,8 @@ export class TelegramContacts {
 
   /** She blocked the bot: stopped, so nothing proactive is sent. A STOP she sent earlier stays as it was. */
   async markBlocked(chatId: string): Promise<void> {
-    const contact = await this.contacts.findByAddress('telegram', chatId);
-    if (!contact || contact.optedOut) return;
-    await this.contacts.setOptedOut(contact.id, true, BLOCKED_SOURCE);
-    this.log.log('telegram contact blocked the bot; stopped');
+    const contact = await this.facts.submitByAddress('telegram', chatId, { type: 'channel_blocked', source: BLOCKED_SOURCE });
+    if (contact?.optedOutSource === BLOCKED_SOURCE) this.log.log('telegram contact blocked the bot; stopped');
   }
 
   /**
@@ -43,7 +43,7 @@ export class TelegramContacts {
     const contact = await this.contacts.findByAddress('telegram', chatId);
     if (!contact?.optedOut || contact.optedOutSource !== BLOCKED_SOURCE) return contact;
     this.log.log('telegram contact wrote again after a block; resumed');
-    return this.contacts.setOptedOut(contact.id, false);
+    return this.facts.submit(contact.id, { type: 'channel_unblocked', source: BLOCKED_SOURCE });
   }
 
   /** The "please use the buttons or type a number" hint, once per update, never to a stopped contact. */

@@ -17,7 +17,7 @@ function fromBuild<T>(path: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(process.cwd(), 'dist', 'src', path)) as T;
 }
-const { bullConnection } = fromBuild<typeof import('../src/callbacks/bullmq-connection')>('callbacks/bullmq-connection');
+const { bullConnection } = fromBuild<typeof import('../src/common/bullmq-connection')>('common/bullmq-connection');
 const { requestFromAnswers } = fromBuild<typeof import('../src/callbacks/callback-answers')>('callbacks/callback-answers');
 const { CallbackRequestsRepository } = fromBuild<typeof import('../src/callbacks/callback-requests.repository')>('callbacks/callback-requests.repository');
 const { CallbackScheduler } = fromBuild<typeof import('../src/callbacks/callback.scheduler')>('callbacks/callback.scheduler');

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { EMPTY_TWIML } from '../src/channels/twilio/twilio-webhook.controller';
 import { TWILIO_SMS_PATH } from '../src/channels/twilio/twilio-webhook.paths';
-import { bullConnection } from '../src/callbacks/bullmq-connection';
+import { bullConnection } from '../src/common/bullmq-connection';
 import { OutboundQueueName } from '../src/outbound/outbound.types';
 import { FakeTelegramServer } from '../test/fakes/fake-telegram.server';
 import { FakeTwilioServer } from '../test/fakes/fake-twilio.server';

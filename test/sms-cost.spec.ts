@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { smsCost } from '../src/channels/sms/sms-segments';
-import { applySmsSpelling } from '../src/channels/sms/sms-spelling';
+import { smsCost } from '../src/common/sms-segments';
+import { applySmsSpelling } from '../src/common/sms-spelling';
 import { loadContent } from '../src/content/content.loader';
 import { createTranslator } from '../src/content/i18n';
 import { parseScript, playTranscript } from './transcripts/transcript.runner';

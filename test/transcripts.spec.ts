@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/content.loader';
 import { createTranslator } from '../src/content/i18n';
-import { smsSegments } from '../src/channels/sms/sms-segments';
-import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../src/channels/sms/sms-spelling';
+import { smsSegments } from '../src/common/sms-segments';
+import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../src/common/sms-spelling';
 import { parseScript, playTranscript } from './transcripts/transcript.runner';
 
 /** Cost ceiling per message agreed for the content: three SMS segments. */

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import { DAY_SETS, PARTS_OF_DAY, windowFor, type DaySet, type PartOfDay } from './call-windows';
 import { CALLBACK_TOPICS, type CallWindow, type CallbackTopic, type NewCallbackRequest } from './callback.types';
 

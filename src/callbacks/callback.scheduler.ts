@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { CLOCK, type Clock } from '../common/clock';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
-import { startedBullmq, type Started } from './bullmq-start';
+import { startedBullmq, type Started } from '../common/bullmq-start';
 import { callbackJobId, CallbackJobName, CallbackQueueName, SWEEP_SCHEDULER_ID, type CallbackJobData, type PlannedJob } from './callback-jobs';
 import { planJobs } from './callback-jobs.plan';
 import { CallbackRequestsRepository } from './callback-requests.repository';

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 
 export const CALLBACK_TOPICS = ['reparations', 'testimony', 'legal', 'other', 'safety'] as const;
 /** What it is about; `safety` ("I am not safe now") makes the request urgent. */

@@ -4,7 +4,7 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { runsWorkers } from '../config/process-role';
-import { startedWorker, type Started } from './bullmq-start';
+import { startedWorker, type Started } from '../common/bullmq-start';
 import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
 import { CallbackProcessor } from './callback.processor';
 import { CallbackScheduler } from './callback.scheduler';

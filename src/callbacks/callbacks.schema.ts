@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/contacts.schema';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { CallbackStatus, CallbackTopic, CallOutcome, CallWindow } from './callback.types';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -1,5 +1,5 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { OutboundProvider } from '../outbound/outbound.types';
 
 /** One message Sira sent her, as its outbound row recorded it (read while her rows still exist). */

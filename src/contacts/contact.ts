@@ -1,7 +1,7 @@
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { ConsentState, ContactRow } from './contacts.schema';
 
-export type { ChannelName } from '../conversations/inbound-message';
+export type { ChannelName } from '../common/channel-name';
 export type { ConsentState } from './contacts.schema';
 
 /**

@@ -6,7 +6,7 @@ import { BlindIndex } from '../crypto/blind-index';
 import { normaliseAddress } from '../crypto/normalise-address';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import { AddressMismatchError, Contact, ContactNotFoundError, toContact } from './contact';
 import { contacts } from './contacts.schema';
 

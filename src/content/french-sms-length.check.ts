@@ -1,5 +1,5 @@
 import { smsBudgetReport } from '../channels/sms/sms-budget';
-import { DEFAULT_SMS_SPELLING } from '../channels/sms/sms-spelling';
+import { DEFAULT_SMS_SPELLING } from '../common/sms-spelling';
 import type { FlowSet } from '../engine/engine.types';
 import { ContentProblem, RawContent, makeProblem } from './content.types';
 

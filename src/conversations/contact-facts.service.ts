@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Contact } from '../contacts/contact';
 import { ContactsRepository } from '../contacts/contacts.repository';
-import type { ChannelName } from './inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { ChannelFact } from './contact-event';
 import { ContactEventsApplier } from './contact-events.applier';
 import { ContactLock } from './contact.lock';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
 import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.timings';
-import type { ChannelName } from './inbound-message';
+import type { ChannelName } from '../common/channel-name';
 
 // Deletes the key only while it is still a lease: a message already marked done stays done.
 const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == 'lease' then return redis.call('DEL', KEYS[1]) end return 0`;

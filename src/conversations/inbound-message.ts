@@ -1,10 +1,5 @@
+import type { ChannelName } from '../common/channel-name';
 import type { EngineEvent, Input, Output } from '../engine/engine.types';
-
-/**
- * The channels Sira speaks on. A contact is one identity on one channel: the same woman on SMS and
- * on Telegram is two contacts, never linked automatically.
- */
-export type ChannelName = 'sms' | 'telegram' | 'simulator';
 
 /** What every channel adapter turns a provider request into. */
 export interface InboundMessage {

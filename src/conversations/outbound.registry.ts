@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Output } from '../engine/engine.types';
-import type { ChannelName } from './inbound-message';
+import type { ChannelName } from '../common/channel-name';
 
 /** What a channel receives with the replies, besides her address: ids only, never her words. */
 export interface OutboundMeta {

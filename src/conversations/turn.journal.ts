@@ -3,7 +3,8 @@ import { AddressCipher } from '../crypto/address-cipher';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
 import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.timings';
-import type { ChannelName, HandleResult } from './inbound-message';
+import type { HandleResult } from './inbound-message';
+import type { ChannelName } from '../common/channel-name';
 
 /** What a turn decided, kept until its replies are queued: enough to hand them over again, no more. */
 export interface JournalEntry {

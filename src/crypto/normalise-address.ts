@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 
 /** Region assumed for an SMS number written without its +country prefix (Sira serves Mali). */
 const DEFAULT_REGION = 'ML';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { Database } from '../db/open-database';
 import { outboundMessages as o } from './outbound-messages.schema';
 import type { OutboundJobKind } from './outbound.types';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
 import { prepareClaimStatement, type ClaimVerdict } from './outbound-claim.statement';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/contacts.schema';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { OutboundProvider, OutboundStatus } from './outbound.types';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import { startedBullmq, startedWorker } from '../callbacks/bullmq-start';
+import { startedBullmq, startedWorker } from '../common/bullmq-start';
 import { runsWorkers } from '../config/process-role';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { ContactsRepository } from '../contacts/contacts.repository';
 import { ContactFacts } from '../conversations/contact-facts.service';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import { OutboundRegistry, type OutboundMeta, type OutboundPort } from '../conversations/outbound.registry';
 import { AddressCipher } from '../crypto/address-cipher';
 import type { Output } from '../engine/engine.types';

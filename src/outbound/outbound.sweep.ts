@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { runsWorkers } from '../config/process-role';
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { OutboundMessagesRepository, type SweepRow } from './outbound-messages.repository';
 import { OutboundService } from './outbound.service';

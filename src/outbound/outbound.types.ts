@@ -1,4 +1,4 @@
-import type { ChannelName } from '../conversations/inbound-message';
+import type { ChannelName } from '../common/channel-name';
 import type { Output } from '../engine/engine.types';
 
 /**

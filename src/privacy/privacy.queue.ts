@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
-import { startedBullmq, startedWorker, type Started } from '../callbacks/bullmq-start';
+import { startedBullmq, startedWorker, type Started } from '../common/bullmq-start';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { PRIVACY_TIME_ZONE, PrivacyJobName, PrivacyQueueName, RETENTION_SCHEDULER_ID, type ForgetJobData } from './privacy-jobs';

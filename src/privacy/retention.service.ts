@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { and, inArray, isNotNull, lt, notExists, eq, sql } from 'drizzle-orm';
-import { startedBullmq } from '../callbacks/bullmq-start';
+import { startedBullmq } from '../common/bullmq-start';
 import { CallbackQueueName } from '../callbacks/callback-jobs';
 import { CLOSED_STATUSES } from '../callbacks/callback-status.machine';
 import { callbackRequests } from '../callbacks/callbacks.schema';

@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
-import { smsCost } from '../../src/channels/sms/sms-segments';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
+import { smsCost } from '../../src/common/sms-segments';
 import { localeText } from '../support/locale-text';
 import { ensureBuilt, ROOT, RunningService, startService } from '../support/service-process';
 import { launchChromium } from './chromium';

@@ -18,7 +18,7 @@ import { ContentModule } from '../../src/content/content.module';
 import { ConversationService } from '../../src/conversations/conversation.service';
 import { CONVERSATION_TIMINGS } from '../../src/conversations/conversation.timings';
 import { ConversationsModule } from '../../src/conversations/conversations.module';
-import type { ChannelName } from '../../src/conversations/inbound-message';
+import type { ChannelName } from '../../src/common/channel-name';
 import { OutboundRegistry } from '../../src/conversations/outbound.registry';
 import { CryptoModule } from '../../src/crypto/crypto.module';
 import { DATABASE_HANDLE, DatabaseModule } from '../../src/db/database.module';

@@ -1,4 +1,4 @@
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
 import { CallbackRequestsRepository } from '../../src/callbacks/callback-requests.repository';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../../src/channels/sms/sms-spelling';
+import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../../src/common/sms-spelling';
 import { localeText } from '../support/locale-text';
 import { ensureBuilt, ROOT, runChat, RunningService, startService } from '../support/service-process';
 

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { ChannelName } from '../../src/conversations/inbound-message';
+import type { ChannelName } from '../../src/common/channel-name';
 import { OutboundRegistry, type OutboundPort } from '../../src/conversations/outbound.registry';
 
 /**

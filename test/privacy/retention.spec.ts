@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { bullConnection } from '../../src/callbacks/bullmq-connection';
+import { bullConnection } from '../../src/common/bullmq-connection';
 import { CallbackRequestsRepository } from '../../src/callbacks/callback-requests.repository';
 import { callbackRequests } from '../../src/callbacks/callbacks.schema';
 import { CLOCK, ManualClock } from '../../src/common/clock';

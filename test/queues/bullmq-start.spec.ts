@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-import { startedBullmq, startedWorker, type StartPolicy, type Started } from '../../src/callbacks/bullmq-start';
+import { startedBullmq, startedWorker, type StartPolicy, type Started } from '../../src/common/bullmq-start';
 import { startOwnRedis, type OwnRedis } from '../callbacks/own-redis';
 import { freePort } from '../support/service-process';
 import { eventually, sleep } from '../sms/sms-test.helpers';

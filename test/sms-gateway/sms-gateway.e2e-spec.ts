@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { SmsGatewayStatus } from '../../src/channels/sms-gateway/sms-gateway-status.service';
 import { signSmsGatewayBody } from '../../src/channels/sms-gateway/sms-gateway-signature';
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
-import { smsCost } from '../../src/channels/sms/sms-segments';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
+import { smsCost } from '../../src/common/sms-segments';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { DATABASE } from '../../src/db/database.module';
 import type { Database } from '../../src/db/open-database';

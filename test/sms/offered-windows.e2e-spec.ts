@@ -1,4 +1,4 @@
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { createTestDatabase, deleteRedisPrefix, malianNumber, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
 import { contentTexts, startSmsApp, textAndWait, twilioEnv, type RunningSmsApp } from './twilio-test.harness';

@@ -1,4 +1,4 @@
-import { smsCost } from '../../src/channels/sms/sms-segments';
+import { smsCost } from '../../src/common/sms-segments';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';

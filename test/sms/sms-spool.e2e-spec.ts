@@ -1,5 +1,5 @@
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
 import { SmsSpool } from '../../src/channels/sms/sms-spool';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { ConversationService } from '../../src/conversations/conversation.service';

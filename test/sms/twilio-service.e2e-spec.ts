@@ -1,5 +1,5 @@
-import { smsCost } from '../../src/channels/sms/sms-segments';
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
+import { smsCost } from '../../src/common/sms-segments';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { ensureBuilt, startService, type RunningService } from '../support/service-process';

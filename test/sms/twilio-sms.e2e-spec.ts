@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { SmsGuards } from '../../src/channels/sms/sms-guards';
-import { applySmsSpelling } from '../../src/channels/sms/sms-spelling';
-import { smsCost } from '../../src/channels/sms/sms-segments';
+import { applySmsSpelling } from '../../src/common/sms-spelling';
+import { smsCost } from '../../src/common/sms-segments';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { DATABASE } from '../../src/db/database.module';

@@ -4,7 +4,7 @@ import type { Config } from '../../config/config';
 import type { HandleResult } from '../../conversations/inbound-message';
 import { TRANSLATOR, Translator } from '../../content/translator.provider';
 import { renderSmsMessages } from '../sms/sms.renderer';
-import { smsCost, type SmsEncoding } from '../sms/sms-segments';
+import { smsCost, type SmsEncoding } from '../../common/sms-segments';
 import { renderTelegram } from '../telegram/telegram.renderer';
 
 /** One SMS exactly as the SMS channel would send it (after the SMS spelling), with what it costs. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { SmsMessage } from '../sms/sms-channel';
-import { smsCost } from '../sms/sms-segments';
+import { smsCost } from '../../common/sms-segments';
 import type { SmsGatewayLine } from './sms-gateway.lines';
 import type { SmsGatewayPacer } from './sms-gateway.pacer';
 

@@ -2,7 +2,7 @@ import type { LoadedContent } from '../../content/content.types';
 import { createTranslator } from '../../content/i18n';
 import type { FlowNode, Output } from '../../engine/engine.types';
 import { renderSmsMessages, type SmsRendering } from './sms.renderer';
-import { smsCost } from './sms-segments';
+import { smsCost } from '../../common/sms-segments';
 
 /** One SMS the content can produce, in one language, as it would be sent. */
 export interface SmsBudgetRow extends SmsRendering {

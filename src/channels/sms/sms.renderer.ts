@@ -1,6 +1,6 @@
 import type { Output, SmsText, Translate } from '../render.types';
-import { smsCost, type SmsEncoding } from './sms-segments';
-import { applySmsSpelling, DEFAULT_SMS_SPELLING } from './sms-spelling';
+import { smsCost, type SmsEncoding } from '../../common/sms-segments';
+import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../../common/sms-spelling';
 
 /**
  * One SMS per engine output: the translated text, then one line per choice ("1 Label").

@@ -5,8 +5,8 @@
  * translator sees in the spreadsheet are the ones `flows:check` enforces.
  */
 import { smsBudgetReport, type SmsBudgetRow } from '../../channels/sms/sms-budget';
-import { applySmsSpelling } from '../../channels/sms/sms-spelling';
-import { smsCost, type SmsEncoding } from '../../channels/sms/sms-segments';
+import { applySmsSpelling } from '../../common/sms-spelling';
+import { smsCost, type SmsEncoding } from '../../common/sms-segments';
 import type { FlowSet } from '../../engine/engine.types';
 import type { LoadedContent } from '../content.types';
 

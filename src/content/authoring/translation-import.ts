@@ -6,8 +6,8 @@
  * SMS alphabet (GSM-7) that its SMS spelling cannot fold, makes an SMS go over the segment budget,
  * states a number its sources do not give, or raises a review status without `reviewed_by`.
  */
-import { applySmsSpelling } from '../../channels/sms/sms-spelling';
-import { smsCost } from '../../channels/sms/sms-segments';
+import { applySmsSpelling } from '../../common/sms-spelling';
+import { smsCost } from '../../common/sms-segments';
 import type { LocaleResources } from '../content.types';
 import { localeStrings } from '../locale-keys';
 import { levelRank, REVIEW_LEVELS, type ReviewEntry, type ReviewLevel } from '../review-status';

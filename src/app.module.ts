@@ -14,6 +14,7 @@ import { LoggingModule } from './logging/logger.module';
 import { RedisModule } from './redis/redis.module';
 import { ClockModule } from './common/clock.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { RecordingsModule } from './recordings/recordings.module';
 import { StaffModule } from './staff/staff.module';
 
 /**
@@ -38,6 +39,7 @@ export class AppModule {
         PrivacyModule,
         ConversationsModule,
         HealthModule,
+        RecordingsModule,
         StaffModule,
         ChannelsModule.forRoot(config),
       ],

@@ -8,6 +8,7 @@ import { loadContent } from '../content/content.loader';
 import type { LanguageCoverage } from '../content/content.types';
 import { reviewSummary } from '../content/review-status';
 import { discretionProblems } from '../privacy/discretion';
+import { audioCoverageCheck } from '../recordings/audio-coverage.check';
 
 function coverageTable(rows: LanguageCoverage[], base: string): string {
   const lines = ['language            keys translated   coverage'];
@@ -21,7 +22,7 @@ function coverageTable(rows: LanguageCoverage[], base: string): string {
   return lines.join('\n');
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const config = loadConfig();
   const content = loadContent(config.content);
   const flows = Object.keys(content.flowSet.flows).length;
@@ -35,7 +36,11 @@ function main(): number {
   // texts read over her shoulder (src/privacy/discretion.ts); the send path refuses them too
   const discretion = discretionProblems(content.resources);
   for (const p of discretion) console.error(p);
-  const problems = content.problems.length + sms.problems.length + discretion.length;
+  // recorded prompts (src/recordings): coverage always; in production, the voice languages' essentials
+  const audio = await audioCoverageCheck(config, content);
+  console.log(`\n${audio.report}`);
+  for (const p of audio.problems) console.error(p);
+  const problems = content.problems.length + sms.problems.length + discretion.length + audio.problems.length;
   if (problems > 0) {
     console.error(`\nflows:check failed: ${problems} problem${problems === 1 ? '' : 's'}`);
     return 1;
@@ -44,4 +49,10 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(`flows:check failed: ${error.message}`);
+    process.exitCode = 1;
+  },
+);

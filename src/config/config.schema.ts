@@ -123,6 +123,11 @@ export const configSchema = z
     RETENTION_ABANDONED_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
     /** wait after an erasure before asking Twilio/Telegram to forget (Twilio redacts only final messages). */
     PRIVACY_FORGET_DELAY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
+
+    /** recorded prompts (src/recordings): a longer file is refused at import or upload. */
+    AUDIO_MAX_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+    /** languages offered by phone call ('none' for none): in production flows:check needs their essential recordings. */
+    VOICE_LANGUAGES: z.string().regex(/^(none|[a-z]{2,3}(,[a-z]{2,3})*)$/).default('none'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.STAFF_ADMIN_EMAIL) !== Boolean(env.STAFF_ADMIN_PASSWORD)) {

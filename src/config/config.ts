@@ -68,6 +68,8 @@ export interface Config {
     retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number; abandonedMs: number };
     forgetDelayMs: number;
   };
+  /** recorded prompts: the longest file accepted, and the languages offered by voice. */
+  recordings: { maxSeconds: number; voiceLanguages: string[] };
 }
 
 export class ConfigError extends Error {
@@ -186,6 +188,7 @@ function toConfig(e: RawEnv): Config {
       },
       forgetDelayMs: e.PRIVACY_FORGET_DELAY_SECONDS * 1000,
     },
+    recordings: { maxSeconds: e.AUDIO_MAX_SECONDS, voiceLanguages: e.VOICE_LANGUAGES === 'none' ? [] : e.VOICE_LANGUAGES.split(',') },
   };
 }
 

@@ -7,3 +7,4 @@ export { outboundMessages } from '../outbound/outbound-messages.schema';
 export { callbackRequests, callbackTransitions, callbackOutcomes } from '../callbacks/callbacks.schema';
 export { staffUsers, staffSessions, staffAuditLog, staffRecoveryCodes } from '../staff/staff.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';
+export { audioFiles, recordings } from '../recordings/recordings.schema';

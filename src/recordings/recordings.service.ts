@@ -1,0 +1,91 @@
+/**
+ * The recording library as the CLIs and the staff pages use it: store a take for a key (checked,
+ * normalised, converted), list a language against today's texts, review, and find what may be played.
+ * Plain class (no Nest) so `audio:import` runs it against the same database without the service.
+ */
+import type { LoadedContent } from '../content/content.types';
+import { levelRank, type ReviewLevel } from '../content/review-status';
+import { sha256, transcodeRecording } from './audio-transcoder';
+import { isRecordable } from './essential-keys';
+import { currentText, isPlayable, languageRecordings, type KeyRecording } from './recording-library';
+import type { RecordingsRepository } from './recordings.repository';
+
+export class RecordingInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordingInputError';
+  }
+}
+
+export type StoreOutcome = 'added' | 'replaced' | 'unchanged';
+
+export interface RecordingsSettings {
+  maxSeconds: number;
+  minStatus: ReviewLevel;
+}
+
+/** Where a playable recording is served: `/audio/<sha256>.mp3` (phone) and `.ogg` (voice messages). */
+export interface PlayableAudio {
+  phonePath: string;
+  voicePath: string;
+  durationMs: number;
+}
+
+export function audioPath(sha: string, format: 'mp3' | 'ogg'): string {
+  return `/audio/${sha}.${format}`;
+}
+
+export class RecordingsService {
+  constructor(
+    private readonly repository: RecordingsRepository,
+    private readonly content: Pick<LoadedContent, 'resources' | 'base' | 'languages'>,
+    private readonly settings: RecordingsSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  languages(): string[] {
+    return this.content.languages.map((l) => l.code);
+  }
+
+  /** Refuses an unknown language or key, then audio that is not audio, silent or too long (AudioRefused). */
+  async store(language: string, key: string, bytes: Buffer, recordedBy: string): Promise<StoreOutcome> {
+    const text = this.textToRecord(language, key);
+    if (await this.repository.holds(language, key, sha256(bytes))) return 'unchanged';
+    const audio = await transcodeRecording(bytes, this.settings.maxSeconds);
+    return this.repository.save({ language, key, text, recordedBy, audio }, this.now());
+  }
+
+  /** The text a take of `key` in `language` says today (refused when it cannot be recorded). */
+  textToRecord(language: string, key: string): string {
+    if (!this.languages().includes(language)) throw new RecordingInputError(`unknown language "${language}" (locales/languages.json)`);
+    const baseText = currentText(this.content, this.content.base, key);
+    if (baseText === undefined) throw new RecordingInputError(`unknown text key "${key}"`);
+    const text = currentText(this.content, language, key);
+    if (text === undefined) throw new RecordingInputError(`"${key}" has no ${language} text yet: it is translated (and reviewed) before it is recorded`);
+    if (!isRecordable(key, baseText)) {
+      throw new RecordingInputError(`"${key}" is not recorded whole (a typed word, a staff notice, or a text with a variable part)`);
+    }
+    return text;
+  }
+
+  async library(language: string): Promise<KeyRecording[]> {
+    return languageRecordings(this.content, language, await this.repository.list(language));
+  }
+
+  /** Raises (or lowers) a recording's status; the reviewer names themselves. Stale takes cannot be approved. */
+  async review(language: string, key: string, status: ReviewLevel, reviewer: string): Promise<void> {
+    const entry = (await this.library(language)).find((e) => e.key === key);
+    if (!entry?.recording) throw new RecordingInputError(`no recording of "${key}" in ${language}`);
+    if (entry.state === 'stale' && status !== 'draft') throw new RecordingInputError(`"${key}" is stale: its text changed, record it again`);
+    if (levelRank(status) > 0 && !reviewer.trim()) throw new RecordingInputError('a reviewer names themselves');
+    const on = levelRank(status) > 0 ? this.now().toISOString().slice(0, 10) : null;
+    await this.repository.setStatus(language, key, status, levelRank(status) > 0 ? reviewer.trim() : null, on);
+  }
+
+  /** The audio of `key` in `language` if it says today's text at the gate status; otherwise nothing. */
+  async playable(language: string, key: string): Promise<PlayableAudio | undefined> {
+    const entry = (await this.library(language)).find((e) => e.key === key);
+    if (!entry?.recording || !isPlayable(entry, this.settings.minStatus)) return undefined;
+    return { phonePath: audioPath(entry.recording.phoneSha256, 'mp3'), voicePath: audioPath(entry.recording.voiceSha256, 'ogg'), durationMs: entry.recording.durationMs };
+  }
+}

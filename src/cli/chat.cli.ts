@@ -3,7 +3,9 @@
  *
  * A terminal phone for content authors and developers: each line typed (or piped) is sent to the
  * running service's development simulator, and every reply is printed as the chosen channel
- * renders it. It is only a client over loopback: it never opens ./data itself.
+ * renders it. The simulator is a channel like the others: its replies leave by the outbound queue to
+ * the simulator's outbox, from which the service answers this request (src/channels/simulator/). It is
+ * only a client over loopback: it never opens ./data itself.
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -45,15 +47,19 @@ async function send(opts: Options, text: string): Promise<unknown> {
     body: JSON.stringify(opts.channel === 'telegram' && text === '/start' ? { from: opts.from, start: true } : { from: opts.from, text }),
   });
   if (response.status === 404) throw new NoSimulator();
-  if (!response.ok) throw new Error(`the service answered ${response.status}: ${await response.text()}`);
+  if (!response.ok) throw new ServiceError(`the service answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 
 class NoSimulator extends Error {}
+/** The service answered, but not with a reply (a 400, or a 504 when its reply was not sent in time). */
+class ServiceError extends Error {}
 
 function explainUnreachable(opts: Options, error: unknown): void {
   if (error instanceof NoSimulator) {
     console.error(`The service at ${opts.url} has no simulator (it is off in production or with SIMULATOR_ENABLED=false).`);
+  } else if (error instanceof ServiceError) {
+    console.error(error.message);
   } else {
     console.error(`No Sira service answers at ${opts.url}.`);
     console.error('Start one in another terminal with:  npm start   (then run npm run chat again)');

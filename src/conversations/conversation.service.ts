@@ -16,6 +16,10 @@ import { TurnJournal } from './turn.journal';
  * provider's redelivery is handled rather than dropped as a duplicate; a turn that had already been
  * saved is then not run again but its replies handed over again (TurnJournal), and the channel's queue
  * keys them by message id so none is sent twice.
+ *
+ * Replies leave one way, for every channel the simulator included: through the channel's port in
+ * OutboundRegistry (the outbound queue). The result says what the turn did (status, language, whether
+ * anything may be sent, events); its `outputs` are the turn's record for tests, not for a caller to render.
  */
 @Injectable()
 export class ConversationService {

@@ -22,8 +22,11 @@ export interface OutboundPort {
 }
 
 /**
- * Channel modules register their port at init (`registry.register('sms', port)`). A channel with no
- * port (the simulator, whose controller renders the returned outputs itself) is not an error.
+ * The conversation core's one way out for replies: every channel (the simulator included) has a port,
+ * registered by `OutboundService.registerChannel` once the channel's queue has started. It lives here,
+ * not in `outbound/`, because `outbound/` depends on `conversations/` (ContactFacts); it is also the seam
+ * tests put a recording port in. A channel with no port has nowhere to send: its replies are dropped
+ * (and logged), never handed back to a caller to render.
  */
 @Injectable()
 export class OutboundRegistry {
@@ -39,11 +42,11 @@ export class OutboundRegistry {
     this.ports.delete(channel);
   }
 
-  /** Hands replies to the channel; false when the channel has no port (the caller renders them). */
+  /** Hands replies to the channel's port; false when the channel has none (nothing is sent). */
   async deliver(channel: ChannelName, address: string, language: string, outputs: Output[], meta: OutboundMeta): Promise<boolean> {
     const port = this.ports.get(channel);
     if (!port) {
-      if (channel !== 'simulator') this.log.warn(`no outbound port for channel ${channel}; replies not sent`);
+      this.log.warn(`no outbound port for channel ${channel}; replies not sent`);
       return false;
     }
     if (outputs.length) await port.deliver(address, language, outputs, meta);

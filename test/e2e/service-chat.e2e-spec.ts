@@ -3,9 +3,14 @@
  * PGlite in a temporary folder, the machine's Redis under its own prefix), driven by `npm run chat`
  * with conversations piped on standard input, then stopped with SIGTERM.
  */
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { applySmsSpelling, DEFAULT_SMS_SPELLING } from '../../src/common/sms-spelling';
+import { openTestRedis, TEST_REDIS_URL } from '../conversations/redis-test.helper';
+import { SERVER_URL } from '../db/test-databases';
 import { localeText } from '../support/locale-text';
 import { ensureBuilt, ROOT, runChat, RunningService, startService } from '../support/service-process';
 
@@ -97,6 +102,50 @@ describe('the service started by the README command, driven by npm run chat', ()
       body: JSON.stringify({ from: 'sim-big', text: 'a'.repeat(200_000) }),
     });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('the simulator, a channel like the others', () => {
+  it('answers with the reply its outbound queue sent, from a worker process while the web process only enqueues', async () => {
+    if (!existsSync(join(ROOT, 'dist/src/main.js'))) ensureBuilt();
+    // one database, one Redis prefix and one data folder (the development keys) for both processes
+    const name = `sira_test_simchannel_${randomBytes(4).toString('hex')}`;
+    const admin = async (sql: string) => {
+      const client = new Client({ connectionString: `${SERVER_URL}/postgres` });
+      await client.connect();
+      await client.query(sql).finally(() => client.end());
+    };
+    await admin(`create database ${name}`);
+    const redis = await openTestRedis('simchannel');
+    const dataDir = mkdtempSync(join(tmpdir(), 'sira-e2e-simchannel-'));
+    const env = { DATABASE_URL: `${SERVER_URL}/${name}`, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redis.prefix };
+    const started: RunningService[] = [];
+    try {
+      const web = await startService({ ...env, SIRA_ROLE: 'web' }, { dataDir });
+      started.push(web);
+      started.push(await startService({ ...env, SIRA_ROLE: 'worker' }, { dataDir }));
+      const { stdout, status } = runChat(web.url, ['Bonjour', '1']);
+      expect(status).toBe(0);
+      expect(stdout).toContain(localeText('fr', 'language:prompt'));
+      expect(stdout).toContain(applySmsSpelling(localeText('fr', 'menu:prompt'), 'fr', DEFAULT_SMS_SPELLING));
+      // each turn's reply is one outbound row of the simulator channel, sent by the worker's sender
+      const db = new Client({ connectionString: env.DATABASE_URL });
+      await db.connect();
+      const rows = await db
+        .query<{ status: string; provider: string; address_enc: string | null }>(`select status, provider, address_enc from outbound_messages where channel = 'simulator' order by created_at`)
+        .finally(() => db.end());
+      expect(rows.rows).toEqual([
+        { status: 'sent', provider: 'simulator', address_enc: null },
+        { status: 'sent', provider: 'simulator', address_enc: null },
+      ]);
+      // the page took what the outbox kept: nothing is left for the session
+      expect((await redis.allKeys()).filter((k) => k.includes(':simulator:outbox:'))).toEqual([]);
+    } finally {
+      for (const service of started.reverse()) await service.stop('SIGTERM', true);
+      await redis.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      await admin(`drop database if exists ${name} with (force)`);
+    }
   });
 });
 

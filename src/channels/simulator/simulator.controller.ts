@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, GatewayTimeoutException, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { CLOCK, Clock } from '../../common/clock';
@@ -7,21 +7,30 @@ import type { LoadedContent } from '../../content/content.types';
 import { TRANSLATOR, Translator } from '../../content/translator.provider';
 import { ConversationService } from '../../conversations/conversation.service';
 import type { Input } from '../../engine/engine.types';
+import { OutboundMessagesRepository } from '../../outbound/outbound-messages.repository';
+import { replyRowId } from '../../outbound/outbound.service';
 import { isSimulatorAsset, simulatorAsset } from './simulator.assets';
 import { SIMULATOR_CSP, simulatorPage } from './simulator.page';
-import { SimulatorRenderer, SimulatorReply } from './simulator.renderer';
+import { SimulatorOutbox } from './simulator.outbox';
+import { simulatorReply, type SimulatorReply } from './simulator.renderer';
 import { SimulatorMessage, simulatorMessageSchema } from './simulator.dto';
 
+/** How long a simulated message waits for its reply to leave the outbound queue (a bounded wait). */
+export const SIMULATOR_REPLY_WAIT_MS = 10_000;
+
 /**
- * Development-only endpoint behind `npm run chat` and the web simulator: it feeds the same
- * conversation service as the real channels and answers with both renderings (SMS and Telegram),
- * so content authors see exactly what a woman would receive.
+ * Development-only endpoint behind `npm run chat` and the web simulator: the simulator's inbound
+ * webhook. It feeds the same conversation service as the real channels; the replies leave by the
+ * same outbound queue (SimulatorOutbound) to the simulator's outbox, where this endpoint waits for
+ * them (at most SIMULATOR_REPLY_WAIT_MS) and answers with both renderings (SMS and Telegram), so
+ * content authors see exactly what a woman would receive.
  */
 @Controller('simulator')
 export class SimulatorController {
   constructor(
     private readonly conversations: ConversationService,
-    private readonly renderer: SimulatorRenderer,
+    @Inject(SimulatorOutbox) private readonly outbox: SimulatorOutbox,
+    @Inject(OutboundMessagesRepository) private readonly messages: OutboundMessagesRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'languages' | 'base'>,
     @Inject(TRANSLATOR) private readonly translator: Translator,
@@ -54,14 +63,21 @@ export class SimulatorController {
   @HttpCode(200)
   async receive(@Body() body: unknown): Promise<SimulatorReply> {
     const message = parse(body);
+    const providerMessageId = randomUUID();
     const result = await this.conversations.handle({
       channel: 'simulator',
-      providerMessageId: randomUUID(),
+      providerMessageId,
       address: message.from,
       input: toInput(message),
       receivedAt: this.clock.now(),
     });
-    return this.renderer.render(result);
+    if (result.status !== 'processed' || !result.deliver) return simulatorReply(result, undefined);
+    // A turn's replies are one simulator message, queued (recorded) before handle() returned, or none.
+    const rowId = replyRowId('simulator', providerMessageId, 0);
+    if (!(await this.messages.findById(rowId))) return simulatorReply(result, undefined);
+    const kept = await this.outbox.take(message.from, rowId, SIMULATOR_REPLY_WAIT_MS);
+    if (!kept) throw new GatewayTimeoutException(`the reply was queued but not sent within ${SIMULATOR_REPLY_WAIT_MS / 1000} s: is a worker running (SIRA_ROLE)?`);
+    return simulatorReply(result, kept);
   }
 }
 

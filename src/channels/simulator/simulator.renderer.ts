@@ -3,6 +3,7 @@ import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import type { HandleResult } from '../../conversations/inbound-message';
 import { TRANSLATOR, Translator } from '../../content/translator.provider';
+import type { Output } from '../../engine/engine.types';
 import { renderSmsMessages } from '../sms/sms.renderer';
 import { smsCost, type SmsEncoding } from '../../common/sms-segments';
 import { renderTelegram } from '../telegram/telegram.renderer';
@@ -16,13 +17,21 @@ export interface SimulatorSms {
   nonGsm: string[];
 }
 
-export interface SimulatorReply {
+/**
+ * The simulator's one outbound message per turn: the turn's replies rendered both ways, side by side.
+ * It is what the simulator's outbound queue carries and its sender keeps (SimulatorOutbox).
+ */
+export interface SimulatorRendering {
+  sms: SimulatorSms[];
+  telegram: ReturnType<typeof renderTelegram>;
+}
+
+/** What POST /simulator/messages answers (the page and `npm run chat` read it). */
+export interface SimulatorReply extends SimulatorRendering {
   status: HandleResult['status'];
   language: string;
   /** false when the contact has opted out: a real channel would send nothing. */
   delivered: boolean;
-  sms: SimulatorSms[];
-  telegram: ReturnType<typeof renderTelegram>;
 }
 
 /** Renders one conversation step both ways, side by side. */
@@ -33,17 +42,28 @@ export class SimulatorRenderer {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  render(result: HandleResult): SimulatorReply {
-    const t = this.translator.t(result.language);
-    const delivered = result.deliver !== false;
-    const outputs = delivered ? result.outputs : [];
-    const sms = renderSmsMessages(outputs, t, { language: result.language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf });
+  /** The simulator channel's renderer (its outbound definition): a turn's outputs as the SMS and Telegram channels would send them. */
+  render(outputs: Output[], language: string): SimulatorRendering {
+    const t = this.translator.t(language);
+    const sms = renderSmsMessages(outputs, t, { language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf });
     return {
-      status: result.status,
-      language: result.language,
-      delivered,
       sms: sms.map((m) => ({ ...m, nonGsm: smsCost(m.text).nonGsm })),
       telegram: renderTelegram(outputs, t),
     };
   }
+}
+
+/**
+ * The answer to one simulated message: what the turn decided (status, language, whether anything may
+ * be sent) and what the simulator's outbound sender kept for it (nothing when nothing was queued).
+ */
+export function simulatorReply(result: Pick<HandleResult, 'status' | 'language' | 'deliver'>, kept: SimulatorRendering | undefined): SimulatorReply {
+  const delivered = result.deliver !== false;
+  return {
+    status: result.status,
+    language: result.language,
+    delivered,
+    sms: delivered && kept ? kept.sms : [],
+    telegram: delivered && kept ? kept.telegram : [],
+  };
 }

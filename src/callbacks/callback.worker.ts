@@ -5,6 +5,7 @@ import type { Config } from '../config/config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { runsWorkers } from '../config/process-role';
 import { startedWorker, type Started } from '../common/bullmq-start';
+import { RepairTask } from '../common/repair-task';
 import { CallbackQueueName, type CallbackJobData } from './callback-jobs';
 import { CallbackProcessor } from './callback.processor';
 import { CallbackScheduler } from './callback.scheduler';
@@ -19,17 +20,25 @@ import { CALLBACK_SETTINGS, type CallbackSettings } from './callback.settings';
 export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(CallbackWorker.name);
   private started?: Started<Worker<CallbackJobData>>;
-  private timer?: NodeJS.Timeout;
-  private rebuilding?: Promise<void>;
-  private readonly onReady = () => void this.rebuildNow('redis reconnected');
+  private readonly repair: RepairTask<void>;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(CallbackProcessor) private readonly processor: CallbackProcessor,
     @Inject(CallbackScheduler) private readonly scheduler: CallbackScheduler,
-    @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
-  ) {}
+    @Inject(CALLBACK_SETTINGS) settings: CallbackSettings,
+  ) {
+    this.repair = new RepairTask({
+      what: 'callback rebuild',
+      redis: this.redis,
+      intervalMs: settings.watchIntervalMs,
+      run: (reason) => this.rebuild(reason),
+      due: () => this.markerGone(),
+      periodicReason: 'redis lost its keys',
+      log: this.log,
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return; // a web process (SIRA_ROLE=web) only enqueues
@@ -47,42 +56,28 @@ export class CallbackWorker implements OnApplicationBootstrap, OnApplicationShut
       return worker;
     };
     this.started = await startedWorker('callbacks worker', this.config.redis.url, build, this.log);
-    await this.rebuildNow('start-up');
-    this.redis.on('ready', this.onReady);
-    this.timer = setInterval(() => void this.checkMarker(), this.settings.watchIntervalMs);
-    this.timer.unref();
+    await this.repair.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.redis.off('ready', this.onReady);
-    await this.rebuilding?.catch(() => undefined);
+    await this.repair.stop();
     await this.started?.close();
   }
 
   /** Rebuilds at most one at a time; a failure (Redis or PostgreSQL down) waits for the next trigger. */
-  rebuildNow(reason: string): Promise<void> {
-    this.rebuilding ??= (async () => {
-      try {
-        const report = await this.scheduler.rebuild();
-        await this.redis.set(this.markerKey(), '1');
-        this.log.log(`callback jobs checked (${reason}): ${report.requests} open, ${report.added} re-created`);
-      } catch (err) {
-        this.log.warn(`callback rebuild failed (${reason}): ${err instanceof Error ? err.name : 'error'}`);
-      } finally {
-        this.rebuilding = undefined;
-      }
-    })();
-    return this.rebuilding;
+  async rebuildNow(reason: string): Promise<void> {
+    await this.repair.now(reason);
   }
 
-  private async checkMarker(): Promise<void> {
-    try {
-      if (!this.redis.isReady || (await this.redis.exists(this.markerKey())) === 1) return;
-    } catch {
-      return; // the 'ready' event will trigger the rebuild when Redis is back
-    }
-    await this.rebuildNow('redis lost its keys');
+  private async rebuild(reason: string): Promise<void> {
+    const report = await this.scheduler.rebuild();
+    await this.redis.set(this.markerKey(), '1');
+    this.log.log(`callback jobs checked (${reason}): ${report.requests} open, ${report.added} re-created`);
+  }
+
+  /** The marker is gone while Redis answers: it was flushed or replaced (when it is down, 'ready' will tell). */
+  private async markerGone(): Promise<boolean> {
+    return this.redis.isReady && (await this.redis.exists(this.markerKey())) === 0;
   }
 
   private markerKey(): string {

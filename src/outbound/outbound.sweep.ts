@@ -3,6 +3,7 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { runsWorkers } from '../config/process-role';
 import type { ChannelName } from '../common/channel-name';
+import { RepairTask } from '../common/repair-task';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { OutboundMessagesRepository, type SweepRow } from './outbound-messages.repository';
 import { OutboundService } from './outbound.service';
@@ -44,9 +45,7 @@ export interface SweepReport {
 @Injectable()
 export class OutboundSweep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(OutboundSweep.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<SweepReport | undefined>;
-  private readonly onReady = () => void this.sweepNow('redis reconnected');
+  private readonly repair: RepairTask<SweepReport>;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -54,39 +53,30 @@ export class OutboundSweep implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(OutboundMessagesRepository) private readonly messages: OutboundMessagesRepository,
     @Inject(OutboundService) private readonly outbound: OutboundService,
     @Inject(OUTBOUND_SWEEP_SETTINGS) private readonly settings: OutboundSweepSettings,
-  ) {}
+  ) {
+    this.repair = new RepairTask({ what: 'outbound sweep', redis: this.redis, intervalMs: settings.intervalMs, run: (reason) => this.sweepAndLog(reason), log: this.log });
+  }
 
   /** After every channel registered its queue (their modules' init). */
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return; // a web process only enqueues
-    await this.sweepNow('start-up');
-    this.redis.on('ready', this.onReady);
-    this.timer = setInterval(() => void this.sweepNow('periodic'), this.settings.intervalMs);
-    this.timer.unref();
+    await this.repair.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.redis.off('ready', this.onReady);
-    await this.running;
+    await this.repair.stop();
   }
 
   /** One sweep at a time; never throws (Redis or PostgreSQL down: the next trigger tries again). */
   sweepNow(reason: string): Promise<SweepReport | undefined> {
-    this.running ??= (async () => {
-      try {
-        const report = await this.sweep();
-        if (report.requeued > 0) this.log.warn(`outbound sweep (${reason}): ${report.requeued} lost job(s) put back for ${report.queued} queued row(s)`);
-        if (report.orphaned > 0) this.log.warn(`outbound sweep (${reason}): ${report.orphaned} send(s) left \`sending\` without a job, recorded unknown`);
-        return report;
-      } catch (err) {
-        this.log.warn(`outbound sweep failed (${reason}): ${err instanceof Error ? err.name : 'error'}`);
-        return undefined;
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.repair.now(reason);
+  }
+
+  private async sweepAndLog(reason: string): Promise<SweepReport> {
+    const report = await this.sweep();
+    if (report.requeued > 0) this.log.warn(`outbound sweep (${reason}): ${report.requeued} lost job(s) put back for ${report.queued} queued row(s)`);
+    if (report.orphaned > 0) this.log.warn(`outbound sweep (${reason}): ${report.orphaned} send(s) left \`sending\` without a job, recorded unknown`);
+    return report;
   }
 
   private async sweep(): Promise<SweepReport> {

@@ -1,5 +1,7 @@
 import RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
+import { Twilio } from 'twilio';
+import type { Config } from '../../config/config';
 import { SendError } from '../../outbound/outbound.types';
 
 const TWILIO_API = 'https://api.twilio.com';
@@ -63,4 +65,18 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * The official client on this HTTP layer, with the SDK's own retries off (the outbound queue decides):
+ * one construction for the SMS sender and the SMS and voice forgetters.
+ */
+export function twilioRestClient(twilio: NonNullable<Config['twilio']>): Twilio {
+  return new Twilio(twilio.accountSid, twilio.authToken, { httpClient: new TwilioHttpClient(twilio.apiBaseUrl, twilio.timeoutMs), autoRetry: false });
+}
+
+/** A code for a failed Twilio call, never its message: Twilio's messages name the number they failed on. */
+export function twilioFailureCode(err: unknown): string {
+  if (err instanceof SendError) return err.code;
+  return err instanceof Error ? err.name : 'error';
 }

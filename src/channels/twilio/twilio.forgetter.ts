@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
-import { SendError } from '../../outbound/outbound.types';
 import { CONTACT_FORGETTERS, emptyForgetResult, type ContactForgetter, type ContactForgetters, type ForgetContext, type ForgetResult } from '../contact-forgetter';
 import { smsDedupId } from '../sms/sms-inbound';
-import { TwilioHttpClient } from './twilio-http.client';
+import { twilioFailureCode, twilioRestClient } from './twilio-http.client';
 
 /** Twilio's line name: the `provider` of its inbound SMS and the line its replies leave by. */
 const TWILIO_LINE = 'twilio';
@@ -30,10 +29,7 @@ export class TwilioForgetter implements ContactForgetter, OnModuleInit {
     const twilio = config.twilio;
     if (!twilio) throw new Error('TwilioForgetter needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM');
     this.from = twilio.from;
-    this.client = new Twilio(twilio.accountSid, twilio.authToken, {
-      httpClient: new TwilioHttpClient(twilio.apiBaseUrl, twilio.timeoutMs),
-      autoRetry: false,
-    });
+    this.client = twilioRestClient(twilio);
   }
 
   onModuleInit(): void {
@@ -50,22 +46,17 @@ export class TwilioForgetter implements ContactForgetter, OnModuleInit {
         result.inboundDedupIds.push(smsDedupId(TWILIO_LINE, m.sid));
       }
     } catch (err) {
-      result.failures.push(codeOf(err));
+      result.failures.push(twilioFailureCode(err));
     }
     for (const sid of sids) {
       try {
         await this.client.messages(sid).update({ body: '' });
         result.redacted++;
       } catch (err) {
-        result.failures.push(codeOf(err));
+        result.failures.push(twilioFailureCode(err));
       }
     }
     return result;
   }
 }
 
-/** A code, never an error message: Twilio's messages name the number they failed on. */
-function codeOf(err: unknown): string {
-  if (err instanceof SendError) return err.code;
-  return err instanceof Error ? err.name : 'error';
-}

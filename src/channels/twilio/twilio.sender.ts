@@ -1,8 +1,8 @@
-import { Twilio } from 'twilio';
+import type { Twilio } from 'twilio';
 import type { Config } from '../../config/config';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { SmsMessage } from '../sms/sms-channel';
-import { TwilioHttpClient } from './twilio-http.client';
+import { twilioRestClient } from './twilio-http.client';
 import { TWILIO_STATUS_PATH } from './twilio-webhook.paths';
 
 type TwilioConfig = NonNullable<Config['twilio']>;
@@ -18,10 +18,7 @@ export class TwilioSender implements Sender<SmsMessage> {
     private readonly twilio: TwilioConfig,
     private readonly publicBaseUrl: string,
   ) {
-    this.client = new Twilio(twilio.accountSid, twilio.authToken, {
-      httpClient: new TwilioHttpClient(twilio.apiBaseUrl, twilio.timeoutMs),
-      autoRetry: false,
-    });
+    this.client = twilioRestClient(twilio);
   }
 
   async send(request: SendRequest<SmsMessage>): Promise<SendResult> {

@@ -27,7 +27,13 @@ export type AuditAction =
   | 'password_reset'
   | 'session_ended'
   | 'sessions_ended'
-  | 'reveal_limited';
+  | 'reveal_limited'
+  /** a take stored for a language and key (language, key, outcome; never the audio). */
+  | 'recording_uploaded'
+  /** a take refused (not audio, silent, too long, unknown key): language, key, reason. */
+  | 'recording_refused'
+  /** a take's review status set, by the signed-in reviewer (language, key, status). */
+  | 'recording_reviewed';
 
 export interface AuditEntry {
   staffId: string | null;

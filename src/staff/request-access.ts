@@ -1,5 +1,5 @@
 import { isCallableAt, type CallbackRequest, type StaffHours } from '../callbacks';
-import { isSupervisor } from './staff-access';
+import { isCaller, isSupervisor } from './staff-access';
 import type { StaffUser } from './staff.types';
 
 /**
@@ -61,5 +61,6 @@ export function mayActOn(staff: RequestViewer, req: Req): AccessDecision {
 
 /** May a supervisor give it to `target`? An agent only gets requests in her languages. */
 export function mayBeGiven(target: RequestViewer, req: Req): boolean {
+  if (!isCaller(target)) return false; // a translator's languages are the ones she records, not calls in
   return isSupervisor(target) || target.languages.includes(req.callLanguage);
 }

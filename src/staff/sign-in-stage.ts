@@ -12,6 +12,11 @@ export const STAGE_PAGES: Record<SignInStage, string> = {
   enrol: '/staff/account/second-factor',
 };
 
+/** Where a session goes at `stage`: once signed in fully, a translator's home is the recordings page. */
+export function pageAfterSignIn(stage: SignInStage, role: StaffRole): string {
+  return stage === 'full' && role === 'translator' ? '/staff/recordings' : STAGE_PAGES[stage];
+}
+
 /**
  * Where sign-in goes once the password (and a code, if enrolled) is given: a reset password is
  * changed first, then a required second factor is enrolled, then the dashboard.

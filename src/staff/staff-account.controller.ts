@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { AuditLogRepository } from './audit-log.repository';
-import { AlsoAt, Allow, ANY_STAFF, CurrentStaff, type StaffRequest } from './staff-access';
+import { AlsoAt, Allow, EVERY_ACCOUNT, CurrentStaff, type StaffRequest } from './staff-access';
 import { StaffAccountsService } from './staff-accounts.service';
 import { staffCookieOptions } from './staff-cookies';
 import { StaffCsrf } from './staff-csrf';
@@ -31,7 +31,7 @@ export class StaffAccountController {
   ) {}
 
   @Get()
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   async overview(@CurrentStaff() staff: StaffUser, @Query('m') m: string | undefined, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     noStore(res);
     res.type('html').send(
@@ -48,14 +48,14 @@ export class StaffAccountController {
   }
 
   @Get('second-factor')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('enrol')
   async enrolForm(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     await this.renderEnrol(staff, req, res, await this.factors.offer(staff));
   }
 
   @Post('second-factor')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('enrol')
   @HttpCode(200)
   async enrol(@CurrentStaff() staff: StaffUser, @Body() body: Record<string, unknown>, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
@@ -79,14 +79,14 @@ export class StaffAccountController {
   }
 
   @Get('password')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('password')
   passwordForm(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): void {
     res.type('html').send(passwordPage(staff, this.csrf.token(req, res), req.staffSession!.stage === 'password'));
   }
 
   @Post('password')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('password')
   async changePassword(@CurrentStaff() staff: StaffUser, @Body() body: Record<string, unknown>, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     const live = req.staffSession!;
@@ -107,7 +107,7 @@ export class StaffAccountController {
   }
 
   @Post('sessions/:id/end')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   async endSession(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!(await this.sessions.end(staff.id, id))) throw new NotFoundException('no such session of yours');
     await this.audit.record({ staffId: staff.id, action: 'session_ended', detail: { session: id } });

@@ -2,9 +2,9 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, Res, UseFil
 import type { Request, Response } from 'express';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
-import { AlsoAt, Allow, ANY_STAFF, CurrentStaff, Public, type StaffRequest } from './staff-access';
+import { AlsoAt, Allow, EVERY_ACCOUNT, CurrentStaff, Public, type StaffRequest } from './staff-access';
 import { sessionOrigin } from './session-origin';
-import { STAGE_PAGES } from './sign-in-stage';
+import { pageAfterSignIn, STAGE_PAGES } from './sign-in-stage';
 import { StaffAuthService } from './staff-auth.service';
 import { staffCookieOptions } from './staff-cookies';
 import { StaffCsrf } from './staff-csrf';
@@ -59,7 +59,7 @@ export class StaffAuthController {
     if (result.kind === 'ok') {
       res.cookie(this.csrf.cookies.session, result.token, staffCookieOptions(this.config));
       res.clearCookie(this.csrf.cookies.pre, staffCookieOptions(this.config));
-      res.redirect(303, STAGE_PAGES[result.stage]);
+      res.redirect(303, pageAfterSignIn(result.stage, result.staff.role));
       return;
     }
     if (result.kind === 'limited') {
@@ -72,7 +72,7 @@ export class StaffAuthController {
   }
 
   @Get('login/code')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('code')
   codeForm(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): void {
     if (req.staffSession?.stage !== 'code') return res.redirect(303, STAGE_PAGES[req.staffSession?.stage ?? 'full']);
@@ -80,7 +80,7 @@ export class StaffAuthController {
   }
 
   @Post('login/code')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('code')
   @HttpCode(200)
   async code(@CurrentStaff() staff: StaffUser, @Body() body: Record<string, unknown>, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
@@ -89,7 +89,7 @@ export class StaffAuthController {
     const result = await this.auth.completeWithCode(token, staff, formString(body.code), clientAddress(req));
     if (result.kind === 'ok') {
       res.cookie(this.csrf.cookies.session, result.token, staffCookieOptions(this.config));
-      res.redirect(303, STAGE_PAGES[result.stage]);
+      res.redirect(303, pageAfterSignIn(result.stage, result.staff.role));
       return;
     }
     if (result.kind === 'limited') {
@@ -101,7 +101,7 @@ export class StaffAuthController {
   }
 
   @Post('logout')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @AlsoAt('code', 'password', 'enrol')
   async logout(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     await this.auth.logout(req.cookies[this.csrf.cookies.session], staff);

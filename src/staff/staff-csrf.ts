@@ -13,6 +13,19 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /**
+ * A multipart form (a recording's upload) carries its token in the action's query string
+ * (`?_csrf=…`): the guard checks it before the body is read, so nothing of a refused upload is
+ * buffered, whereas a hidden field would only be parsed after the guard (by multer, in the route's
+ * interceptor). Only multipart requests are read there; the logs never keep a query string
+ * (src/logging/log-redaction.ts) and staff pages send no referrer.
+ */
+function multipartQueryToken(req: Request): string | undefined {
+  if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) return undefined;
+  const value = (req.query as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
  * CSRF protection with csrf-csrf (signed double-submit): the token is an HMAC of the session (or, before
  * login, of an anonymous id) and a random value, kept in an httpOnly cookie and repeated in every
  * state-changing form (`_csrf`) or API call (`X-CSRF-Token`). Its key is derived from the blind-index
@@ -35,7 +48,9 @@ export class StaffCsrf {
       getCsrfTokenFromRequest: (req) => {
         const body = req.body as Record<string, unknown> | undefined;
         const field = body?.[CSRF_FIELD];
-        return typeof field === 'string' ? field : req.headers[CSRF_HEADER];
+        if (typeof field === 'string') return field;
+        if (req.headers[CSRF_HEADER]) return req.headers[CSRF_HEADER];
+        return multipartQueryToken(req);
       },
     });
     this.options = staffCookieOptions(config);

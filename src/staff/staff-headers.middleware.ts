@@ -6,7 +6,7 @@ import type { Config } from '../config/config';
 
 /**
  * Security headers of every /staff response (helmet): no script may run at all, styles only from our
- * stylesheet, forms only to ourselves, never framed, no referrer; HSTS in production. And nothing is
+ * stylesheet, media (the recordings' players) only from ourselves, forms only to ourselves, never framed, no referrer; HSTS in production. And nothing is
  * cached unless a route says so (only the stylesheet does).
  */
 @Injectable()
@@ -21,6 +21,8 @@ export class StaffHeadersMiddleware implements NestMiddleware {
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'"],
+          // the recordings pages' <audio> players (/audio/<sha256>.mp3, same origin)
+          mediaSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],

@@ -151,7 +151,7 @@ function checkName(name: string): string {
 }
 
 function checkRole<T extends string>(role: T): T & (typeof STAFF_ROLES)[number] {
-  if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new StaffInputError('role: agent, supervisor or admin');
+  if (!(STAFF_ROLES as readonly string[]).includes(role)) throw new StaffInputError('role: agent, supervisor, admin or translator');
   return role as T & (typeof STAFF_ROLES)[number];
 }
 

@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import { CallbackOutcomesRepository, StatusSms } from '../callbacks';
 import { ContactsModule } from '../contacts/contacts.module';
 import { OutboundModule } from '../outbound/outbound.module';
+import { RecordingsModule } from '../recordings/recordings.module';
 import { StaffApiController } from './api/staff-api.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { BullBoardMount } from './bull-board.mount';
@@ -19,6 +20,7 @@ import { StaffAuthService } from './staff-auth.service';
 import { StaffCsrf } from './staff-csrf';
 import { StaffQueueController } from './staff-queue.controller';
 import { StaffQueueService } from './staff-queue.service';
+import { StaffRecordingsController } from './staff-recordings.controller';
 import { StaffRequestsService } from './staff-requests.service';
 import { StaffSessionsRepository } from './staff-sessions.repository';
 import { StaffStatsService } from './staff-stats.service';
@@ -29,13 +31,14 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
 
 /**
  * The staff dashboard, its JSON API and the BullMQ board. Needs the global Config, Database, Crypto,
- * Redis, Clock, Content and Callbacks modules; imports the outbound queue for the status SMS. The
+ * Redis, Clock, Content and Callbacks modules; imports the outbound queue for the status SMS and the
+ * recording library for the translators' pages. The
  * outcomes repository and the status SMS are the callback module's (src/callbacks/), provided here
  * because the status SMS needs the outbound queue, which the callback module does not import.
  */
 @Module({
-  imports: [ContactsModule, OutboundModule],
-  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffApiController],
+  imports: [ContactsModule, OutboundModule, RecordingsModule],
+  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController],
   providers: [
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     StaffUsersRepository,

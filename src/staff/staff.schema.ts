@@ -3,7 +3,11 @@ import { bigint, boolean, check, index, jsonb, pgTable, text, timestamp, uniqueI
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const STAFF_ROLES = ['agent', 'supervisor', 'admin'] as const;
+/**
+ * agent ⊂ supervisor ⊂ admin call women back; `translator` stands apart: it records and reviews the
+ * spoken prompts of its languages (`languages`) and reaches nothing else (docs/staff-roles.md).
+ */
+export const STAFF_ROLES = ['agent', 'supervisor', 'admin', 'translator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /**
@@ -19,7 +23,7 @@ export const staffUsers = pgTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
     role: text('role').$type<StaffRole>().notNull(),
-    /** language codes she or he can call in (fr, bm, en, …): "take next" only offers these. */
+    /** language codes she or he can call in (fr, bm, en, …): "take next" only offers these; a translator's: the languages she records and reviews. */
     languages: jsonb('languages').$type<string[]>().notNull().default([]),
     active: boolean('active').notNull().default(true),
     /** set by an admin's password reset: the next sign-in goes to the password change first. */
@@ -35,7 +39,7 @@ export const staffUsers = pgTable(
   },
   (t) => [
     uniqueIndex('staff_users_email_key').on(t.email),
-    check('staff_users_role_check', sql`${t.role} in ('agent', 'supervisor', 'admin')`),
+    check('staff_users_role_check', sql`${t.role} in ('agent', 'supervisor', 'admin', 'translator')`),
   ],
 );
 

@@ -13,7 +13,7 @@ import { StaffClient, startStaffApp, type StaffApp } from './staff-harness';
 
 jest.setTimeout(180_000);
 
-const COLUMNS = ['public', 'agent', 'supervisor', 'admin'] as const;
+const COLUMNS = ['public', 'agent', 'supervisor', 'admin', 'translator'] as const;
 type Column = (typeof COLUMNS)[number];
 interface Row {
   method: string;
@@ -24,10 +24,13 @@ interface Row {
 /** The table of docs/staff-roles.md, as data. */
 function matrix(): Row[] {
   const doc = readFileSync(join(ROOT, 'docs/staff-roles.md'), 'utf8');
-  return [...doc.matchAll(/^\| (GET|POST|PATCH|DELETE|PUT) \| (\/staff\S*) \| (yes|no) \| (yes|no) \| (yes|no) \| (yes|no) \|$/gm)].map((m) => ({
+  const header = /^\| method \| path \| (.+) \|$/m.exec(doc);
+  expect(header?.[1].split(' | ')).toEqual([...COLUMNS]);
+  const cells = COLUMNS.map(() => '(yes|no)').join(' \\| ');
+  return [...doc.matchAll(new RegExp(`^\\| (GET|POST|PATCH|DELETE|PUT) \\| (\\/staff\\S*) \\| ${cells} \\|$`, 'gm'))].map((m) => ({
     method: m[1],
     path: m[2],
-    allowed: { public: m[3] === 'yes', agent: m[4] === 'yes', supervisor: m[5] === 'yes', admin: m[6] === 'yes' },
+    allowed: Object.fromEntries(COLUMNS.map((c, i) => [c, m[3 + i] === 'yes'])) as Record<Column, boolean>,
   }));
 }
 
@@ -88,7 +91,8 @@ describe('staff routes × roles (docs/staff-roles.md)', () => {
     const ordered = [...rows].sort((a, b) => Number(LOGOUTS.has(`${a.method} ${a.path}`)) - Number(LOGOUTS.has(`${b.method} ${b.path}`)));
     const wrong: string[] = [];
     for (const row of ordered) {
-      const path = row.path.replace(':id', randomUUID());
+      // every account is made with the languages ['fr']: a translator's own language (admins: every language)
+      const path = row.path.replace(':id', randomUUID()).replace(':lng', 'fr');
       const api = path.startsWith('/staff/api/');
       const reply = api
         ? await client.api(row.method, path.slice('/staff/api'.length), row.method === 'GET' ? undefined : {})

@@ -156,9 +156,9 @@ describe('staff dashboard security', () => {
       for (const [method, op] of Object.entries(ops)) {
         const route = `${method.toUpperCase()} /staff/api${path.replace('{id}', ':id')}`;
         documented.push(route);
-        const row = new RegExp(`^\\| ${route.replace(' ', ' \\| ')} \\| (yes|no) \\| (yes|no) \\| (yes|no) \\| (yes|no) \\|$`, 'm').exec(table);
+        const row = new RegExp(`^\\| ${route.replace(' ', ' \\| ')} \\| (yes|no) \\| (yes|no) \\| (yes|no) \\| (yes|no) \\| (yes|no) \\|$`, 'm').exec(table);
         expect(row).not.toBeNull();
-        const roles = row![1] === 'yes' ? 'public' : ['agent', 'supervisor', 'admin'].filter((_, i) => row![i + 2] === 'yes');
+        const roles = row![1] === 'yes' ? 'public' : ['agent', 'supervisor', 'admin', 'translator'].filter((_, i) => row![i + 2] === 'yes');
         expect([route, op['x-roles']]).toEqual([route, roles]);
       }
     }

@@ -2,9 +2,11 @@
  * The staff API's OpenAPI 3.1 document, written by hand (small, and it states the roles and the CSRF
  * rule, which generators do not). A test checks that every path here is a registered route and back.
  */
-type Role = 'agent' | 'supervisor' | 'admin';
+type Role = 'agent' | 'supervisor' | 'admin' | 'translator';
 
+/** The roles that call women back; translators reach only their own account (and sign-out) here. */
 const ALL: Role[] = ['agent', 'supervisor', 'admin'];
+const EVERY: Role[] = ['agent', 'supervisor', 'admin', 'translator'];
 const SUP: Role[] = ['supervisor', 'admin'];
 const ADM: Role[] = ['admin'];
 
@@ -68,7 +70,7 @@ export const OPENAPI_DOCUMENT = {
         ),
         parameters: [{ $ref: '#/components/parameters/csrf' }],
       },
-      delete: op('Sign out', ALL, { type: 'object' }),
+      delete: op('Sign out', EVERY, { type: 'object' }),
     },
     '/queue': { get: op('Open requests: urgent first, then callable now, then oldest. Never a number. Agents: only those in their call languages (and not held by a colleague); supervisors: all.', ALL, { type: 'object', properties: { items: { type: 'array', items: ref('Request') } } }, { method: 'get' }) },
     '/queue/take-next': { post: op('Claim the next request callable now in one of my languages (atomic)', ALL, ref('TakeNext')) },
@@ -115,10 +117,10 @@ export const OPENAPI_DOCUMENT = {
     },
     '/users/{id}/sessions': { delete: op('End every session of an account (one’s own: all but this one); audited', ADM, { type: 'object', properties: { ended: { type: 'integer' } } }, { parameters: idParam }) },
     '/account/sessions': {
-      get: op('My open sessions: opened, last seen, browser family, partial address; `current` marks this one', ALL, { type: 'object', properties: { sessions: { type: 'array', items: ref('StaffSession') } } }, { method: 'get' }),
+      get: op('My open sessions: opened, last seen, browser family, partial address; `current` marks this one', EVERY, { type: 'object', properties: { sessions: { type: 'array', items: ref('StaffSession') } } }, { method: 'get' }),
     },
     '/account/sessions/{id}': {
-      delete: op('End one of my sessions (audited)', ALL, { type: 'object' }, { parameters: idParam }),
+      delete: op('End one of my sessions (audited)', EVERY, { type: 'object' }, { parameters: idParam }),
     },
   },
   components: {
@@ -152,7 +154,7 @@ export const OPENAPI_DOCUMENT = {
       },
       Staff: {
         type: 'object',
-        properties: { id: { type: 'string' }, email: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, secondFactor: { type: 'boolean' } },
+        properties: { id: { type: 'string' }, email: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin', 'translator'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, secondFactor: { type: 'boolean' } },
       },
       Request: {
         type: 'object',
@@ -179,11 +181,11 @@ export const OPENAPI_DOCUMENT = {
       NewUser: {
         type: 'object',
         required: ['email', 'displayName', 'password', 'role'],
-        properties: { email: { type: 'string' }, displayName: { type: 'string' }, password: { type: 'string', minLength: 12 }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } } },
+        properties: { email: { type: 'string' }, displayName: { type: 'string' }, password: { type: 'string', minLength: 12 }, role: { enum: ['agent', 'supervisor', 'admin', 'translator'] }, languages: { type: 'array', items: { type: 'string' } } },
       },
       UserChanges: {
         type: 'object',
-        properties: { displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, password: { type: 'string', minLength: 12 } },
+        properties: { displayName: { type: 'string' }, role: { enum: ['agent', 'supervisor', 'admin', 'translator'] }, languages: { type: 'array', items: { type: 'string' } }, active: { type: 'boolean' }, password: { type: 'string', minLength: 12 } },
       },
     },
   },

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { AuditLogRepository } from '../audit-log.repository';
-import { Allow, ADMINS, ANY_STAFF, CurrentStaff, Public, SUPERVISORS, type StaffRequest } from '../staff-access';
+import { Allow, ADMINS, ANY_STAFF, CurrentStaff, EVERY_ACCOUNT, Public, SUPERVISORS, type StaffRequest } from '../staff-access';
 import { StaffAccountsService } from '../staff-accounts.service';
 import { StaffAuthService } from '../staff-auth.service';
 import { staffCookieOptions } from '../staff-cookies';
@@ -17,7 +17,7 @@ import { StaffStatsService } from '../staff-stats.service';
 import { StaffGuard } from '../staff.guard';
 import type { StaffRole, StaffUser } from '../staff.types';
 import { sessionOrigin } from '../session-origin';
-import { STAGE_PAGES } from '../sign-in-stage';
+import { pageAfterSignIn } from '../sign-in-stage';
 import { StaffSecondFactorService } from '../staff-second-factor.service';
 import { OPENAPI_DOCUMENT } from './openapi.document';
 
@@ -86,11 +86,11 @@ export class StaffApiController {
     res.clearCookie(this.csrf.cookies.pre, options);
     req.cookies[this.csrf.cookies.session] = result.token; // the new token is bound to the new session
     // `stage` other than `full`: the session only reaches that page until it is done (docs/staff-roles.md)
-    return { staff: publicStaff(result.staff), csrfToken: this.csrf.token(req, res, true), stage: result.stage, next: STAGE_PAGES[result.stage] };
+    return { staff: publicStaff(result.staff), csrfToken: this.csrf.token(req, res, true), stage: result.stage, next: pageAfterSignIn(result.stage, result.staff.role) };
   }
 
   @Delete('session')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @HttpCode(204)
   async logout(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(req.cookies[this.csrf.cookies.session], staff);
@@ -210,14 +210,14 @@ export class StaffApiController {
   }
 
   @Get('account/sessions')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   async mySessions(@CurrentStaff() staff: StaffUser, @Req() req: StaffRequest): Promise<Json> {
     const current = req.staffSession!.id;
     return { sessions: (await this.sessions.listFor(staff.id)).map((s) => ({ ...s, current: s.id === current })) };
   }
 
   @Delete('account/sessions/:id')
-  @Allow(ANY_STAFF)
+  @Allow(EVERY_ACCOUNT)
   @HttpCode(204)
   async endMySession(@CurrentStaff() staff: StaffUser, @Param('id') sessionId: string): Promise<void> {
     if (!(await this.sessions.end(staff.id, sessionId))) throw new NotFoundException('no such session of yours');

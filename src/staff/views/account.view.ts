@@ -94,7 +94,7 @@ export function recoveryCodesPage(staff: StaffUser, csrf: string, codes: string[
     body: html`<p class="banner ok" role="status">Double authentification activée.</p>
 <section class="card"><p>Notez ces ${codes.length} codes et gardez-les à l’abri : chacun ouvre une session une seule fois si vous n’avez plus votre téléphone. Ils ne seront plus affichés.</p>
 <ul class="codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
-<p><a href="/staff/queue">Continuer</a></p></section>`,
+<p><a href="${staff.role === 'translator' ? '/staff/recordings' : '/staff/queue'}">Continuer</a></p></section>`,
   });
 }
 

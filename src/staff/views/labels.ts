@@ -36,7 +36,7 @@ export const OUTCOME_LABELS: Record<string, string> = {
   rescheduled: 'Rappeler à un autre moment',
 };
 
-export const ROLE_LABELS: Record<string, string> = { agent: 'Agent', supervisor: 'Superviseur·e', admin: 'Admin' };
+export const ROLE_LABELS: Record<string, string> = { agent: 'Agent', supervisor: 'Superviseur·e', admin: 'Admin', translator: 'Traducteur·rice' };
 
 const DAY_NAMES = ['lun', 'mar', 'mer', 'jeu', 'ven', 'sam', 'dim'];
 

@@ -1,4 +1,4 @@
-import { isSupervisor } from '../staff-access';
+import { isCaller, isSupervisor, RECORDERS } from '../staff-access';
 import type { StaffUser } from '../staff.types';
 import { CSRF_FIELD } from '../staff-csrf';
 import { html, type Html } from './html';
@@ -20,9 +20,10 @@ export function csrfField(token: string): Html {
 
 function nav(staff: StaffUser, csrf: string): Html {
   return html`<header>
-  <a href="/staff/queue">File d’attente</a>
+  ${isCaller(staff) ? html`<a href="/staff/queue">File d’attente</a>` : ''}
   ${isSupervisor(staff) ? html`<a href="/staff/supervision">Suivi</a><a href="/staff/audit">Journal</a>` : ''}
   ${staff.role === 'admin' ? html`<a href="/staff/admin/users">Équipe</a><a href="/staff/queues">Tâches</a>` : ''}
+  ${RECORDERS.includes(staff.role) ? html`<a href="/staff/recordings">Enregistrements</a>` : ''}
   <a class="who" href="/staff/account">${staff.displayName} · ${ROLE_LABELS[staff.role]}</a>
   <form method="post" action="/staff/logout">${csrfField(csrf)}<button type="submit">Déconnexion</button></form>
 </header>`;

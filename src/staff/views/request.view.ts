@@ -1,6 +1,6 @@
 import { CALL_OUTCOMES, type CallbackRequest, type OutcomeRecord } from '../../callbacks';
 import { mayClaim } from '../request-access';
-import { isSupervisor } from '../staff-access';
+import { isCaller, isSupervisor } from '../staff-access';
 import type { QueueItem } from '../staff-queue.service';
 import type { RequestHistoryEntry } from '../staff-requests.service';
 import type { StaffUser } from '../staff.types';
@@ -69,7 +69,7 @@ function outcomeForm(base: string, csrf: string, attempt: number, maxAttempts: n
 function reassignForm(base: string, csrf: string, colleagues: StaffUser[]): Html {
   return html`<form method="post" action="${base}/reassign" class="card">${csrfField(csrf)}
   <label for="to">Réattribuer à</label>
-  <select id="to" name="to" required>${colleagues.filter((c) => c.active).map((c) => html`<option value="${c.id}">${c.displayName} (${c.languages.map(language).join(', ')})</option>`)}</select>
+  <select id="to" name="to" required>${colleagues.filter((c) => c.active && isCaller(c)).map((c) => html`<option value="${c.id}">${c.displayName} (${c.languages.map(language).join(', ')})</option>`)}</select>
   <p><button type="submit" class="secondary">Réattribuer</button></p></form>`;
 }
 

@@ -40,5 +40,6 @@ td,th{border:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-align:t
 @keyframes show{to{visibility:visible}}
 .script{white-space:pre-line;background:#fffde7;border:1px solid #f9a825;border-radius:6px;padding:.6rem .75rem}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+audio{width:100%;margin:.25rem 0}
 `;
 }

@@ -19,7 +19,7 @@ function userCard(u: StaffUser, csrf: string, languages: string[], self: boolean
   return html`<div class="card"><form method="post" action="/staff/admin/users/${u.id}">${csrfField(csrf)}
   <strong>${u.displayName}</strong> <span class="meta">${u.email}${u.active ? '' : ' · désactivé'} · double authentification : ${u.secondFactorEnabled ? 'activée' : 'non activée'}${u.passwordChangeRequired ? ' · mot de passe à changer' : ''}</span>
   ${self ? html`<input type="hidden" name="role" value="${u.role}"><input type="hidden" name="active" value="true">` : html`<label for="role-${u.id}">Rôle</label>${roleSelect(`role-${u.id}`, u.role)}`}
-  <label>Langues d’appel</label>${languageChoices(languages, u.languages, u.id)}
+  <label>Langues (d’appel ; à enregistrer pour un·e traducteur·rice)</label>${languageChoices(languages, u.languages, u.id)}
   ${self ? html`<p class="meta">Votre mot de passe et votre double authentification se changent dans <a href="/staff/account">Mon compte</a>.</p>` : html`<label for="pw-${u.id}">Réinitialiser le mot de passe (laisser vide pour garder ; à changer à la prochaine connexion)</label>
   <input id="pw-${u.id}" name="password" type="password" autocomplete="new-password" minlength="12">
   <label class="choice"><input type="checkbox" name="active" value="true"${u.active ? html` checked` : ''}> Compte actif</label>`}
@@ -42,7 +42,7 @@ export function usersPage(opts: { staff: StaffUser; csrf: string; users: StaffUs
   <label for="new-email">E-mail</label><input id="new-email" name="email" type="email" required>
   <label for="new-password">Mot de passe (12 caractères au moins)</label><input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="12">
   <label for="new-role">Rôle</label>${roleSelect('new-role', 'agent')}
-  <label>Langues d’appel</label>${languageChoices(opts.languages, [], 'new')}
+  <label>Langues (d’appel ; à enregistrer pour un·e traducteur·rice)</label>${languageChoices(opts.languages, [], 'new')}
   <p><button type="submit">Créer</button></p>
 </form>
 <h2>Comptes (${opts.users.length})</h2>

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { sql } from 'drizzle-orm';
 import { CallbacksModule } from '../../src/callbacks/callbacks.module';
 import { CallbackRequestsRepository } from '../../src/callbacks/callback-requests.repository';
@@ -9,38 +8,20 @@ import { CALLBACK_SETTINGS, callbackSettings, type CallbackSettings } from '../.
 import { CallbackWorker } from '../../src/callbacks/callback.worker';
 import { CallbackWorkflow } from '../../src/callbacks/callback.workflow';
 import { StaffNotifier } from '../../src/callbacks/staff.notifier';
-import { CLOCK, ManualClock } from '../../src/common/clock';
-import { ClockModule } from '../../src/common/clock.module';
-import { loadConfig, type Config } from '../../src/config/config';
-import { ConfigModule } from '../../src/config/config.module';
-import { ContactsRepository } from '../../src/contacts/contacts.repository';
-import { ContentModule } from '../../src/content/content.module';
-import { ConversationService } from '../../src/conversations/conversation.service';
-import { CONVERSATION_TIMINGS } from '../../src/conversations/conversation.timings';
-import { ConversationsModule } from '../../src/conversations/conversations.module';
 import type { ChannelName } from '../../src/common/channel-name';
-import { OutboundRegistry } from '../../src/conversations/outbound.registry';
-import { CryptoModule } from '../../src/crypto/crypto.module';
-import { DATABASE_HANDLE, DatabaseModule } from '../../src/db/database.module';
+import { ManualClock } from '../../src/common/clock';
+import type { Config } from '../../src/config/config';
+import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import { ConversationService } from '../../src/conversations/conversation.service';
+import { ConversationsModule } from '../../src/conversations/conversations.module';
+import { DATABASE_HANDLE } from '../../src/db/database.module';
 import type { DatabaseHandle } from '../../src/db/open-database';
 import type { Output } from '../../src/engine/engine.types';
-import { LoggingModule } from '../../src/logging/logger.module';
-import { RedisModule } from '../../src/redis/redis.module';
-import { RecordingPort } from '../conversations/conversation-harness';
-import { timings } from '../conversations/redis-test.helper';
+import { startApp, type RecordingPort } from '../support/app-harness';
+import { testConfig } from '../support/test-config';
 
 export function callbackTestConfig(opts: { redisUrl: string; prefix: string; databaseUrl: string }): Config {
-  return loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    REDIS_URL: opts.redisUrl,
-    REDIS_PREFIX: opts.prefix,
-    DATABASE_URL: opts.databaseUrl,
-    DATA_DIR: '/nonexistent-sira-test',
-    SIRA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    SIRA_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
-    SIMULATOR_ENABLED: 'false',
-  });
+  return testConfig({ ...opts, logLevel: 'silent' });
 }
 
 /** One running service with the callback module, messages handed straight to the conversation service. */
@@ -63,24 +44,20 @@ export interface CallbackApp {
 }
 
 export async function startCallbackApp(config: Config, settings: Partial<CallbackSettings> = {}, clock = new ManualClock()): Promise<CallbackApp> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), LoggingModule, ClockModule, DatabaseModule, CryptoModule, RedisModule, ContentModule, CallbacksModule, ConversationsModule],
-  })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .overrideProvider(CONVERSATION_TIMINGS)
-    .useValue(timings())
-    .overrideProvider(CALLBACK_SETTINGS)
-    .useValue({ ...callbackSettings(config), ...settings })
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: process.env.CB_DEBUG ? ['log','error','warn','debug'] : false });
-  await app.init();
-  const ports = { sms: new RecordingPort(), telegram: new RecordingPort() };
-  app.get(OutboundRegistry).register('sms', ports.sms);
-  app.get(OutboundRegistry).register('telegram', ports.telegram);
+  const { app, ports } = await startApp({
+    config,
+    core: true,
+    modules: [CallbacksModule, ConversationsModule],
+    clock,
+    timings: {},
+    override: (c) => [[CALLBACK_SETTINGS, { ...callbackSettings(c), ...settings }]],
+    http: 'init',
+    logger: process.env.CB_DEBUG ? ['log', 'error', 'warn', 'debug'] : false,
+    record: ['sms', 'telegram'],
+  });
   const service = app.get(ConversationService);
   const send = async (channel: ChannelName, from: string, text: string) => {
-    const port = ports[channel as 'sms' | 'telegram'];
+    const port = ports[channel as 'sms' | 'telegram']!;
     const before = port.sent.length;
     clock.advance(60_000);
     await service.handle({ channel, providerMessageId: `m${randomBytes(8).toString('hex')}`, address: from, input: { kind: 'text', text }, receivedAt: clock.now() });
@@ -96,7 +73,7 @@ export async function startCallbackApp(config: Config, settings: Partial<Callbac
     notifier: app.get(StaffNotifier),
     contacts: app.get(ContactsRepository),
     db: app.get<DatabaseHandle>(DATABASE_HANDLE),
-    ports,
+    ports: ports as CallbackApp['ports'],
     send,
     conversation: async (channel, from, texts) => {
       let last: Output[] = [];
@@ -118,6 +95,4 @@ export function texts(outputs: Output[]): string[] {
 }
 
 /** A random Malian mobile number, different in every test. */
-export function malianNumber(): string {
-  return `+2237${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-}
+export { malianNumber } from '../sms/sms-test.helpers';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signSmsGatewayBody } from '../../src/channels/sms-gateway/sms-gateway-signature';
+import { FailingFakeProviderServer, type FakeRequest, type TransportFailure } from './fake-provider.server';
 
 /** One `POST /message` as the fake phone received it. */
 export interface FakeRelayMessage {
@@ -16,7 +16,7 @@ export interface FakeRelayMessage {
   at: number;
 }
 
-export type FakeRelayFailure = { kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'hang' } | { kind: 'reset' };
+export type FakeRelayFailure = TransportFailure;
 
 export interface RelayWebhookOptions {
   /** the signing key to sign with (default: the phone's). */
@@ -35,38 +35,16 @@ export interface RelayWebhookOptions {
  * and failing on demand — and the phone's side of the webhooks: events posted to the app over real
  * HTTP, signed the app's way (HMAC-SHA256 of body + X-Timestamp).
  */
-export class FakeSmsGatewayPhone {
+export class FakeSmsGatewayPhone extends FailingFakeProviderServer<FakeRelayFailure> {
   readonly messages: FakeRelayMessage[] = [];
   readonly attempts: FakeRelayMessage[] = [];
-  private readonly failures: FakeRelayFailure[] = [];
-  private readonly sockets = new Set<Socket>();
-  private server?: Server;
-  url = '';
 
   constructor(
     readonly username: string,
     readonly password: string,
     readonly signingKey: string,
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((done) => this.server?.close(() => done()) ?? done());
-  }
-
-  failNext(...failures: FakeRelayFailure[]): void {
-    this.failures.push(...failures);
+  ) {
+    super();
   }
 
   /** Texts accepted for one number, in order. */
@@ -85,13 +63,13 @@ export class FakeSmsGatewayPhone {
     return { status: res.status, text: await res.text(), body };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || !/\/message$/.test(req.url ?? '')) return json(res, 404, { message: 'not found' });
+  protected answer(req: FakeRequest, res: ServerResponse, raw: IncomingMessage): void {
+    if (req.method !== 'POST' || !/\/message$/.test(req.path)) return this.json(res, 404, { message: 'not found' });
     let parsed: { id?: string; textMessage?: { text?: string }; phoneNumbers?: string[]; simNumber?: number; deviceId?: string; withDeliveryReport?: boolean };
     try {
-      parsed = JSON.parse(await readBody(req));
+      parsed = req.json();
     } catch {
-      return json(res, 400, { message: 'invalid JSON' });
+      return this.json(res, 400, { message: 'invalid JSON' });
     }
     const message: FakeRelayMessage = {
       id: parsed.id ?? randomBytes(10).toString('hex'),
@@ -100,35 +78,14 @@ export class FakeSmsGatewayPhone {
       simNumber: parsed.simNumber,
       deviceId: parsed.deviceId,
       withDeliveryReport: parsed.withDeliveryReport,
-      authorized: req.headers.authorization === `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`,
+      authorized: req.hasBasicAuth(this.username, this.password),
       at: Date.now(),
     };
     this.attempts.push(message);
-    if (!message.authorized) return json(res, 401, { message: 'Unauthorized' });
-    const failure = this.failures.shift();
-    if (failure?.kind === 'hang') return; // never answers: the client times out
-    if (failure?.kind === 'reset') return void req.socket.destroy();
-    if (failure?.kind === 'status') {
-      if (failure.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(failure.retryAfterSeconds));
-      return json(res, failure.status, { message: 'fake failure' });
-    }
-    if (!message.text || message.phoneNumbers.length === 0) return json(res, 400, { message: 'text and phoneNumbers are required' });
+    if (!message.authorized) return this.json(res, 401, { message: 'Unauthorized' });
+    if (this.answerFailure(raw, res, () => ({ message: 'fake failure' }))) return;
+    if (!message.text || message.phoneNumbers.length === 0) return this.json(res, 400, { message: 'text and phoneNumbers are required' });
     this.messages.push(message);
-    json(res, 202, { id: message.id, state: 'Pending', recipients: message.phoneNumbers.map((phoneNumber) => ({ phoneNumber, state: 'Pending' })) });
+    this.json(res, 202, { id: message.id, state: 'Pending', recipients: message.phoneNumbers.map((phoneNumber) => ({ phoneNumber, state: 'Pending' })) });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((done, fail) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => done(data));
-    req.on('error', fail);
-  });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeProviderServer, type FakeRequest } from './fake-provider.server';
 
 /** One Bot API call as the fake received it. */
 export interface BotApiCall {
@@ -38,30 +38,16 @@ const DESCRIPTIONS: Record<number, string> = {
  * it records every call (`/bot<token>/<method>`) and answers like Telegram, or fails on demand
  * (429 with retry_after, 5xx, 403 "bot was blocked") for one method and, optionally, one chat.
  */
-export class FakeTelegramServer {
+export class FakeTelegramServer extends FakeProviderServer {
   readonly calls: BotApiCall[] = [];
   private readonly rules: FailureRule[] = [];
   private readonly pendingUpdates: unknown[] = [];
   private nextMessageId = 1000;
   /** what setWebhook last registered (getWebhookInfo reports it). */
   webhook: { url: string; allowed_updates?: string[]; has_secret: boolean } = { url: '', has_secret: false };
-  private server?: Server;
-  url = '';
 
-  constructor(readonly bot = { id: 7000001, username: 'sira_test_bot', first_name: 'Sira' }) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  constructor(readonly bot = { id: 7000001, username: 'sira_test_bot', first_name: 'Sira' }) {
+    super();
   }
 
   /** The next `times` calls of `method` (to `chatId` only, when given) fail with this answer. */
@@ -85,25 +71,26 @@ export class FakeTelegramServer {
     return this.calls.filter((c) => c.method === method && (chatId === undefined || String(c.params.chat_id) === String(chatId)));
   }
 
-  reset(): void {
+  override reset(): void {
+    super.reset();
     this.calls.length = 0;
     this.rules.length = 0;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-    if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    const params = parseBody(await readBody(req), req.headers['content-type'] ?? '');
+  protected answer(req: FakeRequest, res: ServerResponse): Promise<void> | void {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.path);
+    if (!match) return this.json(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const params = req.params();
     const call: BotApiCall = { method: match[2], token: match[1], params, at: Date.now() };
     this.calls.push(call);
     const rule = this.rules.find((r) => r.remaining > 0 && r.method === call.method && (r.chatId === undefined || r.chatId === String(params.chat_id)));
     if (rule) {
       rule.remaining--;
       const parameters = rule.retryAfter === undefined ? undefined : { retry_after: rule.retryAfter };
-      return send(res, rule.status, { ok: false, error_code: rule.status, description: rule.description, parameters });
+      return this.json(res, rule.status, { ok: false, error_code: rule.status, description: rule.description, parameters });
     }
     if (call.method === 'getUpdates') return this.answerUpdates(res);
-    send(res, 200, { ok: true, result: this.result(call) });
+    this.json(res, 200, { ok: true, result: this.result(call) });
   }
 
   private result(call: BotApiCall): unknown {
@@ -133,26 +120,6 @@ export class FakeTelegramServer {
 
   private async answerUpdates(res: ServerResponse): Promise<void> {
     if (!this.pendingUpdates.length) await new Promise((resolve) => setTimeout(resolve, 50));
-    send(res, 200, { ok: true, result: this.pendingUpdates.splice(0) });
+    this.json(res, 200, { ok: true, result: this.pendingUpdates.splice(0) });
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseBody(body: string, contentType: string): Record<string, unknown> {
-  if (!body) return {};
-  if (contentType.includes('json')) return JSON.parse(body) as Record<string, unknown>;
-  return Object.fromEntries(new URLSearchParams(body));
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -1,17 +1,14 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { AppModule } from '../../src/app.module';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
 import { AddressCipher } from '../../src/crypto/address-cipher';
-import { configureHttp } from '../../src/http.setup';
 import { OUTBOUND_SWEEP_SETTINGS, OutboundSweep, type OutboundSweepSettings } from '../../src/outbound/outbound.sweep';
 import { outboundAddressContext } from '../../src/outbound/outbound.types';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { startKillableRedis, type KillableRedis } from '../resilience/support/killable-redis';
-import { createTestDatabase, eventually, malianNumber, sleep, smsTestConfig, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, testPrefix } from '../sms/sms-test.helpers';
-import { inboundParams, postTwilio, twilioEnv, type RunningSmsApp } from '../sms/twilio-test.harness';
+import { createTestDatabase, eventually, malianNumber, sleep, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, testPrefix } from '../sms/sms-test.helpers';
+import { inboundParams, postTwilio, type RunningSmsApp } from '../sms/twilio-test.harness';
+import { startApp } from '../support/app-harness';
 
 jest.setTimeout(120_000);
 
@@ -43,16 +40,7 @@ describe('a queued reply survives Redis losing its jobs', () => {
   const running: RunningSmsApp[] = [];
 
   async function start(role: 'web' | 'worker' | 'all'): Promise<RunningSmsApp> {
-    const config = smsTestConfig(prefix, db.url, twilioEnv(fake, { ...keys, REDIS_URL: redis.url, SIRA_ROLE: role }));
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(OUTBOUND_SWEEP_SETTINGS)
-      .useValue(sweep)
-      .compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-    configureHttp(app);
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    const started = { app, url, config, close: () => app.close() };
+    const started = await startApp({ prefix, databaseUrl: db.url, redisUrl: redis.url, twilio: fake, role, env: keys, override: () => [[OUTBOUND_SWEEP_SETTINGS, sweep]] });
     running.push(started);
     return started;
   }

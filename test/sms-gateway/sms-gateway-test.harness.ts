@@ -1,17 +1,8 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { Logger } from 'nestjs-pino';
-import { randomBytes } from 'node:crypto';
-import { AppModule } from '../../src/app.module';
 import { SMS_GATEWAY_WEBHOOK_PATH } from '../../src/channels/sms-gateway/sms-gateway-webhook.controller';
-import { SmsSpool } from '../../src/channels/sms/sms-spool';
-import { CLOCK, type Clock } from '../../src/common/clock';
-import { configureHttp } from '../../src/http.setup';
-import { LoggingModule } from '../../src/logging/logger.module';
-import type { LogCapture } from '../conversations/conversation-harness';
-import { FakeSmsGatewayPhone } from '../fakes/fake-sms-gateway.server';
-import { smsTestConfig, sleep } from '../sms/sms-test.helpers';
+import type { Clock } from '../../src/common/clock';
+import { sleep } from '../sms/sms-test.helpers';
 import type { RunningSmsApp } from '../sms/twilio-test.harness';
+import { startApp, type LogCapture } from '../support/app-harness';
 
 /** Real time plus an offset a test can move forward (a phone falls silent without waiting 15 minutes). */
 export class ShiftedClock implements Clock {
@@ -21,39 +12,7 @@ export class ShiftedClock implements Clock {
   }
 }
 
-export interface RelayLineSpec {
-  id: string;
-  phone?: string;
-  fake: FakeSmsGatewayPhone;
-  simNumber?: number;
-  segmentsPerMinute?: number;
-}
-
-/** SMS_GATEWAY_PHONES and fast pacing for the fakes. */
-export function relayEnv(lines: RelayLineSpec[], extra: Record<string, string> = {}): Record<string, string> {
-  const phones = lines.map(({ id, phone, fake, simNumber, segmentsPerMinute }) => ({
-    id,
-    ...(phone ? { phone } : {}),
-    apiUrl: fake.url,
-    username: fake.username,
-    password: fake.password,
-    signingKey: fake.signingKey,
-    ...(simNumber ? { simNumber } : {}),
-    segmentsPerMinute: segmentsPerMinute ?? 600,
-  }));
-  return {
-    PUBLIC_BASE_URL: 'https://sira.example.org',
-    SMS_GATEWAY_PHONES: JSON.stringify(phones),
-    SMS_GATEWAY_TIMEOUT_MS: '1000',
-    SMS_SEGMENTS_PER_SECOND: '100',
-    SMS_SENDER_MESSAGES_PER_MINUTE: '200',
-    ...extra,
-  };
-}
-
-export function newFakePhone(): FakeSmsGatewayPhone {
-  return new FakeSmsGatewayPhone('sms', randomBytes(8).toString('hex'), randomBytes(16).toString('hex'));
-}
+export { newFakePhone, relayEnv, type RelayLineSpec } from '../support/app-harness';
 
 /** The whole application with the production HTTP stack and a clock the test can move. */
 export async function startRelayApp(
@@ -62,20 +21,8 @@ export async function startRelayApp(
   env: Record<string, string>,
   options: { clock?: ShiftedClock; logs?: LogCapture } = {},
 ): Promise<RunningSmsApp & { clock: ShiftedClock }> {
-  SmsSpool.intervalMs = 200;
   const clock = options.clock ?? new ShiftedClock();
-  const config = smsTestConfig(prefix, databaseUrl, env);
-  const logging = options.logs ? [LoggingModule.captureTo(options.logs)] : [];
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), ...logging] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(options.logs ? { bodyParser: false, bufferLogs: true } : { bodyParser: false, logger: false });
-  if (options.logs) app.useLogger(app.get(Logger));
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url, config, clock, close: () => app.close() };
+  return { ...(await startApp({ prefix, databaseUrl, env, clock, logs: options.logs, spoolIntervalMs: 200 })), clock };
 }
 
 export function webhookUrl(app: RunningSmsApp, phone: string): string {

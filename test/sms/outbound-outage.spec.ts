@@ -1,9 +1,7 @@
 import { ContactFacts } from '../../src/conversations/contact-facts.service';
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { eq, sql } from 'drizzle-orm';
-import { AppModule } from '../../src/app.module';
 import type { Config } from '../../src/config/config';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { OutboundRegistry } from '../../src/conversations/outbound.registry';
@@ -16,7 +14,8 @@ import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
 import { OutboundService } from '../../src/outbound/outbound.service';
 import { OutboundJobKind, OutboundQueueName, type OutboundChannel, type SendRequest, type Sender } from '../../src/outbound/outbound.types';
 import { startOwnPostgres, type OwnPostgres } from './own-postgres';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, smsTestConfig, testPrefix } from './sms-test.helpers';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix } from './sms-test.helpers';
+import { startApp } from '../support/app-harness';
 
 /**
  * One sender shared by every "instance" of the outbound queue in this file: it records the messages in
@@ -77,10 +76,7 @@ describe('outbound queue through a PostgreSQL outage and across instances (own P
   beforeAll(async () => {
     pg = await startOwnPostgres();
     db = await createTestDatabase('outage', pg.url);
-    config = smsTestConfig(prefix, db.url);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), FakeChannelModule] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-    await app.init();
+    ({ app, config } = await startApp({ prefix, databaseUrl: db.url, modules: [FakeChannelModule], http: 'init' }));
     outbound = app.get(OutboundService);
     contacts = app.get(ContactsRepository);
     database = app.get<Database>(DATABASE);

@@ -1,8 +1,6 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { eq } from 'drizzle-orm';
-import { AppModule } from '../../src/app.module';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { ConversationService } from '../../src/conversations/conversation.service';
 import { DATABASE } from '../../src/db/database.module';
@@ -14,7 +12,8 @@ import { OutboundRegistry } from '../../src/conversations/outbound.registry';
 import { OutboundJobKind, OutboundQueueName, outboundJobId, SendError, type SendRequest, type Sender } from '../../src/outbound/outbound.types';
 import { connectRedis } from '../../src/redis/redis.module';
 import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, smsTestConfig, testPrefix } from './sms-test.helpers';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix } from './sms-test.helpers';
+import { startApp } from '../support/app-harness';
 
 /** A sender that records what it was asked to send and fails as the test says. */
 class ScriptedSender implements Sender<string> {
@@ -58,10 +57,7 @@ describe('outbound queue (real Redis, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('outbound');
-    const config = smsTestConfig(prefix, db.url);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), FakeChannelModule] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-    await app.init();
+    ({ app } = await startApp({ prefix, databaseUrl: db.url, modules: [FakeChannelModule], http: 'init' }));
     outbound = app.get(OutboundService);
     conversations = app.get(ConversationService);
     contacts = app.get(ContactsRepository);

@@ -1,22 +1,18 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { eq } from 'drizzle-orm';
-import { AppModule } from '../../src/app.module';
 import { smsCost } from '../../src/common/sms-segments';
 import { applySmsSpelling } from '../../src/common/sms-spelling';
-import { SmsSpool } from '../../src/channels/sms/sms-spool';
 import { utcDay } from '../../src/channels/sms/sms-redis-keys';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
-import { CLOCK, ManualClock } from '../../src/common/clock';
+import { ManualClock } from '../../src/common/clock';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import { DATABASE } from '../../src/db/database.module';
 import type { Database } from '../../src/db/open-database';
-import { configureHttp } from '../../src/http.setup';
 import { outboundMessages } from '../../src/outbound/outbound-messages.schema';
 import { StaffStatsService } from '../../src/staff/staff-stats.service';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
-import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, smsTestConfig, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
-import { contentTexts, inboundParams, postTwilio, twilioEnv, type RunningSmsApp } from './twilio-test.harness';
+import { startApp } from '../support/app-harness';
+import { createTestDatabase, deleteRedisPrefix, eventually, malianNumber, sleep, testPrefix, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './sms-test.helpers';
+import { contentTexts, inboundParams, postTwilio, type RunningSmsApp } from './twilio-test.harness';
 
 jest.setTimeout(60_000);
 
@@ -36,14 +32,7 @@ describe('SMS at her daily cap: one notice, then nothing until the cap resets', 
   beforeAll(async () => {
     await fake.start();
     db = await createTestDatabase('capnotice');
-    SmsSpool.intervalMs = 200;
-    const config = smsTestConfig(prefix, db.url, twilioEnv(fake, { SMS_SENDER_DAILY_SEGMENTS: '8' }));
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).overrideProvider(CLOCK).useValue(clock).compile();
-    const nest = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-    configureHttp(nest);
-    await nest.listen(0, '127.0.0.1');
-    const url = (await nest.getUrl()).replace('[::1]', '127.0.0.1');
-    app = { app: nest, url, config, close: () => nest.close() };
+    app = await startApp({ prefix, databaseUrl: db.url, twilio: fake, env: { SMS_SENDER_DAILY_SEGMENTS: '8' }, clock, spoolIntervalMs: 200 });
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { loadConfig, type Config } from '../../src/config/config';
+import type { Config } from '../../src/config/config';
+import { testConfig } from '../support/test-config';
 import { SERVER_URL } from '../db/test-databases';
 import { TEST_REDIS_URL } from '../conversations/redis-test.helper';
 import { connectRedis } from '../../src/redis/redis.module';
@@ -28,18 +29,7 @@ export const SERVICE_NUMBER = '+15005550006';
 
 /** A Config for one test file: own Redis prefix, own database, fresh keys; extra variables on top. */
 export function smsTestConfig(prefix: string, databaseUrl: string, extra: Record<string, string> = {}): Config {
-  return loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.SIRA_TEST_LOG_LEVEL ?? 'silent',
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: prefix,
-    DATABASE_URL: databaseUrl,
-    DATA_DIR: '/nonexistent-sira-test',
-    SIRA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    SIRA_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
-    SIMULATOR_ENABLED: 'false',
-    ...extra,
-  });
+  return testConfig({ prefix, databaseUrl, env: extra });
 }
 
 export function testPrefix(label: string): string {

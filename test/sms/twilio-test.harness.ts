@@ -1,20 +1,16 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
-import { AppModule } from '../../src/app.module';
-import { SmsSpool } from '../../src/channels/sms/sms-spool';
 import type { Config } from '../../src/config/config';
 import { loadContent } from '../../src/content/content.loader';
 import { createTranslator } from '../../src/content/i18n';
-import { configureHttp } from '../../src/http.setup';
-import { FakeTwilioServer } from '../fakes/fake-twilio.server';
+import type { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { TWILIO_SMS_PATH } from '../../src/channels/twilio/twilio-webhook.paths';
-import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, eventually, sleep, smsTestConfig } from './sms-test.helpers';
+import { PUBLIC_BASE_URL, startApp } from '../support/app-harness';
+import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, eventually, sleep } from './sms-test.helpers';
 
-/** The URL Twilio is configured to call: deliberately not the address the test app listens on. */
-export const PUBLIC_BASE_URL = 'https://sira.example.org';
+export { PUBLIC_BASE_URL, twilioEnv } from '../support/app-harness';
 
 export interface RunningSmsApp {
   app: NestExpressApplication;
@@ -24,31 +20,9 @@ export interface RunningSmsApp {
   close(): Promise<void>;
 }
 
-/** Environment of an SMS test app: Twilio at the fake, fast pacing, short timeout. */
-export function twilioEnv(fake: FakeTwilioServer, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PUBLIC_BASE_URL,
-    TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-    TWILIO_FROM: SERVICE_NUMBER,
-    TWILIO_API_BASE_URL: fake.url,
-    TWILIO_TIMEOUT_MS: '1000',
-    SMS_SEGMENTS_PER_SECOND: '100',
-    SMS_SENDER_MESSAGES_PER_MINUTE: '200',
-    ...extra,
-  };
-}
-
 /** The whole application (AppModule) on a free port, with the production HTTP stack. */
-export async function startSmsApp(prefix: string, databaseUrl: string, env: Record<string, string>): Promise<RunningSmsApp> {
-  SmsSpool.intervalMs = 200;
-  const config = smsTestConfig(prefix, databaseUrl, env);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url, config, close: () => app.close() };
+export function startSmsApp(prefix: string, databaseUrl: string, env: Record<string, string>): Promise<RunningSmsApp> {
+  return startApp({ prefix, databaseUrl, env, spoolIntervalMs: 200 });
 }
 
 export function twilioSignature(path: string, params: Record<string, string>, token = TEST_AUTH_TOKEN, base = PUBLIC_BASE_URL): string {

@@ -1,11 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { AppModule } from '../../src/app.module';
-import { CLOCK, ManualClock } from '../../src/common/clock';
-import type { Config } from '../../src/config/config';
-import { configureHttp } from '../../src/http.setup';
-import { smsTestConfig } from '../sms/sms-test.helpers';
+import { ManualClock } from '../../src/common/clock';
 import type { RunningSmsApp } from '../sms/twilio-test.harness';
+import { startApp } from '../support/app-harness';
 
 export const ADMIN_EMAIL = 'admin@sira.test';
 export const ADMIN_PASSWORD = 'admin-password-1234';
@@ -20,16 +15,8 @@ export interface StaffApp extends RunningSmsApp {
 /** The whole application on a free port with an injected clock and a first admin from configuration. */
 export async function startStaffApp(prefix: string, databaseUrl: string, env: Record<string, string> = {}, clock = new ManualClock(THURSDAY_0930)): Promise<StaffApp> {
   // the second factor is off unless a test turns it on (test/staff/staff-second-factor*.spec.ts do): the others sign in by password
-  const config: Config = smsTestConfig(prefix, databaseUrl, { STAFF_ADMIN_EMAIL: ADMIN_EMAIL, STAFF_ADMIN_PASSWORD: ADMIN_PASSWORD, STAFF_2FA_REQUIRED_ROLES: 'none', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(CLOCK)
-    .useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-  configureHttp(app);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, url, config, clock, close: () => app.close() };
+  const staffEnv = { STAFF_ADMIN_EMAIL: ADMIN_EMAIL, STAFF_ADMIN_PASSWORD: ADMIN_PASSWORD, STAFF_2FA_REQUIRED_ROLES: 'none', ...env };
+  return { ...(await startApp({ prefix, databaseUrl, env: staffEnv, clock })), clock };
 }
 
 export interface Reply {

@@ -5,6 +5,7 @@ import { SmsGatewayModule } from './sms-gateway/sms-gateway.module';
 import { SmsGatewayStatusModule } from './sms-gateway/sms-gateway-status.module';
 import { TelegramModule } from './telegram/telegram.module';
 import { TwilioModule } from './twilio/twilio.module';
+import { TwilioVoiceModule } from './twilio-voice/twilio-voice.module';
 
 /** The channels this configuration turns on; each one only translates to and from the conversation service. */
 @Module({})
@@ -14,6 +15,7 @@ export class ChannelsModule {
     if (config.simulator.enabled) imports.push(SimulatorModule);
     if (config.telegram) imports.push(TelegramModule.forRoot(config));
     if (config.twilio) imports.push(TwilioModule);
+    if (config.voice) imports.push(TwilioVoiceModule);
     if (config.smsGateway) imports.push(SmsGatewayModule);
     return { module: ChannelsModule, imports };
   }

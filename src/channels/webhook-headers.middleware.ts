@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/config';
 import { secretTokenMatches } from './telegram/telegram-secret';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from './twilio/twilio-webhook.paths';
+import { TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_PATH, TWILIO_VOICE_STATUS_PATH } from './twilio-voice/twilio-voice.paths';
 
 /**
  * Webhook authentication headers, checked before any body parser runs (installed by configureHttp
@@ -22,6 +23,7 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
   const telegramSecret = config.telegram?.webhookSecret;
   const telegramOn = config.telegram?.mode === 'webhook';
   const twilioOn = Boolean(config.twilio);
+  const voiceOn = Boolean(config.voice);
   const smsGatewayOn = Boolean(config.smsGateway);
 
   return (req: Request, res: Response, next: NextFunction) => {
@@ -29,7 +31,7 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
     const path = req.path;
     if (telegramOn && TELEGRAM_ROUTE.test(path)) {
       if (!secretTokenMatches(telegramSecret, req.headers['x-telegram-bot-api-secret-token'])) return unauthorized(res);
-    } else if (twilioOn && TWILIO_ROUTE.test(path)) {
+    } else if ((twilioOn && TWILIO_ROUTE.test(path)) || (voiceOn && TWILIO_VOICE_ROUTE.test(path))) {
       if (!TWILIO_SIGNATURE.test(single(req.headers['x-twilio-signature']))) return invalidSignature(res);
     } else if (smsGatewayOn && SMS_GATEWAY_ROUTE.test(path)) {
       if (!SMS_GATEWAY_SIGNATURE.test(single(req.headers['x-signature'])) || !SMS_GATEWAY_TIMESTAMP.test(single(req.headers['x-timestamp']))) {
@@ -42,6 +44,7 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
 
 const TELEGRAM_ROUTE = /^\/webhooks\/telegram\/?$/i;
 const TWILIO_ROUTE = new RegExp(`^(?:${escape(TWILIO_SMS_PATH)}|${escape(TWILIO_STATUS_PATH)})/?$`, 'i');
+const TWILIO_VOICE_ROUTE = new RegExp(`^(?:${[TWILIO_VOICE_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_STATUS_PATH, TWILIO_VOICE_ANSWERED_PATH].map(escape).join('|')})/?$`, 'i');
 /** `/webhooks/sms-gateway/:phone` (SMS_GATEWAY_WEBHOOK_PATH; not imported to keep the controller's imports out of main's HTTP setup). */
 const SMS_GATEWAY_ROUTE = /^\/webhooks\/sms-gateway\/[^/]+\/?$/i;
 

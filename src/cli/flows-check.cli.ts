@@ -9,6 +9,7 @@ import type { LanguageCoverage } from '../content/content.types';
 import { reviewSummary } from '../content/review-status';
 import { discretionProblems } from '../privacy/discretion';
 import { audioCoverageCheck } from '../recordings/audio-coverage.check';
+import { voiceMenuProblems } from '../channels/voice/voice-check';
 
 function coverageTable(rows: LanguageCoverage[], base: string): string {
   const lines = ['language            keys translated   coverage'];
@@ -40,7 +41,10 @@ async function main(): Promise<number> {
   const audio = await audioCoverageCheck(config, content);
   console.log(`\n${audio.report}`);
   for (const p of audio.problems) console.error(p);
-  const problems = content.problems.length + sms.problems.length + discretion.length + audio.problems.length;
+  // the phone keypad: 1–8 choose, 9 is a person, 0 the menu
+  const voice = voiceMenuProblems(content.flowSet);
+  for (const p of voice) console.error(p);
+  const problems = content.problems.length + sms.problems.length + discretion.length + audio.problems.length + voice.length;
   if (problems > 0) {
     console.error(`\nflows:check failed: ${problems} problem${problems === 1 ? '' : 's'}`);
     return 1;

@@ -124,6 +124,24 @@ export const configSchema = z
     /** wait after an erasure before asking Twilio/Telegram to forget (Twilio redacts only final messages). */
     PRIVACY_FORGET_DELAY_SECONDS: z.coerce.number().int().min(0).max(86400).default(120),
 
+    /** Twilio numbers that answer calls with the voice menus (comma-separated E.164); calls to others get 404. */
+    TWILIO_VOICE_NUMBERS: z.string().regex(/^\+\d{6,15}(,\+\d{6,15})*$/).optional(),
+    /** languages Twilio's voice may read aloud when a recording is missing ('none' for none); never another language's text. */
+    VOICE_TTS_LANGUAGES: z.string().regex(/^(none|(fr|en)(,(fr|en))*)$/).default('fr'),
+    /** a call's turn must answer within this (Twilio waits 15 s): past it she hears an apology and the call ends. */
+    VOICE_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(500).max(12000).default(8000),
+
+    /** Twilio numbers that never answer: a call to one is rejected (not billed to her) and Sira calls her back. */
+    VOICE_FLASH_NUMBERS: z.string().regex(/^\+\d{6,15}(,\+\d{6,15})*$/).optional(),
+    VOICE_FLASH_DELAY_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+    /** at most one return call per number in this time. */
+    VOICE_FLASH_COOLDOWN_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    /** return calls stop for the day (Africa/Bamako) past these minutes of calls or this many return calls. */
+    VOICE_DAILY_MINUTES: z.coerce.number().int().min(1).max(100000).default(600),
+    VOICE_DAILY_CALLS: z.coerce.number().int().min(1).max(100000).default(200),
+    /** return calls only in these hours, Africa/Bamako. */
+    VOICE_CALL_HOURS: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/).default('07:00-21:00'),
+
     /** recorded prompts (src/recordings): a longer file is refused at import or upload. */
     AUDIO_MAX_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** languages offered by phone call ('none' for none): in production flows:check needs their essential recordings. */

@@ -68,6 +68,14 @@ export interface Config {
     retention: { closedCallbackRequestsMs: number; staffNotesMs: number; auditLogMs: number; conversationStateMs: number; abandonedMs: number };
     forgetDelayMs: number;
   };
+  /** phone calls (Twilio Programmable Voice): on when Twilio is configured and TWILIO_VOICE_NUMBERS is set. */
+  voice?: {
+    numbers: string[];
+    ttsLanguages: string[];
+    answerTimeoutMs: number;
+    /** free return calls: flash numbers (rejected, then called back), spacing, caps and hours. */
+    returnCalls: { flashNumbers: string[]; delayMs: number; cooldownMs: number; dailyMinutes: number; dailyCalls: number; hours: string };
+  };
   /** recorded prompts: the longest file accepted, and the languages offered by voice. */
   recordings: { maxSeconds: number; voiceLanguages: string[] };
 }
@@ -188,6 +196,22 @@ function toConfig(e: RawEnv): Config {
       },
       forgetDelayMs: e.PRIVACY_FORGET_DELAY_SECONDS * 1000,
     },
+    voice:
+      e.TWILIO_VOICE_NUMBERS && e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? {
+            numbers: e.TWILIO_VOICE_NUMBERS.split(','),
+            ttsLanguages: e.VOICE_TTS_LANGUAGES === 'none' ? [] : e.VOICE_TTS_LANGUAGES.split(','),
+            answerTimeoutMs: e.VOICE_ANSWER_TIMEOUT_MS,
+            returnCalls: {
+              flashNumbers: e.VOICE_FLASH_NUMBERS ? e.VOICE_FLASH_NUMBERS.split(',') : [],
+              delayMs: e.VOICE_FLASH_DELAY_SECONDS * 1000,
+              cooldownMs: e.VOICE_FLASH_COOLDOWN_MINUTES * 60_000,
+              dailyMinutes: e.VOICE_DAILY_MINUTES,
+              dailyCalls: e.VOICE_DAILY_CALLS,
+              hours: e.VOICE_CALL_HOURS,
+            },
+          }
+        : undefined,
     recordings: { maxSeconds: e.AUDIO_MAX_SECONDS, voiceLanguages: e.VOICE_LANGUAGES === 'none' ? [] : e.VOICE_LANGUAGES.split(',') },
   };
 }

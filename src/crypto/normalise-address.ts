@@ -14,7 +14,7 @@ export class InvalidAddressError extends Error {
 
 /**
  * One spelling per identity, so that "+223 70 00 00 01", "0022370000001" and "+22370000001" share one
- * blind index and one contact. SMS (and simulated SMS numbers) become E.164; Telegram chat ids stay the
+ * blind index and one contact. SMS and voice callers (and simulated SMS numbers) become E.164; Telegram chat ids stay the
  * provider's integer as a string. A simulator address that is not a phone number is kept as typed.
  */
 export function normaliseAddress(channel: ChannelName, address: string): string {
@@ -24,7 +24,8 @@ export function normaliseAddress(channel: ChannelName, address: string): string 
     case 'telegram':
       if (!/^-?\d+$/.test(trimmed)) throw new InvalidAddressError(channel);
       return trimmed.replace(/^(-?)0+(?=\d)/, '$1');
-    case 'sms': {
+    case 'sms':
+    case 'voice': {
       const e164 = toE164(trimmed);
       if (!e164) throw new InvalidAddressError(channel);
       return e164;

@@ -1,4 +1,4 @@
-import type { ChoiceSpec, FlowSet, GlobalCommand, Input, MenuNode } from './engine.types';
+import type { ChoiceSpec, FlowSet, GlobalCommand, Input, KeypadKey, MenuNode } from './engine.types';
 import { choiceByKeyword, commandTarget, matchCommand, nodeAt, targetOf } from './lookup';
 import { normalizeText } from './normalize';
 import { Turn, WaitingNode, homeOrEntry, isWaiting, questionOutput, shownChoices } from './turn';
@@ -14,6 +14,7 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
   const node = nodeAt(turn.flowSet, turn.s.at);
   if (!isWaiting(node)) return enter(turn, homeOrEntry(turn), false);
   if (input.kind === 'choice') return answerButton(turn, node, input);
+  if (input.kind === 'keypad') return pressKey(turn, node, input.key);
   const text = normalizeText(input.text);
   const command = matchCommand(turn.flowSet, text);
   if (command) return runCommand(turn, command);
@@ -36,6 +37,17 @@ function answerButton(turn: Turn, node: WaitingNode, input: { question: number; 
   }
   const choice = shownChoices(node, turn.facts).find((c) => c.id === input.choice);
   return choice ? choose(turn, node, choice) : miss(turn, node);
+}
+
+/** A keypad key with its own meaning: never a miss, never read as an answer. */
+function pressKey(turn: Turn, node: WaitingNode, key: KeypadKey): void {
+  if (key === 'home' || key === 'back') return runCommand(turn, key);
+  turn.s.misses = 0;
+  if (key === 'repeat') {
+    turn.outputs.push(questionOutput(node, turn.s.question, turn.facts));
+    return;
+  }
+  enter(turn, turn.flowSet.callback ?? turn.flowSet.home);
 }
 
 export function runCommand(turn: Turn, command: GlobalCommand): void {

@@ -94,6 +94,7 @@ export function testFlowSet(): FlowSet {
     entry: { flow: 'language', node: 'choose' },
     home: { flow: 'menu', node: 'main' },
     rescue: { flow: 'help', node: 'rescue' },
+    callback: { flow: 'callback', node: 'ask_number' },
     commands: {
       help: { flow: 'help', node: 'about' },
       language: { flow: 'language', node: 'choose' },

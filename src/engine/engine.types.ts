@@ -192,7 +192,16 @@ export type Input =
   /** a conversation explicitly (re)started, e.g. Telegram /start. */
   | { kind: 'start' }
   /** a button tap: `question` must match session.question, else it is stale. */
-  | { kind: 'choice'; question: number; choice: string };
+  | { kind: 'choice'; question: number; choice: string }
+  /**
+   * A key with a meaning of its own on the phone keypad (src/channels/voice): `home` (0), `back` (#),
+   * `repeat` (*, or no key the first time: the question again, not a miss), `person` (9, or no key the
+   * second time: the callback offer). Digits of choices and numbers arrive as `text`.
+   */
+  | { kind: 'keypad'; key: KeypadKey };
+
+export const KEYPAD_KEYS = ['home', 'back', 'repeat', 'person'] as const;
+export type KeypadKey = (typeof KEYPAD_KEYS)[number];
 
 export interface OutputChoice {
   id: string;

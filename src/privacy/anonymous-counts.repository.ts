@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
 import { anonymousCounts } from './privacy.schema';
@@ -10,6 +10,9 @@ export enum AnonymousMetric {
   CallbackRequestsErased = 'callback_requests_erased',
   CallbackRequestsExpired = 'callback_requests_expired',
   ConsentWithdrawn = 'consent_withdrawn',
+  /** phone calls that ended, and their seconds (the voice channel's status webhook). */
+  VoiceCalls = 'voice_calls',
+  VoiceSeconds = 'voice_seconds',
 }
 
 /** Per-day counters, incremented in one upsert (two erasures at once both count). */
@@ -27,6 +30,16 @@ export class AnonymousCountsRepository {
         target: [anonymousCounts.metric, anonymousCounts.day, anonymousCounts.channel],
         set: { value: sql`${anonymousCounts.value} + ${by}` },
       });
+  }
+
+  /** One metric per UTC day (YYYY-MM-DD) from `fromDay` on, newest first. */
+  async byDay(metric: AnonymousMetric, channel: string, fromDay: string): Promise<Array<{ day: string; value: number }>> {
+    const rows = await this.db
+      .select({ day: anonymousCounts.day, value: anonymousCounts.value })
+      .from(anonymousCounts)
+      .where(and(eq(anonymousCounts.metric, metric), eq(anonymousCounts.channel, channel), gte(anonymousCounts.day, fromDay)))
+      .orderBy(desc(anonymousCounts.day));
+    return rows.map((r) => ({ day: r.day, value: Number(r.value) }));
   }
 
   /** Total of one metric (all days, or one channel). */

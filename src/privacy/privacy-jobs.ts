@@ -1,3 +1,4 @@
+import type { ChannelName } from '../common/channel-name';
 import type { SentRecord } from '../channels/contact-forgetter';
 
 /** The privacy queue and its jobs, in one place (names never contain ':'). */
@@ -20,7 +21,7 @@ export const PRIVACY_TIME_ZONE = 'Africa/Bamako';
  * to this job's id), so a dump of Redis or a kept job shows no number or chat id.
  */
 export interface ForgetJobData {
-  channel: 'sms' | 'telegram' | 'simulator';
+  channel: ChannelName;
   addressEnc: string;
   /** every message Sira sent her with a provider id, and which provider (and line) sent it. */
   sent: SentRecord[];

@@ -35,7 +35,12 @@ export function audioPath(sha: string, format: 'mp3' | 'ogg'): string {
   return `/audio/${sha}.${format}`;
 }
 
+/** How long the playable catalogue is kept in memory: a review or a new take is heard within this. */
+const CATALOGUE_TTL_MS = 10_000;
+
 export class RecordingsService {
+  private catalogue?: { at: number; playable: Promise<Map<string, PlayableAudio>> };
+
   constructor(
     private readonly repository: RecordingsRepository,
     private readonly content: Pick<LoadedContent, 'resources' | 'base' | 'languages'>,
@@ -80,6 +85,33 @@ export class RecordingsService {
     if (levelRank(status) > 0 && !reviewer.trim()) throw new RecordingInputError('a reviewer names themselves');
     const on = levelRank(status) > 0 ? this.now().toISOString().slice(0, 10) : null;
     await this.repository.setStatus(language, key, status, levelRank(status) > 0 ? reviewer.trim() : null, on);
+  }
+
+  /**
+   * Every playable recording, by `language|key`, from one query kept for a few seconds: a phone turn looks
+   * up a dozen keys and must answer far inside the provider's timeout.
+   */
+  async playableCatalogue(): Promise<Map<string, PlayableAudio>> {
+    const now = this.now().getTime();
+    if (!this.catalogue || now - this.catalogue.at > CATALOGUE_TTL_MS) {
+      const playable = this.loadCatalogue();
+      this.catalogue = { at: now, playable };
+      playable.catch(() => (this.catalogue = undefined));
+    }
+    return this.catalogue.playable;
+  }
+
+  private async loadCatalogue(): Promise<Map<string, PlayableAudio>> {
+    const stored = await this.repository.list();
+    const out = new Map<string, PlayableAudio>();
+    for (const language of this.languages()) {
+      for (const entry of languageRecordings(this.content, language, stored)) {
+        if (entry.recording && isPlayable(entry, this.settings.minStatus)) {
+          out.set(`${language}|${entry.key}`, { phonePath: audioPath(entry.recording.phoneSha256, 'mp3'), voicePath: audioPath(entry.recording.voiceSha256, 'ogg'), durationMs: entry.recording.durationMs });
+        }
+      }
+    }
+    return out;
   }
 
   /** The audio of `key` in `language` if it says today's text at the gate status; otherwise nothing. */

@@ -7,6 +7,7 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
+import { AnonymousCountsRepository, AnonymousMetric } from '../privacy/anonymous-counts.repository';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { StaffQueueService } from './staff-queue.service';
 import { StaffUsersRepository } from './staff-users.repository';
@@ -27,6 +28,8 @@ export interface QueueStats {
   };
   /** requests held now, by staff member. */
   heldBy: Array<{ staffId: string; name: string; count: number }>;
+  /** phone calls that ended and their minutes, per UTC day (YYYY-MM-DD), the last 7 days, newest first. */
+  voiceCalls: Array<{ day: string; calls: number; minutes: number }>;
   /** contacts whose SMS replies a per-number cap stopped, per UTC day (YYYYMMDD), the last 7 days, newest first. */
   smsCappedContacts: Array<{ day: string; contacts: number }>;
 }
@@ -42,6 +45,7 @@ export class StaffStatsService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(AnonymousCountsRepository) private readonly counts: AnonymousCountsRepository,
   ) {}
 
   async summary(): Promise<QueueStats> {
@@ -69,7 +73,15 @@ export class StaffStatsService {
       },
       heldBy: await this.heldBy(open.filter((i) => i.status === 'claimed').map((i) => i.claimedBy ?? '')),
       smsCappedContacts: await cappedContactsByDay(this.redis, this.config.redis.prefix, now),
+      voiceCalls: await this.voiceCalls(now),
     };
+  }
+
+  private async voiceCalls(now: number): Promise<QueueStats['voiceCalls']> {
+    const from = new Date(now - 6 * 86_400_000).toISOString().slice(0, 10);
+    const calls = await this.counts.byDay(AnonymousMetric.VoiceCalls, 'voice', from);
+    const seconds = new Map((await this.counts.byDay(AnonymousMetric.VoiceSeconds, 'voice', from)).map((r) => [r.day, r.value]));
+    return calls.map((r) => ({ day: r.day, calls: r.value, minutes: Math.round((seconds.get(r.day) ?? 0) / 60) }));
   }
 
   private async heldBy(holders: string[]): Promise<QueueStats['heldBy']> {

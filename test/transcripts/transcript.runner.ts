@@ -17,6 +17,8 @@ import type { Translator } from '../../src/content/i18n';
 import { renderSms } from '../../src/channels/sms/sms.renderer';
 import { renderTelegram } from '../../src/channels/telegram/telegram.renderer';
 import { settleOutputs, type Settlement } from '../../src/conversations/conversation-hooks';
+import { readKeys } from '../../src/channels/voice/voice-keys';
+import { voicePrompt, type VoiceListen, type VoiceSpeech } from '../../src/channels/voice/voice-prompt';
 
 /**
  * The reference code a transcript shows for a stored callback request: the engine cannot know it;
@@ -47,7 +49,7 @@ interface Reply {
   language: string | undefined;
 }
 
-type Channel = 'sms' | 'telegram';
+type Channel = 'sms' | 'telegram' | 'voice';
 
 export interface Played {
   /** the transcript as the file holds it */
@@ -64,6 +66,7 @@ const OFFERED = { ...offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')])
 
 /** Plays the script against the engine and writes the transcript one channel shows. */
 export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): Played {
+  if (channel === 'voice') return playCall(script, flowSet, translator);
   const messages: string[] = [];
   let session: Session | null = null;
   let now = TRANSCRIPT_EPOCH;
@@ -133,4 +136,62 @@ function describeEvent(event: EngineEvent): string {
   const { type, ...details } = event;
   const values = Object.values(details).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
   return values.length > 0 ? `${type}: ${values.join(' ')}` : type;
+}
+
+/**
+ * The same script as a phone call with no recordings (what she hears on a new deployment): her first
+ * message and each `(after …)` start a call; a line of digits, `*` or `#` is pressed on the keypad
+ * (`> [2]`), anything else cannot be typed on a keypad and is shown so. `< [fr-FR]` lines are read by
+ * the provider's French voice, `< ▶` lines would be recordings.
+ */
+function playCall(script: ScriptLine[], flowSet: FlowSet, translator: Translator): Played {
+  const speech: VoiceSpeech = {
+    base: translator.base,
+    tts: ['fr'],
+    audio: () => undefined,
+    t: (lng) => translator.t(lng),
+    has: (lng, key) => translator.has(lng, key),
+    offered: (lng) => lng === translator.base,
+  };
+  const out: string[] = [];
+  const said: string[] = [];
+  let session: Session | null = null;
+  let now = TRANSCRIPT_EPOCH;
+  let listening: VoiceListen = 'none';
+  for (const line of script) {
+    if (line.kind === 'comment') out.push(line.text);
+    else if (line.kind === 'wait') {
+      now += line.hours * 3_600_000;
+      out.push(line.raw);
+      listening = 'none';
+    } else {
+      now += 60_000;
+      let input: Input;
+      if (listening === 'none') {
+        out.push(`> (she calls)`);
+        input = { kind: 'start' };
+      } else if (/^[0-9*#]+$/.test(line.text.trim())) {
+        out.push(`> [${line.text.trim()}]`);
+        const reading = readKeys(line.text.trim(), listening, 0);
+        if ('hangUp' in reading) continue;
+        input = reading.input;
+      } else {
+        out.push(`> (not on a keypad: ${line.text})`);
+        continue;
+      }
+      const result = step(flowSet, session, input, { now, facts: OFFERED });
+      session = result.session;
+      const outputs = settleOutputs(result.outputs, settledLikeTheShell(result.events));
+      const prompt = voicePrompt(speech, session.language ?? translator.base, outputs);
+      for (const piece of prompt.pieces) {
+        const text = 'say' in piece ? `[${piece.language}] ${piece.say}` : `▶ ${piece.play}`;
+        said.push(text);
+        out.push(...block(text));
+      }
+      out.push(prompt.listen === 'none' ? '  (the call ends)' : `  (listens for ${prompt.listen === 'key' ? 'one key' : 'digits and #'})`);
+      for (const event of result.events) out.push(`* ${describeEvent(event)}`);
+      listening = prompt.listen;
+    }
+  }
+  return { transcript: out.join('\n') + '\n', messages: said };
 }

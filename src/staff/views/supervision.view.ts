@@ -11,6 +11,12 @@ function counts(record: Record<string, number>, label: (k: string) => string) {
   return html`<table>${entries.map(([k, n]) => html`<tr><td>${label(k)}</td><td>${n}</td></tr>`)}</table>`;
 }
 
+/** Calls and minutes per day: counts only, no number and no call is kept. */
+function voiceCalls(days: Array<{ day: string; calls: number; minutes: number }>) {
+  if (!days.length) return html`<p class="meta">—</p>`;
+  return html`<table><tr><th>jour</th><th>appels</th><th>minutes</th></tr>${days.map((d) => html`<tr><td>${d.day}</td><td>${d.calls}</td><td>${d.minutes}</td></tr>`)}</table>`;
+}
+
 /** 20260115 → 15/01/2026 */
 function smsDay(day: string): string {
   return `${day.slice(6, 8)}/${day.slice(4, 6)}/${day.slice(0, 4)}`;
@@ -66,6 +72,7 @@ ${opts.stats.heldBy.length ? html`<table>${opts.stats.heldBy.map((h) => html`<tr
 <h2>Toutes les demandes par état</h2>${counts(opts.stats.byStatus, (s) => STATUS_LABELS[s] ?? s)}
 <h2>Fermées ces 7 derniers jours</h2>${counts(opts.stats.closedLastWeek, (s) => STATUS_LABELS[s] ?? s)}
 <h2>SMS : personnes arrêtées par la limite par numéro (7 jours)</h2>${counts(Object.fromEntries(opts.stats.smsCappedContacts.map((d) => [smsDay(d.day), d.contacts])), (d) => d)}
+<h2>Appels téléphoniques terminés (7 jours)</h2>${voiceCalls(opts.stats.voiceCalls)}
 <p><a class="button" href="/staff/export/requests.csv">Exporter la file (CSV, sans numéros)</a></p>
 <p><a href="/staff/audit">Journal des actions</a></p>`,
   });

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { translatorProvider } from '../../content/translator.provider';
+import { ConversationsModule } from '../../conversations/conversations.module';
+import { RecordingsModule } from '../../recordings/recordings.module';
+import { ContactsModule } from '../../contacts/contacts.module';
+import { ReturnCalls } from '../voice/return-calls.service';
+import { VoiceCalls } from '../voice/voice-calls.service';
+import { VOICE_DIALER } from '../voice/voice-dialer';
+import { TwilioVoiceDialer } from './twilio-voice.dialer';
+import { ContactForgettersModule } from '../contact-forgetter';
+import { TwilioVoiceController } from './twilio-voice.controller';
+import { TwilioVoiceForgetter } from './twilio-voice.forgetter';
+
+/**
+ * Phone calls through Twilio Programmable Voice: the same flows, heard and answered with the keypad.
+ * On when Twilio is configured and TWILIO_VOICE_NUMBERS is set. The voice channel itself
+ * (src/channels/voice) knows no provider: a local SIP/GSM gateway plugs in beside this module.
+ */
+@Module({
+  imports: [ConversationsModule, RecordingsModule, ContactForgettersModule, ContactsModule],
+  controllers: [TwilioVoiceController],
+  // erasure: Twilio deletes her calls and their logs
+  providers: [translatorProvider, VoiceCalls, TwilioVoiceForgetter, ReturnCalls, { provide: VOICE_DIALER, useClass: TwilioVoiceDialer }],
+})
+export class TwilioVoiceModule {}

@@ -109,7 +109,7 @@ export const configSchema = z
     /** roles that must sign in with a second factor (TOTP): comma-separated, or `none` (development only). */
     STAFF_2FA_REQUIRED_ROLES: z
       .string()
-      .regex(/^(none|(agent|supervisor|admin)(,(agent|supervisor|admin))*)$/, 'none, or roles among agent,supervisor,admin')
+      .regex(/^(none|(agent|supervisor|admin|translator)(,(agent|supervisor|admin|translator))*)$/, 'none, or roles among agent,supervisor,admin,translator')
       .default('supervisor,admin'),
     /** numbers one agent may reveal in an hour; over it, refused (429) and supervisors alerted. */
     STAFF_REVEALS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),

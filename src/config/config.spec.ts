@@ -18,3 +18,10 @@ describe('which Redis the service uses', () => {
     expect(() => loadConfig({ ...production, REDIS_URL: 'redis://redis:6379' })).not.toThrow();
   });
 });
+
+describe('which roles must sign in with a second factor', () => {
+  it('takes any of the four roles, translators included, and names the choices when a role is unknown', () => {
+    expect(loadConfig({ NODE_ENV: 'development', STAFF_2FA_REQUIRED_ROLES: 'translator,admin' }).staff.twoFactorRequiredRoles).toEqual(['translator', 'admin']);
+    expect(() => loadConfig({ NODE_ENV: 'development', STAFF_2FA_REQUIRED_ROLES: 'admin,reviewer' })).toThrow(/agent,supervisor,admin,translator/);
+  });
+});

@@ -108,7 +108,8 @@ function describe(issue: { code: string; message: string }): string {
     case 'invalid_value':
       return 'is not one of the allowed values';
     case 'invalid_format':
-      return 'has an invalid format';
+      // our schema's own wording names the accepted forms; zod's default ("Invalid …") may not
+      return issue.message.startsWith('Invalid') ? 'has an invalid format' : `has an invalid format: ${issue.message}`;
     case 'too_small':
     case 'too_big':
       return 'is out of range';

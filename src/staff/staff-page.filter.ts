@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import type { Request, Response } from 'express';
 import { StaffCsrf } from './staff-csrf';
 import type { StaffRequest } from './staff-access';
-import { SignInIncompleteException } from './sign-in-stage';
+import { pageAfterSignIn, SignInIncompleteException } from './sign-in-stage';
 import { errorPage } from './views/login.view';
 
 /**
@@ -27,6 +27,6 @@ export class StaffPageFilter implements ExceptionFilter {
     }
     const body = exception.getResponse();
     const message = typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : exception.message;
-    res.status(status).type('html').send(errorPage(this.csrf.token(req, res), status, message, Boolean(req.staff)));
+    res.status(status).type('html').send(errorPage(this.csrf.token(req, res), status, message, req.staff ? pageAfterSignIn('full', req.staff.role) : null));
   }
 }

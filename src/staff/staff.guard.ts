@@ -30,9 +30,10 @@ export class StaffGuard implements CanActivate {
       if (!live) throw new UnauthorizedException('sign in first');
       const stages = this.reflector.getAllAndOverride<SignInStage[] | undefined>(STAFF_STAGES, [ctx.getHandler(), ctx.getClass()]) ?? ['full'];
       if (!stages.includes(live.stage)) throw new SignInIncompleteException(live.stage);
-      if (!access.includes(live.staff.role)) throw new ForbiddenException('your role does not allow this');
+      // known before the role check, so a refusal page can offer her own first page as the way back
       req.staff = live.staff;
       req.staffSession = live;
+      if (!access.includes(live.staff.role)) throw new ForbiddenException('your role does not allow this');
     }
     if (!SAFE_METHODS.has(req.method) && !this.csrf.valid(req)) throw new ForbiddenException('invalid or missing CSRF token');
     return true;

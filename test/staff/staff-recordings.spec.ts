@@ -182,7 +182,9 @@ describe('recordings in the staff UI (translators)', () => {
     const page = await first.get('/staff/recordings/bm');
     expect((await uploadFrom(first, page.text, KEY, { bytes: tone, name: 'a.wav', type: 'audio/wav' }, `/staff/recordings/ff/upload?_csrf=${encodeURIComponent(first.csrf)}`)).status).toBe(403);
     expect((await first.get('/staff/recordings/xx')).status).toBe(404);
-    expect((await first.get('/staff/queue')).status).toBe(403);
+    const queue = await first.get('/staff/queue');
+    expect(queue.status).toBe(403);
+    expect(queue.text).toContain('<a href="/staff/recordings">Retour</a>'); // her way back is her own page, not another 403
     expect((await first.get('/staff/account')).status).toBe(200);
   });
 

@@ -35,11 +35,12 @@ export function codePage(csrf: string, staff: StaffUser, problem?: string): stri
   });
 }
 
-export function errorPage(csrf: string, status: number, message: string, signedIn: boolean): string {
+/** `home`: the signed-in person's own first page (a translator's is the recordings page), or null. */
+export function errorPage(csrf: string, status: number, message: string, home: string | null): string {
   return layout({
     title: status === 403 ? 'Accès refusé' : status === 404 ? 'Introuvable' : 'Impossible',
     csrf,
     body: html`<p class="banner warn" role="alert">${message}</p>
-<p><a href="${signedIn ? '/staff/queue' : '/staff/login'}">Retour</a></p>`,
+<p><a href="${home ?? '/staff/login'}">Retour</a></p>`,
   });
 }

@@ -18,7 +18,8 @@ const SHARED_ESSENTIALS: readonly string[] = [
   'safety:not_emergency',
   'safety:menu.prompt',
   'safety:quick_exit',
-  'callback:consent.notice',
+  // the notice as heard on the phone: the written one carries settings ({{kept_days}}), never recorded whole
+  'voice:texts.callback.consent.notice',
   'callback:consent.prompt',
   'callback:consent.yes',
   'callback:consent.no',

@@ -128,7 +128,8 @@ export class VoiceCalls implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  private async speech(): Promise<VoiceSpeech> {
+  /** What can be heard right now: the playable recordings (at the gate status), the texts, the TTS rule. */
+  async speech(): Promise<VoiceSpeech> {
     let catalogue: Map<string, PlayableAudio>;
     try {
       catalogue = await this.withinDeadline(this.recordings.playableCatalogue()).then((c) => (c === 'timeout' ? new Map() : c));

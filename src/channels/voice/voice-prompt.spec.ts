@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { loadContent } from '../../content/content.loader';
 import { createTranslator } from '../../content/i18n';
-import type { Output } from '../../engine/engine.types';
-import { questionOutput, isWaiting } from '../../engine/turn';
+import { everyNodeOutput } from '../../../test/voice/every-node';
 import { voiceMenuProblems } from './voice-check';
+import { questionOutput } from '../../engine/turn';
 import { apologyPrompt, piecesOf, voiceKey, voicePrompt, type VoiceSpeech } from './voice-prompt';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -22,21 +22,11 @@ function speech(recorded: string[] = [], tts = ['fr']): VoiceSpeech {
   };
 }
 
-/** What every node of every flow says when it is reached (messages) or asks (menus, questions). */
-function everyNodeOutput(): [string, Output][] {
-  const out: [string, Output][] = [];
-  for (const flow of Object.values(content.flowSet.flows)) {
-    for (const node of Object.values(flow.nodes)) {
-      if (isWaiting(node)) out.push([`${flow.id}/${node.id}`, questionOutput(node, 1, { own_number: '1', open_callback: 'K7P2' })]);
-      else if (node.type === 'message') out.push([`${flow.id}/${node.id}`, { text: node.text, ...(node.params ? { params: Object.fromEntries(node.params.map((p) => [p, 'x'])) } : {}) }]);
-    }
-  }
-  return out;
-}
+const everyNode = () => everyNodeOutput(content);
 
 describe('what she hears on a call', () => {
   it('every node of every flow is heard in French, each choice with "appuyez sur" its SMS number', () => {
-    for (const [where, output] of everyNodeOutput()) {
+    for (const [where, output] of everyNode()) {
       const prompt = voicePrompt(speech(), 'fr', [output]);
       const said = prompt.pieces.map((p) => ('say' in p ? p.say : p.play));
       expect(`${where}: ${said.length > 0 && said.every(Boolean)}`).toBe(`${where}: true`);
@@ -48,7 +38,7 @@ describe('what she hears on a call', () => {
   });
 
   it('every node is played from recordings in a recorded language, with no French voice reading its texts', () => {
-    for (const [where, output] of everyNodeOutput()) {
+    for (const [where, output] of everyNode()) {
       const prompt = voicePrompt(speech(['bm']), 'bm', [output]);
       const keys = [output.text, ...(output.choices ?? []).map((c) => c.label), ...(output.choices ?? []).map((_, i) => `voice:press.${i + 1}`), 'voice:goodbye'];
       const frenchTexts = keys.map((k) => translator.t('fr')(voiceKey(k, speech(), 'fr'), output.params));
@@ -58,7 +48,7 @@ describe('what she hears on a call', () => {
       }
       const offered = (output.choices ?? []).filter((c) => output.text !== 'language:prompt' || ['language:name.fr', 'language:name.bm'].includes(c.label));
       const own = [output.text, ...offered.map((c) => c.label)].filter((k) => translator.has('bm', k) && !output.params);
-      for (const key of own) expect(prompt.pieces).toContainEqual({ play: `https://sira.example.org/audio/bm-${key}.mp3` });
+      for (const key of own) expect(prompt.pieces).toContainEqual({ play: `https://sira.example.org/audio/bm-${key}.mp3`, text: translator.t('bm')(key) });
     }
   });
 

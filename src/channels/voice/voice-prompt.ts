@@ -53,8 +53,10 @@ export function voiceKey(key: string, speech: Pick<VoiceSpeech, 'has' | 'base'>,
 export function piecesOf(speech: VoiceSpeech, language: string, rawKey: string, params?: Record<string, string | number>): VoicePiece[] {
   for (const lng of language === speech.base ? [language] : [language, speech.base]) {
     const key = voiceKey(rawKey, speech, lng);
-    // a text with a variable part is never recorded whole: read aloud, or nothing
-    const recorded = params && Object.keys(params).length > 0 ? undefined : speech.audio(lng, key);
+    // a text with a variable part is never recorded whole: read aloud, or nothing (a voice wording
+    // without the variable, such as the spoken consent notice, is recorded like any other text)
+    const variable = !!params && Object.keys(params).length > 0 && speech.t(lng)(key, params) !== speech.t(lng)(key);
+    const recorded = variable ? undefined : speech.audio(lng, key);
     if (recorded) return [{ play: recorded }];
     if (speech.tts.includes(lng) && TTS_TAGS[lng] && (lng === speech.base || speech.has(lng, key))) {
       return [{ say: speech.t(lng)(key, params), language: TTS_TAGS[lng] }];

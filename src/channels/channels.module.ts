@@ -6,6 +6,7 @@ import { SmsGatewayStatusModule } from './sms-gateway/sms-gateway-status.module'
 import { TelegramModule } from './telegram/telegram.module';
 import { TwilioModule } from './twilio/twilio.module';
 import { TwilioVoiceModule } from './twilio-voice/twilio-voice.module';
+import { TwilioVoiceBridgeModule } from './twilio-voice/twilio-voice-bridge.module';
 
 /** The channels this configuration turns on; each one only translates to and from the conversation service. */
 @Module({})
@@ -15,7 +16,7 @@ export class ChannelsModule {
     if (config.simulator.enabled) imports.push(SimulatorModule);
     if (config.telegram) imports.push(TelegramModule.forRoot(config));
     if (config.twilio) imports.push(TwilioModule);
-    if (config.voice) imports.push(TwilioVoiceModule);
+    if (config.voice) imports.push(TwilioVoiceModule, TwilioVoiceBridgeModule);
     if (config.smsGateway) imports.push(SmsGatewayModule);
     return { module: ChannelsModule, imports };
   }

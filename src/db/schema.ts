@@ -6,5 +6,6 @@ export { contacts } from '../contacts/contacts.schema';
 export { outboundMessages } from '../outbound/outbound-messages.schema';
 export { callbackRequests, callbackTransitions, callbackOutcomes } from '../callbacks/callbacks.schema';
 export { staffUsers, staffSessions, staffAuditLog, staffRecoveryCodes } from '../staff/staff.schema';
+export { staffCalls } from '../staff/staff-calls.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';
 export { audioFiles, recordings } from '../recordings/recordings.schema';

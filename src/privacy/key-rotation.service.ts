@@ -11,6 +11,7 @@ import { outboundMessages } from '../outbound/outbound-messages.schema';
 import { outboundAddressContext } from '../outbound/outbound.types';
 import { callbackOutcomes, staffUsers } from '../db/schema';
 import { totpContext } from '../staff/second-factor';
+import { staffPhoneContext } from '../staff/staff-phone';
 
 /** One encrypted column: where the token is, which key id it records, and its authenticated context. */
 export interface EncryptedColumn {
@@ -32,6 +33,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { name: 'callback_outcomes.note', table: callbackOutcomes, id: callbackOutcomes.id, enc: callbackOutcomes.noteEnc, kid: callbackOutcomes.noteKeyId, context: (id) => `callback_outcomes:${id}` },
   { name: 'outbound_messages.address', table: outboundMessages, id: outboundMessages.id, enc: outboundMessages.addressEnc, kid: outboundMessages.addressKeyId, context: outboundAddressContext },
   { name: 'staff_users.totp', table: staffUsers, id: staffUsers.id, enc: staffUsers.totpSecretEnc, kid: staffUsers.totpSecretKeyId, context: totpContext },
+  { name: 'staff_users.phone', table: staffUsers, id: staffUsers.id, enc: staffUsers.phoneEnc, kid: staffUsers.phoneKeyId, context: staffPhoneContext },
 ];
 
 export interface RotationReport {

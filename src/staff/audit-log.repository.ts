@@ -33,7 +33,15 @@ export type AuditAction =
   /** a take refused (not audio, silent, too long, unknown key): language, key, reason. */
   | 'recording_refused'
   /** a take's review status set, by the signed-in reviewer (language, key, status). */
-  | 'recording_reviewed';
+  | 'recording_reviewed'
+  /** a call through Sira started by the holder (call id, attempt; never a number). */
+  | 'staff_call'
+  /** the agent answered: Sira dials her (call id, attempt). */
+  | 'staff_call_connected'
+  /** how it ended: state, her leg's status and seconds, the outcome written (or why none). */
+  | 'staff_call_ended'
+  /** a staff member set or removed her own phone (set: true/false; never the number). */
+  | 'phone_changed';
 
 export interface AuditEntry {
   staffId: string | null;

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { AuditLogRepository } from './audit-log.repository';
-import { AlsoAt, Allow, EVERY_ACCOUNT, CurrentStaff, type StaffRequest } from './staff-access';
+import { AlsoAt, Allow, EVERY_ACCOUNT, CurrentStaff, isCaller, type StaffRequest } from './staff-access';
 import { StaffAccountsService } from './staff-accounts.service';
 import { staffCookieOptions } from './staff-cookies';
 import { StaffCsrf } from './staff-csrf';
@@ -11,6 +11,8 @@ import { clientAddress, formString, noStore } from './staff-http';
 import { StaffPageFilter } from './staff-page.filter';
 import { StaffSecondFactorService, TooManyAttemptsError } from './staff-second-factor.service';
 import { StaffSessionsRepository } from './staff-sessions.repository';
+import { maskedPhone } from './staff-phone';
+import { StaffPhoneRepository } from './staff-phone.repository';
 import { StaffGuard } from './staff.guard';
 import type { StaffUser } from './staff.types';
 import { stageAfterCode, STAGE_PAGES } from './sign-in-stage';
@@ -28,14 +30,17 @@ export class StaffAccountController {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(StaffCsrf) private readonly csrf: StaffCsrf,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(StaffPhoneRepository) private readonly phones: StaffPhoneRepository,
   ) {}
 
   @Get()
   @Allow(EVERY_ACCOUNT)
   async overview(@CurrentStaff() staff: StaffUser, @Query('m') m: string | undefined, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     noStore(res);
+    const phone = isCaller(staff) ? await this.phones.get(staff.id) : undefined;
     res.type('html').send(
       accountPage({
+        phone: isCaller(staff) ? { masked: phone ? maskedPhone(phone) : undefined } : undefined,
         staff,
         csrf: this.csrf.token(req, res),
         sessions: await this.sessions.listFor(staff.id),

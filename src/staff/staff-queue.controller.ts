@@ -8,6 +8,7 @@ import { StaffCsrf } from './staff-csrf';
 import { formString, noStore } from './staff-http';
 import { StaffPageFilter } from './staff-page.filter';
 import { retryAfterOnLimit } from './reveal-limiter';
+import { StaffCallsService } from './staff-calls.service';
 import { StaffQueueService } from './staff-queue.service';
 import { StaffRequestsService } from './staff-requests.service';
 import { StaffUsersRepository } from './staff-users.repository';
@@ -24,6 +25,7 @@ export class StaffQueueController {
   constructor(
     @Inject(StaffQueueService) private readonly queue: StaffQueueService,
     @Inject(StaffRequestsService) private readonly requests: StaffRequestsService,
+    @Inject(StaffCallsService) private readonly calls: StaffCallsService,
     @Inject(StaffUsersRepository) private readonly users: StaffUsersRepository,
     @Inject(StaffCsrf) private readonly csrf: StaffCsrf,
     @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
@@ -50,11 +52,11 @@ export class StaffQueueController {
   @Allow(ANY_STAFF)
   async requestPage(@CurrentStaff() staff: StaffUser, @Param('id') id: string, @Query('m') m: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
     const request = await this.requests.get(id, staff);
-    const [history, colleagues] = await Promise.all([this.requests.history(id), this.users.list()]);
+    const [history, colleagues, calls] = await Promise.all([this.requests.history(id), this.users.list(), this.calls.panel(request, staff)]);
     const names = new Map(colleagues.map((u) => [u.id, u.displayName]));
     noStore(res);
     res.type('html').send(
-      requestPage({ staff, csrf: this.csrf.token(req, res), request, item: this.queue.item(request), history, names, colleagues, maxAttempts: this.settings.maxAttempts, notice: m }),
+      requestPage({ staff, csrf: this.csrf.token(req, res), request, item: this.queue.item(request), history, names, colleagues, maxAttempts: this.settings.maxAttempts, notice: m, calls }),
     );
   }
 

@@ -4,6 +4,7 @@ import { CallbackOutcomesRepository, StatusSms } from '../callbacks';
 import { ContactsModule } from '../contacts/contacts.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { RecordingsModule } from '../recordings/recordings.module';
+import { StaffCallLineModule } from '../channels/voice/staff-call.port';
 import { StaffApiController } from './api/staff-api.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { BullBoardMount } from './bull-board.mount';
@@ -11,6 +12,11 @@ import { FirstAdminBootstrap } from './first-admin.bootstrap';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password.hasher';
 import { StaffAccountController } from './staff-account.controller';
+import { StaffCallBridgeService } from './staff-call.bridge';
+import { StaffCallController } from './staff-call.controller';
+import { StaffCallsRepository } from './staff-calls.repository';
+import { StaffCallsService } from './staff-calls.service';
+import { StaffPhoneRepository } from './staff-phone.repository';
 import { StaffAccountsService } from './staff-accounts.service';
 import { StaffSecondFactorRepository } from './staff-second-factor.repository';
 import { StaffSecondFactorService } from './staff-second-factor.service';
@@ -37,8 +43,8 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
  * because the status SMS needs the outbound queue, which the callback module does not import.
  */
 @Module({
-  imports: [ContactsModule, OutboundModule, RecordingsModule],
-  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController],
+  imports: [ContactsModule, OutboundModule, RecordingsModule, StaffCallLineModule],
+  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController, StaffCallController],
   providers: [
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     StaffUsersRepository,
@@ -56,6 +62,11 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
     StaffRequestsService,
     StaffStatsService,
     StaffAccountsService,
+    // calls through Sira: her number dialled by the voice provider, never shown (src/channels/voice/staff-call.port.ts)
+    StaffPhoneRepository,
+    StaffCallsRepository,
+    StaffCallsService,
+    StaffCallBridgeService,
     FirstAdminBootstrap,
     BullBoardMount,
   ],

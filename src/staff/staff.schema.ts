@@ -34,6 +34,9 @@ export const staffUsers = pgTable(
     totpEnabledAt: timestamptz('totp_enabled_at'),
     /** the last TOTP time step accepted: a code is accepted once (only later steps pass). */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** her own phone (E.164) for calls through Sira, under the address cipher bound to this row; null = none. */
+    phoneEnc: text('phone_enc'),
+    phoneKeyId: text('phone_key_id'),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
   },

@@ -88,8 +88,8 @@ describe('key rotation', () => {
   it('re-encrypts every address, number, note and second-factor secret under the new key; none stays under the old; all decrypt without it', async () => {
     const report = await servicesFor(handle, `${k2},${k1}`, blindKey).rotation.rotate();
     expect(report.activeKid).toBe('k2');
-    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3, 'outbound_messages.address': 1, 'staff_users.totp': 1 });
-    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0 });
+    expect(report.reencrypted).toEqual({ 'contacts.address': 3, 'callback_requests.number': 3, 'callback_outcomes.note': 3, 'outbound_messages.address': 1, 'staff_users.totp': 1, 'staff_users.phone': 0 });
+    expect(report.remaining).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0, 'staff_users.phone': 0 });
 
     // no token and no key-id column still names k1
     const tokens = [
@@ -121,7 +121,7 @@ describe('key rotation', () => {
     const [queued] = await handle.db.select().from(outboundMessages).where(eq(outboundMessages.id, queuedReplyId));
     expect(fresh.cipher.decrypt(queued!.addressEnc!, outboundAddressContext(queuedReplyId))).toBe(numbers[0]);
     // a second run has nothing to do
-    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0 });
+    expect((await fresh.rotation.rotate()).reencrypted).toEqual({ 'contacts.address': 0, 'callback_requests.number': 0, 'callback_outcomes.note': 0, 'outbound_messages.address': 0, 'staff_users.totp': 0, 'staff_users.phone': 0 });
   });
 
   it('the keys:rotate command rotates with the configured ring and prints counts, never a key or a number', async () => {

@@ -12,6 +12,8 @@ export interface AccountPageOptions {
   currentSessionId: string;
   recoveryCodesLeft: number;
   secondFactorRequired: boolean;
+  /** callers only: her own phone for calls through Sira, masked (undefined: none yet); absent for translators. */
+  phone?: { masked?: string };
   notice?: string;
   problem?: string;
 }
@@ -25,6 +27,18 @@ function sessionRow(s: SessionSummary, csrf: string, current: boolean): Html {
   <td>${dateTime(s.createdAt)}</td><td>${dateTime(s.lastSeenAt)}</td><td>${s.userAgent ?? '—'}</td><td>${s.addressHint ?? '—'}</td>
   <td>${current ? 'cette session' : html`<form method="post" action="/staff/account/sessions/${s.id}/end">${csrfField(csrf)}<button type="submit" class="danger">Fermer</button></form>`}</td>
 </tr>`;
+}
+
+/** Her own phone, the one a call through Sira rings first: never shown in full, even to her. */
+function phoneCard(o: AccountPageOptions): Html | string {
+  if (!o.phone) return '';
+  return html`<section class="card"><h2>Mon téléphone (appels via Sira)</h2>
+<p>${o.phone.masked ? html`Enregistré : <strong>${o.phone.masked}</strong> (chiffré).` : 'Aucun : sans lui, vous ne pouvez pas appeler via Sira.'}</p>
+<form method="post" action="/staff/account/phone">${csrfField(o.csrf)}
+  <label for="phone">Numéro international, avec l’indicatif (par ex. +223 …) ; laissez vide pour le retirer</label>
+  <input id="phone" name="phone" type="tel" autocomplete="off" maxlength="32" inputmode="tel">
+  <p><button type="submit">Enregistrer</button></p>
+</form></section>`;
 }
 
 /** The account page: second factor, password and open sessions of the signed-in staff member. */
@@ -41,6 +55,7 @@ export function accountPage(o: AccountPageOptions): string {
     body: html`${notice(o.notice)}${problemBanner(o.problem)}
 <section class="card"><h2>Double authentification</h2>${factor}</section>
 <section class="card"><h2>Mot de passe</h2><p><a href="/staff/account/password">Changer mon mot de passe</a></p></section>
+${phoneCard(o)}
 <section class="card"><h2>Sessions ouvertes (${o.sessions.length})</h2>
 <table><thead><tr><th>Ouverte</th><th>Dernière activité</th><th>Navigateur</th><th>Adresse</th><th></th></tr></thead>
 <tbody>${o.sessions.map((s) => sessionRow(s, o.csrf, s.id === o.currentSessionId))}</tbody></table></section>`,

@@ -65,6 +65,9 @@ export const NOTICES: Record<string, { kind: 'ok' | 'info' | 'warn'; text: strin
   session_ended: { kind: 'ok', text: 'Session fermée.' },
   factor_reset: { kind: 'ok', text: 'Double authentification réinitialisée : la personne l’activera à sa prochaine connexion.' },
   sessions_ended: { kind: 'ok', text: 'Toutes les sessions de ce compte sont fermées.' },
+  calling: { kind: 'ok', text: 'Sira appelle votre téléphone. Décrochez : Sira appelle ensuite la personne depuis son propre numéro. Le résultat s’inscrit tout seul.' },
+  phone_saved: { kind: 'ok', text: 'Téléphone enregistré (chiffré). C’est lui qui sonne quand vous appelez via Sira.' },
+  phone_removed: { kind: 'ok', text: 'Téléphone retiré.' },
 };
 
 export function notice(code: string | undefined): Html | string {

@@ -2,6 +2,8 @@ import { CALL_OUTCOMES, type CallbackRequest, type OutcomeRecord } from '../../c
 import { mayClaim } from '../request-access';
 import { isCaller, isSupervisor } from '../staff-access';
 import type { QueueItem } from '../staff-queue.service';
+import type { StaffCallPanel } from '../staff-calls.service';
+import type { StaffCallRow } from '../staff-calls.schema';
 import type { RequestHistoryEntry } from '../staff-requests.service';
 import type { StaffUser } from '../staff.types';
 import { html, type Html } from './html';
@@ -25,6 +27,8 @@ export interface RequestPageData {
   colleagues: StaffUser[];
   maxAttempts: number;
   notice?: string;
+  /** calls through Sira (absent: not offered). */
+  calls?: StaffCallPanel;
 }
 
 function safetyBanners(req: CallbackRequest): Html {
@@ -44,12 +48,51 @@ function actions(d: RequestPageData): Html {
   const takable = req.status === 'pending' && mayClaim(staff, req, d.item.callableNow).ok;
   return html`${takable ? html`<form method="post" action="${base}/claim">${csrfField(csrf)}<button type="submit">Prendre cette demande</button></form>` : ''}
 ${req.status === 'pending' && !takable ? html`<p class="meta">Pas appelable maintenant (hors de son créneau ou des heures de travail) : elle ne peut pas être prise avant, sauf si un·e responsable vous la confie.</p>` : ''}
+${holds ? callForm(d, base) : ''}
 ${holds ? html`<form method="post" action="${base}/reveal" class="card">${csrfField(csrf)}
   <p class="meta">Le numéro s’affiche peu de temps, et chaque affichage est inscrit au journal.</p>
   <button type="submit">Afficher le numéro</button></form>
 ${outcomeForm(base, csrf, req.attempt, d.maxAttempts)}
 <form method="post" action="${base}/release">${csrfField(csrf)}<button type="submit" class="secondary">Remettre dans la file</button></form>` : ''}
 ${isSupervisor(staff) && (req.status === 'pending' || req.status === 'claimed') ? reassignForm(base, csrf, d.colleagues) : ''}`;
+}
+
+/** "Appeler via Sira": only for the holder herself, only where a voice line is configured. */
+function callForm(d: RequestPageData, base: string): Html | string {
+  if (!d.calls?.available || d.request.claimedBy !== d.staff.id) return '';
+  if (!d.calls.hasPhone) {
+    return html`<p class="card meta">Pour l’appeler sans voir son numéro, ajoutez votre téléphone dans <a href="/staff/account">Mon compte</a> : Sira appelle alors votre téléphone, puis elle, depuis le numéro de Sira.</p>`;
+  }
+  return html`<form method="post" action="${base}/call" class="card">${csrfField(d.csrf)}
+  <p class="meta">Votre téléphone sonne. Décrochez : Sira l’appelle depuis le numéro de Sira. Vous ne voyez pas son numéro, elle ne voit pas le vôtre. Le résultat s’inscrit tout seul.</p>
+  <button type="submit">Appeler via Sira</button></form>`;
+}
+
+const CALL_STATE_LABELS: Record<StaffCallRow['state'], string> = {
+  placed: 'votre téléphone sonne',
+  bridged: 'en cours',
+  finished: 'terminé',
+  agent_unreached: 'votre téléphone n’a pas répondu',
+  not_placed: 'appel impossible',
+  refused: 'annulé (demande plus à vous)',
+};
+
+const DIAL_LABELS: Record<string, string> = {
+  completed: 'elle a répondu',
+  answered: 'elle a répondu',
+  busy: 'occupé',
+  'no-answer': 'pas de réponse',
+  failed: 'échec',
+  canceled: 'annulé',
+};
+
+function callsTable(d: RequestPageData): Html | string {
+  const calls = d.calls?.calls ?? [];
+  if (!calls.length) return '';
+  return html`<h2>Appels via Sira</h2><div class="scroll"><table><tr><th>Quand</th><th>Qui</th><th>Appel</th><th>Elle</th><th>Durée</th></tr>${calls.map(
+    (c) =>
+      html`<tr><td>${dateTime(c.createdAt)}</td><td>${d.names.get(c.staffId) ?? 'équipe'}</td><td>${CALL_STATE_LABELS[c.state]}</td><td>${c.dialStatus ? DIAL_LABELS[c.dialStatus] : '—'}</td><td>${c.durationSeconds !== null ? `${c.durationSeconds} s` : '—'}</td></tr>`,
+  )}</table></div>`;
 }
 
 function outcomeForm(base: string, csrf: string, attempt: number, maxAttempts: number): Html {
@@ -105,6 +148,7 @@ ${safetyBanners(req)}
   <div><strong>Demandée :</strong> ${dateTime(req.createdAt)} · par ${req.channel === 'sms' ? 'SMS' : req.channel}</div>
 </div>
 ${actions(d)}
+${callsTable(d)}
 <h2>Historique</h2>
 ${historyTable(d)}`,
   });

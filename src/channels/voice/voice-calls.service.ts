@@ -58,6 +58,11 @@ export class VoiceCalls implements OnModuleInit, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** a development simulator's calls with no voice provider configured: the documented defaults. */
+  private get settings(): Pick<NonNullable<Config['voice']>, 'answerTimeoutMs' | 'ttsLanguages'> {
+    return this.config.voice ?? { answerTimeoutMs: 8000, ttsLanguages: ['fr'] };
+  }
+
   onModuleInit(): void {
     this.registry.register('voice', {
       deliver: async (_address, language, outputs, meta) => {
@@ -121,7 +126,7 @@ export class VoiceCalls implements OnModuleInit, OnModuleDestroy {
   private async withinDeadline<T>(work: Promise<T>): Promise<T | 'timeout'> {
     const deadline = new AbortController();
     try {
-      return await Promise.race([work, sleep(this.config.voice!.answerTimeoutMs, 'timeout' as const, { signal: deadline.signal })]);
+      return await Promise.race([work, sleep(this.settings.answerTimeoutMs, 'timeout' as const, { signal: deadline.signal })]);
     } finally {
       deadline.abort();
       work.catch(() => undefined);
@@ -139,7 +144,7 @@ export class VoiceCalls implements OnModuleInit, OnModuleDestroy {
     const base = this.config.http.publicBaseUrl;
     return {
       base: this.translator.base,
-      tts: this.config.voice!.ttsLanguages,
+      tts: this.settings.ttsLanguages,
       audio: (language, key) => {
         const found = catalogue.get(`${language}|${key}`);
         return found ? `${base}${found.phonePath}` : undefined;

@@ -8,7 +8,8 @@
 import type { Output } from '../../engine/engine.types';
 import type { Translate } from '../render.types';
 
-export type VoicePiece = { play: string } | { say: string; language: string };
+/** `text`: what a recording says (the text it was made from), for screens like the simulator's; never sent to the provider. */
+export type VoicePiece = { play: string; text?: string } | { say: string; language: string };
 
 /** `key`: one key press; `number`: digits ended by `#`; `none`: the call ends after the pieces. */
 export type VoiceListen = 'key' | 'number' | 'none';
@@ -57,7 +58,7 @@ export function piecesOf(speech: VoiceSpeech, language: string, rawKey: string, 
     // without the variable, such as the spoken consent notice, is recorded like any other text)
     const variable = !!params && Object.keys(params).length > 0 && speech.t(lng)(key, params) !== speech.t(lng)(key);
     const recorded = variable ? undefined : speech.audio(lng, key);
-    if (recorded) return [{ play: recorded }];
+    if (recorded) return [{ play: recorded, text: speech.t(lng)(key) }];
     if (speech.tts.includes(lng) && TTS_TAGS[lng] && (lng === speech.base || speech.has(lng, key))) {
       return [{ say: speech.t(lng)(key, params), language: TTS_TAGS[lng] }];
     }

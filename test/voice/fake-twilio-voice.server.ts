@@ -22,6 +22,12 @@ export interface FakeTwilioCall {
  */
 export class FakeTwilioVoiceServer extends FakeTwilioServer {
   readonly calls: FakeTwilioCall[] = [];
+  private loseAnswers = 0;
+
+  /** The next `POST Calls.json` creates the call (her phone rings) but its answer is lost: the socket is reset. */
+  loseNextCallAnswer(): void {
+    this.loseAnswers++;
+  }
 
   /** A call she made to Sira, as Twilio would keep it. */
   recordCall(sid: string, from: string, to: string): void {
@@ -36,7 +42,7 @@ export class FakeTwilioVoiceServer extends FakeTwilioServer {
     const url = new URL(req.path, 'http://fake');
     const list = /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Calls\.json$/i.test(url.pathname);
     const one = /^\/2010-04-01\/Accounts\/AC[0-9a-f]{32}\/Calls\/(CA[0-9a-f]{32})\.json$/i.exec(url.pathname);
-    if (list && req.method === 'POST') return this.place(req, res);
+    if (list && req.method === 'POST') return this.place(req, res, raw);
     if (list && req.method === 'GET') {
       const from = url.searchParams.get('From');
       const to = url.searchParams.get('To');
@@ -53,7 +59,7 @@ export class FakeTwilioVoiceServer extends FakeTwilioServer {
     return super.answer(req, res, raw);
   }
 
-  private place(req: FakeRequest, res: ServerResponse): void {
+  private place(req: FakeRequest, res: ServerResponse, raw: IncomingMessage): void {
     const form = req.form();
     const call: FakeTwilioCall = {
       sid: `CA${randomBytes(16).toString('hex')}`,
@@ -67,6 +73,11 @@ export class FakeTwilioVoiceServer extends FakeTwilioServer {
     };
     if (!call.to || !call.url) return this.json(res, 400, { code: 21205, message: 'Url and To are required', status: 400 });
     this.calls.push(call);
+    if (this.loseAnswers > 0) {
+      this.loseAnswers--;
+      raw.socket.destroy();
+      return;
+    }
     this.json(res, 201, { sid: call.sid, to: call.to, from: call.from, status: 'queued', uri: req.path });
   }
 }

@@ -6,16 +6,16 @@ import { CONTACT_FORGETTERS, emptyForgetResult, type ContactForgetter, type Cont
 import { twilioFailureCode, twilioRestClient } from '../twilio/twilio-http.client';
 
 /**
- * Asks Twilio to forget her calls: every call from her number to one of Sira's voice numbers is listed
- * and deleted (Twilio removes the call record and its logs). Sira keeps no call id of its own, so the
- * list comes from Twilio, by her number, at the moment of the erasure.
+ * Asks Twilio to forget her calls: every call of the account from her number (to a voice or a flash
+ * number) and to it (the return calls Sira placed) is listed and deleted (Twilio removes the call
+ * record and its logs). Sira keeps no call id of its own, so the list comes from Twilio, by her
+ * number, at the moment of the erasure.
  */
 @Injectable()
 export class TwilioVoiceForgetter implements ContactForgetter, OnModuleInit {
   readonly channel = 'voice' as const;
   readonly provider = 'twilio' as const;
   private readonly client: Twilio;
-  private readonly numbers: string[];
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -23,7 +23,6 @@ export class TwilioVoiceForgetter implements ContactForgetter, OnModuleInit {
   ) {
     const twilio = config.twilio;
     if (!twilio || !config.voice) throw new Error('TwilioVoiceForgetter needs Twilio and TWILIO_VOICE_NUMBERS');
-    this.numbers = config.voice.numbers;
     this.client = twilioRestClient(twilio);
   }
 
@@ -34,9 +33,10 @@ export class TwilioVoiceForgetter implements ContactForgetter, OnModuleInit {
   async forget({ address }: ForgetContext): Promise<ForgetResult> {
     const result = emptyForgetResult();
     const sids = new Set<string>();
-    for (const to of this.numbers) {
+    // the account's calls are all with Sira's numbers: hers to them, and Sira's return calls to her
+    for (const filter of [{ from: address }, { to: address }]) {
       try {
-        for (const call of await this.client.calls.list({ from: address, to, limit: 500 })) sids.add(call.sid);
+        for (const call of await this.client.calls.list({ ...filter, limit: 500 })) sids.add(call.sid);
       } catch (err) {
         result.failures.push(twilioFailureCode(err));
       }

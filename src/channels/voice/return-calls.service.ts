@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { localDay } from '../../callbacks/call-windows';
@@ -11,8 +11,10 @@ import { runsWorkers } from '../../config/process-role';
 import { ContactsRepository } from '../../contacts/contacts.repository';
 import { AddressCipher } from '../../crypto/address-cipher';
 import { BlindIndex } from '../../crypto/blind-index';
+import { SendError } from '../../outbound/outbound.types';
 import { AnonymousCountsRepository, AnonymousMetric } from '../../privacy/anonymous-counts.repository';
 import { REDIS, type RedisClient } from '../../redis/redis.module';
+import { FlashCalls } from './flash-calls';
 import { returnCallRefusal, type ReturnCallRefusal } from './return-call.policy';
 import { VOICE_DIALER, type VoiceDialer } from './voice-dialer';
 
@@ -33,6 +35,7 @@ interface ReturnCallJob {
  * calls her back into the voice menus after VOICE_FLASH_DELAY_SECONDS. At most one per number per
  * cooldown (a key on her blind index, never her number), inside the caps and hours; STOP on any channel
  * blocks them, checked again when the call is placed. Refusals are counted per day and reason only.
+ * `request` is the provider-neutral entry: a flash source only finds her number and hands it here.
  */
 @Injectable()
 export class ReturnCalls implements OnModuleInit, OnApplicationShutdown {
@@ -49,9 +52,13 @@ export class ReturnCalls implements OnModuleInit, OnApplicationShutdown {
     @Inject(AnonymousCountsRepository) private readonly counts: AnonymousCountsRepository,
     @Inject(VOICE_DIALER) private readonly dialer: VoiceDialer,
     @Inject(CLOCK) private readonly clock: Clock,
+    // present when a flash source other than Twilio's flash numbers is configured (a relay phone)
+    @Optional() @Inject(FlashCalls) private readonly flashSources?: FlashCalls,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // every flash source (Twilio's flash numbers, a relay phone's missed calls) asks through FlashCalls
+    this.flashSources?.register(this);
     const prefix = this.config.redis.prefix;
     this.queue = await startedBullmq('return-call queue', this.config.redis.url, (connection: never) => new Queue(QUEUE, { connection, prefix }), this.log);
     if (!runsWorkers(this.config)) return;
@@ -92,6 +99,12 @@ export class ReturnCalls implements OnModuleInit, OnApplicationShutdown {
     return 'scheduled';
   }
 
+  /** Return calls scheduled and not yet placed (waiting, delayed or being placed). */
+  async pending(): Promise<number> {
+    const counts = await this.queue!.item.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
   /** How many return calls were refused today, per reason (no number). */
   async refusalsToday(): Promise<Record<string, number>> {
     const raw = await this.redis.hGetAll(this.dayKey('refused', this.clock.now()));
@@ -101,7 +114,14 @@ export class ReturnCalls implements OnModuleInit, OnApplicationShutdown {
   private async place(job: Job<ReturnCallJob>): Promise<void> {
     const to = this.cipher.decrypt(job.data.to, job.id ?? '');
     if (await this.optedOutSomewhere(to)) return; // she said STOP since she asked
-    await this.dialer.dial(to);
+    try {
+      await this.dialer.dial(to);
+    } catch (err) {
+      // tried again only when the request cannot have reached the provider: a timeout or a reset may
+      // already have rung her phone, and a refusal will not change (at most one call per request)
+      if (err instanceof SendError && err.kind === 'retryable') throw err;
+      throw new UnrecoverableError(err instanceof SendError ? `dial failed (${err.kind}, ${err.code})` : 'dial failed');
+    }
   }
 
   private served(address: string): boolean {

@@ -2,7 +2,7 @@ import { Inject, Injectable, SetMetadata, type OnModuleInit } from '@nestjs/comm
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { Output } from '../engine/engine.types';
 import type { TurnContext } from './conversation-hooks';
-import { CONTACT_EVENT_TYPES, NO_DURABLE_EFFECT, type ContactEvent, type ContactEventContext, type ContactEventOutcome, type ContactEventType, type HandlerPhase } from './contact-event';
+import { CONTACT_EVENT_TYPES, NO_DURABLE_EFFECT, OWNED_BY_OPTIONAL_CHANNEL, type ContactEvent, type ContactEventContext, type ContactEventOutcome, type ContactEventType, type HandlerPhase } from './contact-event';
 
 const ON_CONTACT_EVENT = 'sira:on-contact-event';
 const TURN_PARTICIPANT = 'sira:turn-participant';
@@ -93,10 +93,11 @@ export class ContactEventRegistry implements OnModuleInit {
 
   /**
    * Throws when an event type has two owners, or — for the types in `required` (default: every type
-   * with a durable effect) — none. The whole application checks all; a slice of it (a test) may name
+   * with a durable effect, except those of a channel a deployment may leave off) — none. The whole
+   * application checks all; a slice of it (a test) may name
    * the types it assembles owners for.
    */
-  assertOwners(required: readonly ContactEventType[] = CONTACT_EVENT_TYPES.filter((t) => !NO_DURABLE_EFFECT.includes(t))): void {
+  assertOwners(required: readonly ContactEventType[] = CONTACT_EVENT_TYPES.filter((t) => !NO_DURABLE_EFFECT.includes(t) && !OWNED_BY_OPTIONAL_CHANNEL.includes(t))): void {
     const problems: string[] = [];
     for (const type of CONTACT_EVENT_TYPES) {
       const owners = this.handlersFor(type).filter((h) => h.phase === 'owner');

@@ -44,6 +44,13 @@ export type HandlerPhase = 'owner' | 'before';
 /** Events with nothing durable to record (the session carries them, or a reply does). */
 export const NO_DURABLE_EFFECT: readonly ContactEventType[] = ['conversation_expired', 'conversation_restarted', 'consent_given', 'distress_heard'];
 
+/**
+ * Events owned by a channel that a deployment may leave off (return calls: the voice channel). Without
+ * their owner the flow never emits them (the owner also reports the fact that offers them), so the
+ * start-up check does not require one; two owners are still refused.
+ */
+export const OWNED_BY_OPTIONAL_CHANNEL: readonly ContactEventType[] = ['return_call_requested'];
+
 /** Every event type (a record, so the compiler says when a new event is missing here). */
 const ALL_TYPES: Record<ContactEventType, true> = {
   language_changed: true,
@@ -55,6 +62,7 @@ const ALL_TYPES: Record<ContactEventType, true> = {
   erase_requested: true,
   consent_withdrawn: true,
   proactive_changed: true,
+  return_call_requested: true,
   conversation_expired: true,
   conversation_restarted: true,
   distress_heard: true,

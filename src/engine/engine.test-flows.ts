@@ -116,6 +116,7 @@ export function testFlowSet(): FlowSet {
       withdraw: [],
       quiet: [],
       change: [],
+      call: [],
     },
     keywords: {
       'language:fr': ['francais'],

@@ -119,6 +119,8 @@ export type ActionSpec =
   | { type: 'withdraw_consent' }
   /** whether Sira may write to her first (confirmations after a call, reminders); replies are not affected. */
   | { type: 'set_proactive'; allow: boolean }
+  /** she asks to be called back into the voice menus; `confirm` is said awaiting the shell's outcome. */
+  | { type: 'request_return_call'; confirm: string }
   | { type: 'end' };
 
 export type ActionType = ActionSpec['type'];
@@ -139,7 +141,7 @@ export interface Flow {
  * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
  * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
  */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change';
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change' | 'call';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
@@ -242,6 +244,8 @@ export type EngineEvent =
   | { type: 'erase_requested' }
   | { type: 'consent_withdrawn' }
   | { type: 'proactive_changed'; allow: boolean }
+  /** she asked Sira to call her (a return call into the voice menus, free for her). */
+  | { type: 'return_call_requested' }
   | { type: 'conversation_expired' }
   /** her words matched the distress lexicon (not a menu choice): the shell answers even after a keyword STOP. */
   | { type: 'distress_heard' }

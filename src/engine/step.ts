@@ -54,10 +54,11 @@ function restart(turn: Turn, reason: RestartReason, input: Input): void {
 }
 
 function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
-  // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words
+  // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words,
+  // and a call request (it reads no answer to an old question)
   return reason === 'ended'
-    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change']
-    : ['stop', 'erase', 'safety', 'exit', 'withdraw'];
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call']
+    : ['stop', 'erase', 'safety', 'exit', 'withdraw', 'call'];
 }
 
 /**

@@ -64,9 +64,22 @@ export interface Played {
  */
 const OFFERED = { ...offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')]), ...retentionNoticeFacts() };
 
+/**
+ * A script with a `# voice line: on` comment plays a deployment with a voice line (TWILIO_VOICE_NUMBERS):
+ * by SMS, Sira can call her back (the voice module's fact, src/channels/voice/return-call.turns.ts);
+ * never on Telegram (a chat is no number) nor in a call.
+ */
+const VOICE_LINE = /^# voice line: on\b/;
+
+function factsFor(script: ScriptLine[], channel: Channel): Record<string, string> {
+  const voiceLine = script.some((l) => l.kind === 'comment' && VOICE_LINE.test(l.text));
+  return voiceLine && channel === 'sms' ? { ...OFFERED, return_calls: 'yes' } : OFFERED;
+}
+
 /** Plays the script against the engine and writes the transcript one channel shows. */
 export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translator: Translator, channel: Channel): Played {
   if (channel === 'voice') return playCall(script, flowSet, translator);
+  const facts = factsFor(script, channel);
   const messages: string[] = [];
   let session: Session | null = null;
   let now = TRANSCRIPT_EPOCH;
@@ -83,7 +96,7 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
       const tap = channel === 'telegram' ? buttonFor(lastQuestion, line.text) : undefined;
       const input: Input = tap ? { kind: 'choice', question: tap.question, choice: tap.id } : { kind: 'text', text: line.text };
       out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
-      const result = step(flowSet, session, input, { now, facts: OFFERED });
+      const result = step(flowSet, session, input, { now, facts });
       session = result.session;
       const outputs = settleOutputs(result.outputs, settledLikeTheShell(result.events));
       const reply: Reply = { outputs, events: result.events, language: session.language };
@@ -94,10 +107,14 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
   return { transcript: out.join('\n') + '\n', messages };
 }
 
-/** Every callback request "commits" with the example code (the shell's real outcomes are tested in test/callbacks). */
+/**
+ * Every callback request "commits" with the example code, every return call is scheduled (the shell's
+ * real outcomes are tested in test/callbacks and src/channels/voice).
+ */
 function settledLikeTheShell(events: EngineEvent[]): Map<number, Settlement> {
   const settled = new Map<number, Settlement>();
   events.forEach((e, i) => e.type === 'callback_requested' && settled.set(i, { params: { code: TRANSCRIPT_REF_CODE } }));
+  events.forEach((e, i) => e.type === 'return_call_requested' && settled.set(i, {}));
   return settled;
 }
 

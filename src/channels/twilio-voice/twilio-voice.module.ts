@@ -3,6 +3,7 @@ import { translatorProvider } from '../../content/translator.provider';
 import { ConversationsModule } from '../../conversations/conversations.module';
 import { RecordingsModule } from '../../recordings/recordings.module';
 import { ContactsModule } from '../../contacts/contacts.module';
+import { ReturnCallTurns } from '../voice/return-call.turns';
 import { ReturnCalls } from '../voice/return-calls.service';
 import { VoiceCalls } from '../voice/voice-calls.service';
 import { VOICE_DIALER } from '../voice/voice-dialer';
@@ -19,7 +20,7 @@ import { TwilioVoiceForgetter } from './twilio-voice.forgetter';
 @Module({
   imports: [ConversationsModule, RecordingsModule, ContactForgettersModule, ContactsModule],
   controllers: [TwilioVoiceController],
-  // erasure: Twilio deletes her calls and their logs
-  providers: [translatorProvider, VoiceCalls, TwilioVoiceForgetter, ReturnCalls, { provide: VOICE_DIALER, useClass: TwilioVoiceDialer }],
+  // erasure: Twilio deletes her calls and their logs; ReturnCallTurns: APPEL / CALL by SMS
+  providers: [translatorProvider, VoiceCalls, TwilioVoiceForgetter, ReturnCalls, ReturnCallTurns, { provide: VOICE_DIALER, useClass: TwilioVoiceDialer }],
 })
 export class TwilioVoiceModule {}

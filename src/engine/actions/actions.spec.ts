@@ -77,6 +77,11 @@ const cases: Record<string, ActionCase[]> = {
     { name: 'records that Sira must never write first', spec: { type: 'set_proactive', allow: false }, events: [{ type: 'proactive_changed', allow: false }] },
     { name: 'records that Sira may write first again', spec: { type: 'set_proactive', allow: true }, events: [{ type: 'proactive_changed', allow: true }] },
   ],
+  request_return_call: [
+    { name: 'asks for a return call and says its confirmation awaiting its own event', spec: { type: 'request_return_call', confirm: 'listen:scheduled' },
+      before: { vars: { other: 'x' } }, events: [{ type: 'return_call_requested' }],
+      outputs: [{ text: 'listen:scheduled', awaits: 0 }], after: { vars: { other: 'x' } } },
+  ],
   end: [{ name: 'ends the conversation', spec: { type: 'end' }, events: [], end: true }],
 };
 

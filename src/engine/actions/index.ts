@@ -9,6 +9,7 @@ import { goToAction } from './go-to.action';
 import { optInAction } from './opt-in.action';
 import { optOutAction } from './opt-out.action';
 import { requestCallbackAction } from './request-callback.action';
+import { requestReturnCallAction } from './request-return-call.action';
 import { setLanguageAction } from './set-language.action';
 import { setProactiveAction } from './set-proactive.action';
 import { withdrawConsentAction } from './withdraw-consent.action';
@@ -28,6 +29,7 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   erase_me: eraseMeAction,
   withdraw_consent: withdrawConsentAction,
   set_proactive: setProactiveAction,
+  request_return_call: requestReturnCallAction,
   end: endAction,
 };
 

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/config';
 import { secretTokenMatches } from './telegram/telegram-secret';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from './twilio/twilio-webhook.paths';
+import { WHATSAPP_SIGNATURE_SHAPE } from './whatsapp/whatsapp-signature';
 import { TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_PATH, TWILIO_VOICE_STATUS_PATH } from './twilio-voice/twilio-voice.paths';
 
 /**
@@ -14,7 +15,8 @@ import { TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_PATH, T
  *   time, as the controller does): wrong or missing → 401, as the controller answers.
  * - Twilio and the relay phone sign the body, so only a signature header that is missing or cannot
  *   be a signature (wrong alphabet or length) is refused here, with the controller's 403; the
- *   controller still checks the signature itself.
+ *   controller still checks the signature itself. httpSMS's bearer JWT (HS256: a 43-character
+ *   signature) is checked the same way: its shape here, its signature and claims in the controller.
  *
  * Only routes whose controller is mounted are guarded (same config conditions as ChannelsModule and
  * TelegramModule), and paths match the way Express routes them: any case, one optional trailing slash.
@@ -25,6 +27,7 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
   const twilioOn = Boolean(config.twilio);
   const voiceOn = Boolean(config.voice);
   const smsGatewayOn = Boolean(config.smsGateway);
+  const whatsappOn = Boolean(config.whatsapp);
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
@@ -33,6 +36,10 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
       if (!secretTokenMatches(telegramSecret, req.headers['x-telegram-bot-api-secret-token'])) return unauthorized(res);
     } else if ((twilioOn && TWILIO_ROUTE.test(path)) || (voiceOn && TWILIO_VOICE_ROUTE.test(path))) {
       if (!TWILIO_SIGNATURE.test(single(req.headers['x-twilio-signature']))) return invalidSignature(res);
+    } else if (whatsappOn && WHATSAPP_ROUTE.test(path)) {
+      if (!WHATSAPP_SIGNATURE_SHAPE.test(single(req.headers['x-hub-signature-256']))) return invalidSignature(res);
+    } else if (smsGatewayOn && HTTPSMS_ROUTE.test(path)) {
+      if (!HTTPSMS_TOKEN.test(single(req.headers.authorization))) return invalidSignature(res);
     } else if (smsGatewayOn && SMS_GATEWAY_ROUTE.test(path)) {
       if (!SMS_GATEWAY_SIGNATURE.test(single(req.headers['x-signature'])) || !SMS_GATEWAY_TIMESTAMP.test(single(req.headers['x-timestamp']))) {
         return invalidSignature(res);
@@ -43,10 +50,15 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
 }
 
 const TELEGRAM_ROUTE = /^\/webhooks\/telegram\/?$/i;
+/** Meta signs the body (X-Hub-Signature-256): only its shape is checked here, the HMAC in the controller. */
+const WHATSAPP_ROUTE = /^\/webhooks\/whatsapp\/?$/i;
 const TWILIO_ROUTE = new RegExp(`^(?:${escape(TWILIO_SMS_PATH)}|${escape(TWILIO_STATUS_PATH)})/?$`, 'i');
 const TWILIO_VOICE_ROUTE = new RegExp(`^(?:${[TWILIO_VOICE_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_STATUS_PATH, TWILIO_VOICE_ANSWERED_PATH].map(escape).join('|')})/?$`, 'i');
 /** `/webhooks/sms-gateway/:phone` (SMS_GATEWAY_WEBHOOK_PATH; not imported to keep the controller's imports out of main's HTTP setup). */
 const SMS_GATEWAY_ROUTE = /^\/webhooks\/sms-gateway\/[^/]+\/?$/i;
+/** `/webhooks/sms-gateway/:phone/httpsms`: a relay phone's httpSMS events (a bearer JWT, checked by the controller). */
+const HTTPSMS_ROUTE = /^\/webhooks\/sms-gateway\/[^/]+\/httpsms\/?$/i;
+const HTTPSMS_TOKEN = /^Bearer [A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{1,4096}\.[A-Za-z0-9_-]{43}$/;
 
 /** base64 of an HMAC-SHA1: 20 bytes → 27 characters and one `=`. */
 const TWILIO_SIGNATURE = /^[A-Za-z0-9+/]{27}=$/;

@@ -4,6 +4,8 @@ import type { Config } from '../../config/config';
 import { SmsChannel } from '../sms/sms-channel';
 import { SmsModule } from '../sms/sms.module';
 import { ContactForgettersModule } from '../contact-forgetter';
+import { FlashCallsModule } from '../voice/flash-calls';
+import { HttpSmsWebhookController } from './httpsms-webhook.controller';
 import { SmsGatewayForgetter } from './sms-gateway.forgetter';
 import { SmsGatewayLines } from './sms-gateway.lines';
 import { SmsGatewayPacer } from './sms-gateway.pacer';
@@ -15,8 +17,9 @@ import { SmsGatewayWebhookController } from './sms-gateway-webhook.controller';
  * API out, one SMS line per SIM. On when SMS_GATEWAY_PHONES is set; runs beside Twilio if both are.
  */
 @Module({
-  imports: [SmsModule, ContactForgettersModule],
-  controllers: [SmsGatewayWebhookController],
+  imports: [SmsModule, ContactForgettersModule, FlashCallsModule],
+  // the phones' SMS app; httpSMS's missed calls (a flash: Sira calls her back when voice is on)
+  controllers: [SmsGatewayWebhookController, HttpSmsWebhookController],
   providers: [SmsGatewayPacer, SmsGatewayForgetter],
 })
 export class SmsGatewayModule implements OnModuleInit {

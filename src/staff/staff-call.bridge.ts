@@ -52,7 +52,7 @@ export class StaffCallBridgeService implements StaffCallBridge, OnModuleInit {
     this.line.registerBridge(this);
   }
 
-  async connect(callId: string): Promise<{ to: string } | undefined> {
+  async connect(callId: string, providerCallId?: string): Promise<{ to: string } | undefined> {
     const call = await this.calls.find(callId);
     if (!call || call.state !== 'placed') return undefined;
     const req = await this.requests.findById(call.requestId);
@@ -63,14 +63,14 @@ export class StaffCallBridgeService implements StaffCallBridge, OnModuleInit {
       }
       return undefined;
     }
-    if (!(await this.calls.move(callId, 'placed', 'bridged'))) return undefined; // a repeated webhook dials once
+    if (!(await this.calls.move(callId, 'placed', 'bridged', { providerCallId }))) return undefined; // a repeated webhook dials once
     await this.audit.record({ staffId: call.staffId, action: 'staff_call_connected', requestId: call.requestId, detail: { call: callId, attempt: req.attempt } });
     const number = await this.requests.revealNumber(call.requestId);
     return number ? { to: number } : undefined;
   }
 
   async finished(callId: string, outcome: DialOutcome): Promise<void> {
-    const call = await this.calls.move(callId, 'bridged', 'finished', { dialStatus: outcome.status, durationSeconds: outcome.seconds });
+    const call = await this.calls.move(callId, 'bridged', 'finished', { dialStatus: outcome.status, durationSeconds: outcome.seconds, providerCallId: outcome.providerCallId });
     if (!call) return;
     const result = OUTCOME_OF[outcome.status];
     let recorded = false;

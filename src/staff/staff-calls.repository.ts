@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { CLOCK, type Clock } from '../common/clock';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
@@ -30,12 +30,19 @@ export class StaffCallsRepository {
   }
 
   /** Moves the call from `from` to `to`; undefined when it was not in `from` (already moved, or unknown). */
-  async move(id: string, from: StaffCallState, to: StaffCallState, result: { dialStatus?: DialStatus; durationSeconds?: number } = {}): Promise<StaffCallRow | undefined> {
+  async move(
+    id: string,
+    from: StaffCallState,
+    to: StaffCallState,
+    result: { dialStatus?: DialStatus; durationSeconds?: number; providerCallId?: string } = {},
+  ): Promise<StaffCallRow | undefined> {
     if (!isUuid(id)) return undefined;
+    const { providerCallId, ...rest } = result;
     const ended = to === 'bridged' ? {} : { endedAt: new Date(this.clock.now()) };
+    const ids = providerCallId ? { providerCallIds: sql`${staffCalls.providerCallIds} || ${JSON.stringify([providerCallId])}::jsonb` } : {};
     const [row] = await this.db
       .update(staffCalls)
-      .set({ state: to, ...ended, ...result })
+      .set({ state: to, ...ended, ...rest, ...ids })
       .where(and(eq(staffCalls.id, id), eq(staffCalls.state, from)))
       .returning();
     return row;
@@ -49,6 +56,13 @@ export class StaffCallsRepository {
       .where(and(eq(staffCalls.requestId, requestId), inArray(staffCalls.state, ['placed', 'bridged']), gte(staffCalls.createdAt, since)))
       .limit(1);
     return row;
+  }
+
+  /** The provider's ids of every call made through Sira for these requests (for her erasure). */
+  async providerIds(requestIds: string[]): Promise<string[]> {
+    if (!requestIds.length) return [];
+    const rows = await this.db.select({ ids: staffCalls.providerCallIds }).from(staffCalls).where(inArray(staffCalls.requestId, requestIds));
+    return [...new Set(rows.flatMap((r) => r.ids))];
   }
 
   latest(requestId: string, limit = 10): Promise<StaffCallRow[]> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { callbackRequests } from '../callbacks/callbacks.schema';
 import { staffUsers } from './staff.schema';
 
@@ -40,6 +40,11 @@ export const staffCalls = pgTable(
     state: text('state').$type<StaffCallState>().notNull(),
     dialStatus: text('dial_status').$type<DialStatus>(),
     durationSeconds: integer('duration_seconds'),
+    /**
+     * the provider's ids of the call's legs (the agent's, and the dial to her): her erasure asks the
+     * provider to delete them, with their logs (which hold the TwiML that dialled her number).
+     */
+    providerCallIds: jsonb('provider_call_ids').$type<string[]>().notNull().default([]),
     createdAt: timestamptz('created_at').notNull(),
     endedAt: timestamptz('ended_at'),
   },

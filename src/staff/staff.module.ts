@@ -14,6 +14,7 @@ import { PasswordHasher } from './password.hasher';
 import { StaffAccountController } from './staff-account.controller';
 import { StaffCallBridgeService } from './staff-call.bridge';
 import { StaffCallController } from './staff-call.controller';
+import { StaffCallErasure } from './staff-call.erasure';
 import { StaffCallsRepository } from './staff-calls.repository';
 import { StaffCallsService } from './staff-calls.service';
 import { StaffPhoneRepository } from './staff-phone.repository';
@@ -67,6 +68,7 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
     StaffCallsRepository,
     StaffCallsService,
     StaffCallBridgeService,
+    StaffCallErasure,
     FirstAdminBootstrap,
     BullBoardMount,
   ],

@@ -20,6 +20,9 @@ import { postTwilio } from '../sms/twilio-test.harness';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, StaffClient, THURSDAY_0930, type Reply, type StaffApp } from '../staff/staff-harness';
 import { PASSWORD, pendingRequest, staffMember } from '../staff/staff-fixtures';
 import { ManualClock } from '../../src/common/clock';
+import { ContactEventRegistry } from '../../src/conversations/contact-event.registry';
+import type { ContactEventContext } from '../../src/conversations/contact-event';
+import { StaffCallErasure } from '../../src/staff/staff-call.erasure';
 import { FakeTwilioVoiceServer } from './fake-twilio-voice.server';
 import { callSid, VOICE_NUMBER } from './voice-call.helpers';
 
@@ -114,8 +117,11 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     return call.url!.slice(PUBLIC_BASE_URL.length);
   }
 
+  /** The agent's leg, as the fake placed it (its sid is the CallSid of Twilio's webhooks for it). */
+  const agentLeg = (path: string) => fake.placed().find((c) => c.url === `${PUBLIC_BASE_URL}${path}`)!;
+
   const agentAnswers = (path: string, extra: Record<string, string> = {}) =>
-    postTwilio(app, path, { CallSid: callSid(), AccountSid: TEST_ACCOUNT_SID, From: VOICE_NUMBER, To: AGENT_PHONE, CallStatus: 'in-progress', Direction: 'outbound-api', AnsweredBy: 'human', ...extra });
+    postTwilio(app, path, { CallSid: agentLeg(path)?.sid ?? callSid(), AccountSid: TEST_ACCOUNT_SID, From: VOICE_NUMBER, To: AGENT_PHONE, CallStatus: 'in-progress', Direction: 'outbound-api', AnsweredBy: 'human', ...extra });
 
   function dialOf(xml: string) {
     const m = /<Dial ([^>]*)><Number>([^<]*)<\/Number><\/Dial>/.exec(xml);
@@ -124,9 +130,9 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     return { callerId: attr('callerId'), action: attr('action'), number: m[2] };
   }
 
-  const dialDone = (action: string, status: string, seconds?: string) =>
+  const dialDone = (action: string, status: string, seconds?: string, dialSid = callSid()) =>
     postTwilio(app, action.slice(PUBLIC_BASE_URL.length), {
-      CallSid: callSid(), AccountSid: TEST_ACCOUNT_SID, DialCallStatus: status, ...(seconds ? { DialCallDuration: seconds } : {}), DialCallSid: callSid(),
+      CallSid: callSid(), AccountSid: TEST_ACCOUNT_SID, DialCallStatus: status, ...(seconds ? { DialCallDuration: seconds } : {}), DialCallSid: dialSid,
     });
 
   const audit = (id: string) => app.app.get(AuditLogRepository).forRequest(id);
@@ -166,7 +172,10 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     // Twilio repeating the webhook does not dial her twice
     expect(dialOf((await agentAnswers(bridge)).text)).toBeUndefined();
 
-    const done = await dialDone(dial.action!, 'completed', '95');
+    // her leg, as Twilio keeps it (the fake learns of it: Twilio placed it, not Sira's REST call)
+    const herLeg = callSid();
+    fake.recordCall(herLeg, VOICE_NUMBER, number);
+    const done = await dialDone(dial.action!, 'completed', '95', herLeg);
     expect(done.status).toBe(200);
     expect(done.text).toContain('<Hangup/>');
     expect(await app.app.get(CallbackRequestsRepository).findById(req.id)).toMatchObject({ status: 'completed', claimedBy: null });
@@ -186,8 +195,14 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     expect(after.text).toContain('elle a répondu');
     expect(after.text).toContain('95 s');
     // the same outcome webhook again changes nothing
-    await dialDone(dial.action!, 'completed', '95');
+    await dialDone(dial.action!, 'completed', '95', herLeg);
     expect(await app.app.get(CallbackOutcomesRepository).forRequest(req.id)).toHaveLength(1);
+
+    // her erasure (a before-handler of erase_requested) asks Twilio to delete both legs and their logs
+    expect(app.app.get(ContactEventRegistry).handlersFor('erase_requested').map((h) => h.name)).toContain('StaffCallErasure.forgetCalls');
+    await app.app.get(StaffCallErasure).forgetCalls({ type: 'erase_requested' }, { contact: { id: req.contactId } } as ContactEventContext);
+    expect(fake.calls.find((c) => c.sid === herLeg)?.deleted).toBe(true);
+    expect(fake.calls.find((c) => c.url === `${PUBLIC_BASE_URL}${bridge}`)?.deleted).toBe(true);
   });
 
   it('writes no answer and busy as unanswered calls (a retry in her next window); a failed dial leaves it held', async () => {

@@ -22,6 +22,8 @@ const dialDoneSchema = z.object({
   AccountSid: twilioCallSchema.shape.AccountSid,
   DialCallStatus: z.enum(['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled']),
   DialCallDuration: z.string().regex(/^\d{1,6}$/).optional(),
+  /** her leg (absent when Twilio never placed it). */
+  DialCallSid: twilioCallSchema.shape.CallSid.optional(),
 });
 
 /**
@@ -51,7 +53,7 @@ export class TwilioVoiceBridgeController {
       response.hangup();
       return response.toString();
     }
-    const target = await this.line.bridge.connect(callId);
+    const target = await this.line.bridge.connect(callId, form.CallSid);
     if (!target) {
       response.say({ language: 'fr-FR' }, 'Cet appel n’est plus possible : la demande a changé. Au revoir.');
       response.hangup();
@@ -74,7 +76,11 @@ export class TwilioVoiceBridgeController {
   @Header('Content-Type', 'text/xml')
   async done(@Req() req: Request, @Body() body: unknown, @Headers('x-twilio-signature') signature?: string): Promise<string> {
     const form = this.parse(dialDoneSchema, req, body, signature);
-    await this.line.bridge.finished(this.callId(req), { status: form.DialCallStatus, seconds: Number(form.DialCallDuration ?? 0) });
+    await this.line.bridge.finished(this.callId(req), {
+      status: form.DialCallStatus,
+      seconds: Number(form.DialCallDuration ?? 0),
+      providerCallId: form.DialCallSid,
+    });
     const response = new twilio.twiml.VoiceResponse();
     response.hangup();
     return response.toString();

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Twilio } from 'twilio';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
-import { twilioRestClient } from '../twilio/twilio-http.client';
+import { twilioFailureCode, twilioRestClient } from '../twilio/twilio-http.client';
 import { StaffCallLine, type StaffCallDialer } from '../voice/staff-call.port';
 import { TWILIO_VOICE_BRIDGE_PATH, TWILIO_VOICE_BRIDGE_STATUS_PATH } from './twilio-voice-bridge.paths';
 
@@ -45,5 +45,20 @@ export class TwilioVoiceBridgeDialer implements StaffCallDialer, OnModuleInit {
       statusCallback: `${this.base}${TWILIO_VOICE_BRIDGE_STATUS_PATH}${query}`,
       statusCallbackMethod: 'POST',
     });
+  }
+
+  /** Deletes each call (and its logs, which hold the TwiML that dialled her); one already gone (20404) counts as done. */
+  async forgetCalls(providerCallIds: string[]): Promise<{ deleted: number; failures: string[] }> {
+    const result = { deleted: 0, failures: [] as string[] };
+    for (const sid of providerCallIds) {
+      try {
+        await this.client.calls(sid).remove();
+        result.deleted++;
+      } catch (err) {
+        const code = twilioFailureCode(err);
+        if (code !== '20404') result.failures.push(code);
+      }
+    }
+    return result;
   }
 }

@@ -4,12 +4,16 @@ import { Injectable, Module } from '@nestjs/common';
 export interface DialOutcome {
   status: 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
   seconds: number;
+  /** the provider's id of her leg, kept so that her erasure can ask the provider to delete it. */
+  providerCallId?: string;
 }
 
 /** Places the first leg of a call through Sira: the provider calls the agent's own phone. */
 export interface StaffCallDialer {
   /** `callId` is opaque (it names no number and no request); the provider brings it back on every webhook. */
   callAgent(agentNumber: string, callId: string): Promise<void>;
+  /** Her erasure: the provider deletes these calls and their logs (already gone is not a failure). */
+  forgetCalls(providerCallIds: string[]): Promise<{ deleted: number; failures: string[] }>;
 }
 
 /**
@@ -17,8 +21,8 @@ export interface StaffCallDialer {
  * number decrypted, and only to be handed to the provider's dial: staff never see it.
  */
 export interface StaffCallBridge {
-  /** The agent answered: the number to dial for her, or undefined when the call may not go on. */
-  connect(callId: string): Promise<{ to: string } | undefined>;
+  /** The agent answered (on the provider's call `providerCallId`): the number to dial for her, or undefined when the call may not go on. */
+  connect(callId: string, providerCallId?: string): Promise<{ to: string } | undefined>;
   /** Her leg ended: what happened is written to the request. */
   finished(callId: string, outcome: DialOutcome): Promise<void>;
   /** The agent's own phone did not answer (or a machine did): nobody was dialled. */

@@ -1,0 +1,1 @@
+ALTER TABLE "staff_calls" ADD COLUMN "provider_call_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;

@@ -57,7 +57,8 @@ describe('return calls: a flash call is rejected and Sira calls her back (Twilio
       twilio: fake,
       clock,
       env: {
-        TWILIO_VOICE_NUMBERS: VOICE_NUMBER,
+        // two voice numbers: the return call leaves from the first
+        TWILIO_VOICE_NUMBERS: `${VOICE_NUMBER},+15005550011`,
         VOICE_FLASH_NUMBERS: FLASH_NUMBER,
         VOICE_FLASH_DELAY_SECONDS: '0',
         VOICE_FLASH_COOLDOWN_MINUTES: '30',

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Inject, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuditLogRepository } from './audit-log.repository';
 import { Allow, ANY_STAFF, CurrentStaff } from './staff-access';
@@ -46,5 +46,20 @@ export class StaffCallController {
     await this.phones.set(staff.id, phone);
     await this.audit.record({ staffId: staff.id, action: 'phone_changed', detail: { set: phone !== null } });
     res.redirect(303, `/staff/account?m=${phone ? 'phone_saved' : 'phone_removed'}`);
+  }
+}
+
+/** The same call for API clients (`X-CSRF-Token`): 200 once the provider rings the caller's own phone. */
+@Controller('staff/api')
+@UseGuards(StaffGuard)
+export class StaffCallApiController {
+  constructor(@Inject(StaffCallsService) private readonly calls: StaffCallsService) {}
+
+  @Post('requests/:id/call')
+  @Allow(ANY_STAFF)
+  @HttpCode(200)
+  async call(@CurrentStaff() staff: StaffUser, @Param('id') id: string): Promise<{ calling: true }> {
+    await this.calls.start(id, staff);
+    return { calling: true };
   }
 }

@@ -13,7 +13,7 @@ import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password.hasher';
 import { StaffAccountController } from './staff-account.controller';
 import { StaffCallBridgeService } from './staff-call.bridge';
-import { StaffCallController } from './staff-call.controller';
+import { StaffCallApiController, StaffCallController } from './staff-call.controller';
 import { StaffCallErasure } from './staff-call.erasure';
 import { StaffCallsRepository } from './staff-calls.repository';
 import { StaffCallsService } from './staff-calls.service';
@@ -45,7 +45,7 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
  */
 @Module({
   imports: [ContactsModule, OutboundModule, RecordingsModule, StaffCallLineModule],
-  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController, StaffCallController],
+  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController, StaffCallController, StaffCallApiController],
   providers: [
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     StaffUsersRepository,

@@ -255,6 +255,23 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     expect(fake.placed()).toHaveLength(placedBefore); // nobody's phone rang
   });
 
+  it('is in the JSON API too, for the holder only, and never answers with her number', async () => {
+    await saveAgentPhone();
+    const { req } = await claimedRequest();
+    const api = new StaffClient(app.url);
+    await api.apiLogin(agentUser.email, PASSWORD);
+    const other = await staffMember(app, 'supervisor');
+    const sup = new StaffClient(app.url);
+    await sup.apiLogin(other.email, PASSWORD);
+    expect((await sup.api('POST', `/requests/${req.id}/call`)).status).toBe(403);
+    const reply = await api.api('POST', `/requests/${req.id}/call`);
+    seen.push(reply.text);
+    expect([reply.status, reply.json()]).toEqual([200, { calling: true }]);
+    expect(fake.placed().at(-1)).toMatchObject({ to: AGENT_PHONE, from: VOICE_NUMBER });
+    expect((await api.api('POST', `/requests/${req.id}/call`)).status).toBe(409); // one at a time
+    await api.api('POST', `/requests/${req.id}/release`);
+  });
+
   it('dials nobody when a machine answers the agent’s phone, when it is not answered, or when the request moved on', async () => {
     await saveAgentPhone();
     const { req } = await claimedRequest();

@@ -88,6 +88,17 @@ export const OPENAPI_DOCUMENT = {
         responses: { ...HOLDER, ...HIDDEN, '409': { description: 'the request is closed: its number is no longer shown' }, ...REVEAL_LIMITED },
       }),
     },
+    '/requests/{id}/call': {
+      post: op('Call her through Sira (only the holder herself, only with a voice line): the caller’s own phone (account page) rings, then hers from Sira’s number; her number is never returned. The outcome is recorded by itself.', ALL, { type: 'object', properties: { calling: { type: 'boolean' } } }, {
+        parameters: idParam,
+        responses: {
+          ...HOLDER,
+          '404': { description: 'no such request (as for reveal), or no voice line configured: reveal the number instead' },
+          '409': { description: 'not taken, no phone on the caller’s account, or a call through Sira already going on' },
+          '502': { description: 'the voice provider refused to place the call' },
+        },
+      }),
+    },
     '/requests/{id}/outcome': { post: op('Record the outcome of a call', ALL, { type: 'object' }, { parameters: idParam, ...body(ref('Outcome')), responses: { ...HOLDER, ...HIDDEN } }) },
     '/requests/{id}/reassign': {
       post: op('Give the request to another staff member', SUP, { type: 'object' }, {

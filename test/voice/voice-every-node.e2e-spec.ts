@@ -53,7 +53,7 @@ describe('voice: every node of every flow as TwiML', () => {
     imported = cli.stdout;
     rmSync(folder, { recursive: true, force: true });
     speech = await app.app.get(VoiceCalls).speech();
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await app?.close();

@@ -7,6 +7,7 @@ import { TelegramModule } from './telegram/telegram.module';
 import { TwilioModule } from './twilio/twilio.module';
 import { TwilioVoiceModule } from './twilio-voice/twilio-voice.module';
 import { TwilioVoiceBridgeModule } from './twilio-voice/twilio-voice-bridge.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
 
 /** The channels this configuration turns on; each one only translates to and from the conversation service. */
 @Module({})
@@ -18,6 +19,7 @@ export class ChannelsModule {
     if (config.twilio) imports.push(TwilioModule);
     if (config.voice) imports.push(TwilioVoiceModule, TwilioVoiceBridgeModule);
     if (config.smsGateway) imports.push(SmsGatewayModule);
+    if (config.whatsapp) imports.push(WhatsAppModule.forRoot(config));
     return { module: ChannelsModule, imports };
   }
 }

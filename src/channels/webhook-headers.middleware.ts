@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/config';
 import { secretTokenMatches } from './telegram/telegram-secret';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from './twilio/twilio-webhook.paths';
+import { WHATSAPP_SIGNATURE_SHAPE } from './whatsapp/whatsapp-signature';
 import { TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_PATH, TWILIO_VOICE_STATUS_PATH } from './twilio-voice/twilio-voice.paths';
 
 /**
@@ -26,6 +27,7 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
   const twilioOn = Boolean(config.twilio);
   const voiceOn = Boolean(config.voice);
   const smsGatewayOn = Boolean(config.smsGateway);
+  const whatsappOn = Boolean(config.whatsapp);
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
@@ -34,6 +36,8 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
       if (!secretTokenMatches(telegramSecret, req.headers['x-telegram-bot-api-secret-token'])) return unauthorized(res);
     } else if ((twilioOn && TWILIO_ROUTE.test(path)) || (voiceOn && TWILIO_VOICE_ROUTE.test(path))) {
       if (!TWILIO_SIGNATURE.test(single(req.headers['x-twilio-signature']))) return invalidSignature(res);
+    } else if (whatsappOn && WHATSAPP_ROUTE.test(path)) {
+      if (!WHATSAPP_SIGNATURE_SHAPE.test(single(req.headers['x-hub-signature-256']))) return invalidSignature(res);
     } else if (smsGatewayOn && HTTPSMS_ROUTE.test(path)) {
       if (!HTTPSMS_TOKEN.test(single(req.headers.authorization))) return invalidSignature(res);
     } else if (smsGatewayOn && SMS_GATEWAY_ROUTE.test(path)) {
@@ -46,6 +50,8 @@ export function webhookHeadersMiddleware(config: Config): RequestHandler {
 }
 
 const TELEGRAM_ROUTE = /^\/webhooks\/telegram\/?$/i;
+/** Meta signs the body (X-Hub-Signature-256): only its shape is checked here, the HMAC in the controller. */
+const WHATSAPP_ROUTE = /^\/webhooks\/whatsapp\/?$/i;
 const TWILIO_ROUTE = new RegExp(`^(?:${escape(TWILIO_SMS_PATH)}|${escape(TWILIO_STATUS_PATH)})/?$`, 'i');
 const TWILIO_VOICE_ROUTE = new RegExp(`^(?:${[TWILIO_VOICE_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_STATUS_PATH, TWILIO_VOICE_ANSWERED_PATH].map(escape).join('|')})/?$`, 'i');
 /** `/webhooks/sms-gateway/:phone` (SMS_GATEWAY_WEBHOOK_PATH; not imported to keep the controller's imports out of main's HTTP setup). */

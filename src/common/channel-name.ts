@@ -5,4 +5,4 @@
  * Lives in the shared kernel because nearly every module (contacts, crypto, outbound, callbacks)
  * speaks of a channel; a new channel adds its name here and nowhere else in shared code.
  */
-export type ChannelName = 'sms' | 'telegram' | 'simulator' | 'voice';
+export type ChannelName = 'sms' | 'telegram' | 'simulator' | 'voice' | 'whatsapp';

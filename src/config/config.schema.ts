@@ -77,6 +77,16 @@ export const configSchema = z
     TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
     TELEGRAM_API_ROOT: url.default('https://api.telegram.org'),
 
+    /** WhatsApp Business Cloud API (Meta): on when the access token is set. */
+    WHATSAPP_ACCESS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{20,1024}$/).optional(),
+    WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{5,30}$/).optional(),
+    /** the Meta app's secret: webhooks are signed with it (X-Hub-Signature-256). */
+    WHATSAPP_APP_SECRET: z.string().regex(/^[A-Za-z0-9]{16,128}$/).optional(),
+    /** the token Meta's webhook verification (GET hub.verify_token) must echo. */
+    WHATSAPP_VERIFY_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),
+    WHATSAPP_API_BASE_URL: url.default('https://graph.facebook.com'),
+    WHATSAPP_API_VERSION: z.string().regex(/^v\d{1,3}\.\d$/).default('v23.0'),
+
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
     /**
      * lock of a running BullMQ job (outbound, callbacks, privacy), renewed at half this while its process
@@ -151,9 +161,18 @@ export const configSchema = z
     if (Boolean(env.STAFF_ADMIN_EMAIL) !== Boolean(env.STAFF_ADMIN_PASSWORD)) {
       ctx.addIssue({ code: 'custom', path: ['STAFF_ADMIN_PASSWORD'], message: 'goes together with STAFF_ADMIN_EMAIL' });
     }
+    if (env.WHATSAPP_ACCESS_TOKEN && !env.WHATSAPP_PHONE_NUMBER_ID) {
+      ctx.addIssue({ code: 'custom', path: ['WHATSAPP_PHONE_NUMBER_ID'], message: 'is required when WHATSAPP_ACCESS_TOKEN is set' });
+    }
     if (env.NODE_ENV !== 'production') return;
     for (const key of ['SIRA_ENCRYPTION_KEYS', 'SIRA_BLIND_INDEX_KEY', 'REDIS_URL'] as const) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+    if (env.WHATSAPP_ACCESS_TOKEN) {
+      // without them anyone could post messages in her name or subscribe the webhook elsewhere
+      for (const key of ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production when WHATSAPP_ACCESS_TOKEN is set' });
+      }
     }
     if (env.SIMULATOR_ENABLED) {
       ctx.addIssue({ code: 'custom', path: ['SIMULATOR_ENABLED'], message: 'must not be set in production' });

@@ -40,6 +40,11 @@ export interface Config {
     silentAfterMs: number;
   };
   telegram?: { token: string; webhookSecret?: string; mode: 'webhook' | 'polling'; apiRoot: string };
+  /**
+   * WhatsApp Business Cloud API: on when WHATSAPP_ACCESS_TOKEN is set. Without `appSecret` (development
+   * only) every webhook POST is refused; without `verifyToken` the subscription check is refused.
+   */
+  whatsapp?: { accessToken: string; phoneNumberId: string; appSecret?: string; verifyToken?: string; apiBaseUrl: string; apiVersion: string };
   shutdownTimeoutMs: number;
   /** BullMQ workers: `lockDuration` and `stalledInterval` of every queue's worker. */
   workers: { lockMs: number };
@@ -166,6 +171,17 @@ function toConfig(e: RawEnv): Config {
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, mode: e.TELEGRAM_MODE, apiRoot: e.TELEGRAM_API_ROOT }
       : undefined,
+    whatsapp:
+      e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
+        ? {
+            accessToken: e.WHATSAPP_ACCESS_TOKEN,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+            appSecret: e.WHATSAPP_APP_SECRET,
+            verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+            apiBaseUrl: e.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
+            apiVersion: e.WHATSAPP_API_VERSION,
+          }
+        : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workers: { lockMs: e.WORKER_LOCK_MS },
     callbacks: {

@@ -32,7 +32,7 @@ export const contacts = pgTable(
   },
   (t) => [
     uniqueIndex('contacts_channel_address_index_key').on(t.channel, t.addressIndex),
-    check('contacts_channel_check', sql`${t.channel} in ('sms', 'telegram', 'simulator', 'voice')`),
+    check('contacts_channel_check', sql`${t.channel} in ('sms', 'telegram', 'simulator', 'voice', 'whatsapp')`),
     check('contacts_consent_state_check', sql`${t.consentState} in ('none', 'given', 'withdrawn')`),
     // The issue's rule, enforced by the database too: no stored address without consent.
     check('contacts_address_needs_consent_check', sql`${t.addressEnc} is null or ${t.consentState} = 'given'`),

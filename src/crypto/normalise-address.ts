@@ -15,7 +15,7 @@ export class InvalidAddressError extends Error {
 /**
  * One spelling per identity, so that "+223 70 00 00 01", "0022370000001" and "+22370000001" share one
  * blind index and one contact. SMS and voice callers (and simulated SMS numbers) become E.164; Telegram chat ids stay the
- * provider's integer as a string. A simulator address that is not a phone number is kept as typed.
+ * provider's integer as a string, WhatsApp ids (wa_id) the provider's digits. A simulator address that is not a phone number is kept as typed.
  */
 export function normaliseAddress(channel: ChannelName, address: string): string {
   const trimmed = address.trim();
@@ -32,6 +32,10 @@ export function normaliseAddress(channel: ChannelName, address: string): string 
     }
     case 'simulator':
       return toE164(trimmed) ?? trimmed;
+    case 'whatsapp':
+      // the Cloud API's wa_id: her number's digits with the country code, no '+'
+      if (!/^\d{6,15}$/.test(trimmed)) throw new InvalidAddressError(channel);
+      return trimmed;
   }
 }
 

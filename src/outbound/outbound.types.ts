@@ -8,6 +8,7 @@ import type { Output } from '../engine/engine.types';
 export enum OutboundQueueName {
   Sms = 'outbound-sms',
   Telegram = 'outbound-telegram',
+  WhatsApp = 'outbound-whatsapp',
   /** development only: the simulator's replies, kept for its page and `npm run chat`. */
   Simulator = 'outbound-simulator',
 }
@@ -62,7 +63,7 @@ export interface SendRequest<M = unknown> {
 }
 
 /** Who sent a message, recorded on its row (erasure asks that provider, and only it, to forget). */
-export type OutboundProvider = 'twilio' | 'sms_gateway' | 'telegram' | 'simulator';
+export type OutboundProvider = 'twilio' | 'sms_gateway' | 'telegram' | 'simulator' | 'whatsapp';
 
 export interface SendResult {
   /** the provider's id of the message (Twilio SM…, Telegram message_id), for receipts and erasure. */

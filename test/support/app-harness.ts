@@ -25,6 +25,8 @@ import { RedisModule } from '../../src/redis/redis.module';
 import { FakeSmsGatewayPhone } from '../fakes/fake-sms-gateway.server';
 import { FakeTelegramServer } from '../fakes/fake-telegram.server';
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
+import { FakeWhatsAppServer } from '../fakes/fake-whatsapp.server';
+import { whatsappSignature } from '../../src/channels/whatsapp/whatsapp-signature';
 import { createTestDatabase, deleteRedisPrefix, SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, testPrefix } from '../sms/sms-test.helpers';
 import { testConfig } from './test-config';
 
@@ -65,6 +67,37 @@ export function twilioEnv(fake: { url: string }, extra: Record<string, string> =
 /** Environment of Telegram at a fake Bot API. */
 export function telegramEnv(fake: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
   return { PUBLIC_BASE_URL, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, TELEGRAM_API_ROOT: fake.url, ...extra };
+}
+
+/** The WhatsApp Cloud API test credentials (the app secret signs the webhooks, as Meta does). */
+export const WHATSAPP_TEST = {
+  accessToken: `EAAT${randomBytes(24).toString('hex')}`,
+  phoneNumberId: '106540352242922',
+  appSecret: randomBytes(16).toString('hex'),
+  verifyToken: `wa_verify_${randomBytes(12).toString('hex')}`,
+};
+
+/** Environment of WhatsApp at a fake Graph API. */
+export function whatsappEnv(fake: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    WHATSAPP_ACCESS_TOKEN: WHATSAPP_TEST.accessToken,
+    WHATSAPP_PHONE_NUMBER_ID: WHATSAPP_TEST.phoneNumberId,
+    WHATSAPP_APP_SECRET: WHATSAPP_TEST.appSecret,
+    WHATSAPP_VERIFY_TOKEN: WHATSAPP_TEST.verifyToken,
+    WHATSAPP_API_BASE_URL: fake.url,
+    ...extra,
+  };
+}
+
+/** Posts a webhook body to the app as Meta would, signed over its exact bytes; `signature: null` sends none. */
+export function postWhatsAppWebhook(url: string, body: unknown, signature?: string | null): Promise<Response> {
+  const raw = JSON.stringify(body);
+  const header = signature === undefined ? whatsappSignature(WHATSAPP_TEST.appSecret, raw) : signature;
+  return fetch(`${url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(header === null ? {} : { 'x-hub-signature-256': header }) },
+    body: raw,
+  });
 }
 
 export interface RelayLineSpec {
@@ -148,6 +181,8 @@ export interface AppOptions {
   twilio?: boolean | FakeTwilioServer;
   /** Telegram at a fake Bot API, with test pacing: one started (and stopped) here, or the test's own. */
   telegram?: boolean | FakeTelegramServer;
+  /** WhatsApp at a fake Graph API: one started (and stopped) here, or the test's own. */
+  whatsapp?: boolean | FakeWhatsAppServer;
   /** relay phones at the test's fakes. */
   relay?: RelayLineSpec[];
   /** the process's part (SIRA_ROLE). */
@@ -187,6 +222,7 @@ export interface TestApp {
   /** the fakes the app's channels point at. */
   twilio?: FakeTwilioServer;
   telegram?: FakeTelegramServer;
+  whatsapp?: FakeWhatsAppServer;
   logs?: LogCapture;
   ports: Partial<Record<ChannelName, RecordingPort>>;
   get<T>(token: unknown): T;
@@ -197,7 +233,10 @@ export interface TestApp {
 export async function startApp(options: AppOptions = {}): Promise<TestApp> {
   const twilio = options.twilio instanceof FakeTwilioServer ? options.twilio : options.twilio ? await new FakeTwilioServer(TEST_ACCOUNT_SID, TEST_AUTH_TOKEN).start() : undefined;
   const telegram = options.telegram instanceof FakeTelegramServer ? options.telegram : options.telegram ? await new FakeTelegramServer().start() : undefined;
-  const ownFakes = [options.twilio === true ? twilio : undefined, options.telegram === true ? telegram : undefined].filter((f) => f !== undefined);
+  const whatsapp = options.whatsapp instanceof FakeWhatsAppServer ? options.whatsapp : options.whatsapp ? await new FakeWhatsAppServer().start() : undefined;
+  const ownFakes = [options.twilio === true ? twilio : undefined, options.telegram === true ? telegram : undefined, options.whatsapp === true ? whatsapp : undefined].filter(
+    (f) => f !== undefined,
+  );
   const ownDatabase = options.config || options.databaseUrl ? undefined : await createTestDatabase(options.label ?? 'app');
   const config =
     options.config ??
@@ -211,6 +250,7 @@ export async function startApp(options: AppOptions = {}): Promise<TestApp> {
       env: {
         ...(twilio ? twilioEnv(twilio) : {}),
         ...(telegram ? telegramEnv(telegram) : {}),
+        ...(whatsapp ? whatsappEnv(whatsapp) : {}),
         ...(options.relay ? relayEnv(options.relay) : {}),
         ...(options.role ? { SIRA_ROLE: options.role } : {}),
         ...options.env,
@@ -263,6 +303,7 @@ export async function startApp(options: AppOptions = {}): Promise<TestApp> {
     databaseUrl: config.database.url ?? '',
     twilio,
     telegram,
+    whatsapp,
     logs: options.logs,
     ports,
     get: <T>(token: unknown) => app.get<T>(token as never),

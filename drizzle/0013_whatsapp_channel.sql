@@ -1,0 +1,2 @@
+ALTER TABLE "contacts" DROP CONSTRAINT "contacts_channel_check";--> statement-breakpoint
+ALTER TABLE "contacts" ADD CONSTRAINT "contacts_channel_check" CHECK ("contacts"."channel" in ('sms', 'telegram', 'simulator', 'voice', 'whatsapp'));

@@ -1,0 +1,184 @@
+import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
+import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import type { GraphMessageCall } from '../fakes/fake-whatsapp.server';
+import { postWhatsAppWebhook, startApp, WHATSAPP_TEST, type TestApp } from '../support/app-harness';
+import { localeText } from '../support/locale-text';
+import { eventually, sleep } from '../telegram/telegram-harness';
+import { buttonReply, listReply, newMessageId, randomWaId, statusUpdate, textMessage, voiceNote } from './whatsapp-payloads';
+
+jest.setTimeout(60_000);
+
+let wa: TestApp;
+
+beforeAll(async () => {
+  wa = await startApp({ label: 'wawh', logLevel: 'silent', whatsapp: true });
+});
+
+afterAll(async () => {
+  await wa?.close();
+});
+
+const sent = (to: string) => wa.whatsapp!.callsTo(to);
+
+async function post(body: unknown): Promise<void> {
+  const res = await postWhatsAppWebhook(wa.url, body);
+  expect(res.status).toBe(200);
+}
+
+/** Waits until `n` messages have reached her, then a little more to see that no more come. */
+async function settle(to: string, n: number): Promise<GraphMessageCall[]> {
+  await eventually(() => sent(to).length >= n, 10_000, `${n} messages`);
+  await sleep(300);
+  return sent(to);
+}
+
+/** The body text of a sent message, whatever its type. */
+function textOf(call: GraphMessageCall): string {
+  const p = call.params as { text?: { body: string }; interactive?: { body: { text: string } } };
+  return p.text?.body ?? p.interactive?.body.text ?? '';
+}
+
+/** The reply ids and titles offered by a sent message (buttons or list rows). */
+function choicesOf(call: GraphMessageCall): { id: string; title: string }[] {
+  const i = (call.params as { interactive?: { type: string; action: Record<string, unknown> } }).interactive;
+  if (!i) return [];
+  if (i.type === 'button') return (i.action.buttons as { reply: { id: string; title: string } }[]).map((b) => b.reply);
+  return (i.action.sections as { rows: { id: string; title: string }[] }[]).flatMap((s) => s.rows);
+}
+
+/** Taps the choice titled `title` on the last interactive message she got. */
+function tap(to: string, title: string, at = -1): unknown {
+  const interactive = sent(to).filter((c) => choicesOf(c).length > 0);
+  const call = interactive.at(at)!;
+  const choice = choicesOf(call).find((c) => c.title === title);
+  if (!choice) throw new Error(`no choice "${title}"`);
+  const type = (call.params as { interactive: { type: string } }).interactive.type;
+  return type === 'button' ? buttonReply(to, choice.id, title) : listReply(to, choice.id, title);
+}
+
+describe("Meta's webhook verification", () => {
+  const verify = (query: Record<string, string>) => fetch(`${wa.url}/webhooks/whatsapp?${new URLSearchParams(query)}`);
+
+  it('echoes the challenge as text when the verify token is ours', async () => {
+    const res = await verify({ 'hub.mode': 'subscribe', 'hub.verify_token': WHATSAPP_TEST.verifyToken, 'hub.challenge': '1158201444' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('1158201444');
+  });
+
+  it.each([
+    ['a wrong verify token', { 'hub.mode': 'subscribe', 'hub.verify_token': `${WHATSAPP_TEST.verifyToken}x`, 'hub.challenge': '1' }],
+    ['another mode', { 'hub.mode': 'unsubscribe', 'hub.verify_token': WHATSAPP_TEST.verifyToken, 'hub.challenge': '1' }],
+    ['no token', { 'hub.mode': 'subscribe', 'hub.challenge': '1' }],
+  ])('answers 403 to %s', async (_what, query) => {
+    const res = await verify(query);
+    expect(res.status).toBe(403);
+    expect(await res.text()).not.toContain('1158201444');
+  });
+});
+
+describe('the signature', () => {
+  it.each([
+    ['missing', null],
+    ['of another body', 'other'],
+    ['malformed', 'sha256=xyz'],
+  ])('refuses a POST whose signature is %s with 403 and processes nothing', async (_what, kind) => {
+    const from = randomWaId();
+    const body = textMessage(from, 'Bonjour');
+    const signature = kind === 'other' ? (await import('../../src/channels/whatsapp/whatsapp-signature')).whatsappSignature(WHATSAPP_TEST.appSecret, '{}') : kind;
+    const res = await postWhatsAppWebhook(wa.url, body, signature);
+    expect(res.status).toBe(403);
+    await sleep(300);
+    expect(sent(from)).toHaveLength(0);
+    expect(await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from)).toBeUndefined();
+  });
+});
+
+describe('a conversation', () => {
+  it('answers a text with the language list, a tap with the menu, through the Graph API with the bearer token', async () => {
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    const [first] = await settle(from, 1);
+    expect(first!.version).toBe('v23.0');
+    expect(first!.phoneNumberId).toBe(WHATSAPP_TEST.phoneNumberId);
+    expect(first!.authorization).toBe(`Bearer ${WHATSAPP_TEST.accessToken}`);
+    expect(first!.params).toMatchObject({ messaging_product: 'whatsapp', to: from, type: 'interactive' });
+    expect(choicesOf(first!).map((c) => c.title)).toContain('Français');
+
+    await post(tap(from, 'Français'));
+    const all = await settle(from, 2);
+    expect(textOf(all[1]!)).toBe(localeText('fr', 'menu:prompt'));
+    expect(choicesOf(all[1]!).map((c) => c.title)).toContain(localeText('fr', 'menu:reparations'));
+  });
+
+  it('answers the current question again, said to be so, after a tap on an old message', async () => {
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    await settle(from, 1);
+    await post(tap(from, 'Français'));
+    await settle(from, 2);
+    // the language list again, tapped once more: it is not the current question
+    await post(tap(from, 'English', 0));
+    const all = await settle(from, 4);
+    expect(textOf(all[2]!)).toBe(localeText('fr', 'common:stale_button'));
+    expect(textOf(all[3]!)).toBe(localeText('fr', 'menu:prompt'));
+  });
+
+  it('answers a message Meta delivers three times once', async () => {
+    const from = randomWaId();
+    const body = textMessage(from, 'Bonjour', newMessageId());
+    const statuses = await Promise.all([1, 2, 3].map(() => postWhatsAppWebhook(wa.url, body).then((r) => r.status)));
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(await settle(from, 1)).toHaveLength(1);
+    await post(body);
+    await sleep(300);
+    expect(sent(from)).toHaveLength(1);
+  });
+
+  it('never downloads a voice note: says Sira cannot listen to it, then the current question', async () => {
+    const from = randomWaId();
+    const before = wa.whatsapp!.requests.length;
+    const note = voiceNote(from);
+    await post(note);
+    await post(note); // redelivered
+    const all = await settle(from, 2);
+    expect(all).toHaveLength(2);
+    expect(textOf(all[0]!)).toBe(localeText('fr', 'common:cannot_listen'));
+    expect(choicesOf(all[1]!).map((c) => c.title)).toContain('Français');
+    expect(wa.whatsapp!.requests.slice(before).every((r) => r.method === 'POST' && r.url.pathname.endsWith('/messages'))).toBe(true);
+  });
+});
+
+describe('delivery', () => {
+  it('waits out a 429 with Retry-After and sends the message once', async () => {
+    const from = randomWaId();
+    wa.whatsapp!.failNext({ status: 429, code: 130429, retryAfter: 1 }, { to: from });
+    await post(textMessage(from, 'Bonjour'));
+    const [refused, accepted] = await settle(from, 2);
+    expect(sent(from)).toHaveLength(2);
+    expect(accepted!.params).toEqual(refused!.params);
+    expect(accepted!.messageId).toBeDefined();
+  });
+
+  it('records what the statuses webhook says: sent, delivered, read, and failed with its code', async () => {
+    const messages = wa.get<OutboundMessagesRepository>(OutboundMessagesRepository);
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    const [call] = await settle(from, 1);
+    const wamid = call!.messageId!;
+    const row = await eventually(async () => (await messages.findByProviderId('whatsapp', wamid))?.status === 'sent', 5000, 'the sent row');
+    expect(row).toBe(true);
+    await post(statusUpdate(wamid, from, 'delivered'));
+    expect((await messages.findByProviderId('whatsapp', wamid))?.status).toBe('delivered');
+    await post(statusUpdate(wamid, from, 'read'));
+    expect((await messages.findByProviderId('whatsapp', wamid))?.status).toBe('delivered');
+
+    const other = randomWaId();
+    await post(textMessage(other, 'Bonjour'));
+    const [second] = await settle(other, 1);
+    await eventually(async () => (await messages.findByProviderId('whatsapp', second!.messageId!))?.status === 'sent', 5000, 'the sent row');
+    await post(statusUpdate(second!.messageId!, other, 'failed', 131026));
+    const failed = await messages.findByProviderId('whatsapp', second!.messageId!);
+    expect(failed).toMatchObject({ status: 'failed', errorCode: '131026' });
+  });
+});

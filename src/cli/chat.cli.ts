@@ -1,17 +1,19 @@
 /**
- * `npm run chat [-- --channel sms|telegram] [--from ID] [--url URL]`
+ * `npm run chat [-- --channel sms|telegram|voice] [--from ID] [--url URL]`
  *
  * A terminal phone for content authors and developers: each line typed (or piped) is sent to the
  * running service's development simulator, and every reply is printed as the chosen channel
  * renders it. The simulator is a channel like the others: its replies leave by the outbound queue to
- * the simulator's outbox, from which the service answers this request (src/channels/simulator/). It is
- * only a client over loopback: it never opens ./data itself.
+ * the simulator's outbox, from which the service answers this request (src/channels/simulator/). With
+ * `--channel voice` it is a call through the simulator's keypad phone (the voice channel, no provider):
+ * what she would hear is printed, and each line is the key(s) she presses (an empty line: no key); a
+ * line after the call ended calls again. It is only a client over loopback: it never opens ./data itself.
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
-import { formatReply, ChatChannel } from './chat.format';
+import { formatCall, formatReply, ChatChannel } from './chat.format';
 
 interface Options {
   channel: ChatChannel;
@@ -27,8 +29,8 @@ function options(): Options {
       url: { type: 'string' },
     },
   });
-  if (values.channel !== 'sms' && values.channel !== 'telegram') {
-    console.error('--channel must be sms or telegram');
+  if (values.channel !== 'sms' && values.channel !== 'telegram' && values.channel !== 'voice') {
+    console.error('--channel must be sms, telegram or voice');
     process.exit(2);
   }
   const port = loadConfig().http.port;
@@ -40,12 +42,12 @@ function options(): Options {
 }
 
 async function send(opts: Options, text: string): Promise<unknown> {
-  const response = await fetch(`${opts.url}/simulator/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    // On Telegram a conversation begins with /start; the simulator takes it as a start, not as words.
-    body: JSON.stringify(opts.channel === 'telegram' && text === '/start' ? { from: opts.from, start: true } : { from: opts.from, text }),
-  });
+  // On Telegram a conversation begins with /start; the simulator takes it as a start, not as words.
+  return post(opts, '/simulator/messages', opts.channel === 'telegram' && text === '/start' ? { from: opts.from, start: true } : { from: opts.from, text });
+}
+
+async function post(opts: Options, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${opts.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (response.status === 404) throw new NoSimulator();
   if (!response.ok) throw new ServiceError(`the service answered ${response.status}: ${await response.text()}`);
   return response.json();
@@ -66,11 +68,52 @@ function explainUnreachable(opts: Options, error: unknown): void {
   }
 }
 
+/** A call through the keypad phone: `next` is what the last answer said to send back with the keys. */
+class Call {
+  private next: unknown = null;
+
+  constructor(private readonly opts: Options) {}
+
+  /** Calls when not in a call (printing the first prompt), then presses the keys. */
+  async press(digits: string, echo: boolean): Promise<void> {
+    if (!this.next) await this.answer({ from: this.opts.from }, echo ? '> (calls)' : undefined);
+    await this.answer({ from: this.opts.from, call: this.next, digits }, echo ? `> ${digits || '(no key)'}` : undefined);
+  }
+
+  async dial(echo: boolean): Promise<void> {
+    await this.answer({ from: this.opts.from }, echo ? '> (calls)' : undefined);
+  }
+
+  private async answer(body: unknown, shown: string | undefined): Promise<void> {
+    if (shown) console.log(shown);
+    const reply = (await post(this.opts, '/simulator/calls', body)) as { next: unknown };
+    console.log(formatCall(reply));
+    this.next = reply.next;
+  }
+}
+
+async function talk(opts: Options, interactive: boolean, lines: AsyncIterable<string>): Promise<void> {
+  const call = new Call(opts);
+  await call.dial(!interactive);
+  for await (const line of lines) {
+    const keys = line.trim();
+    if (/[^0-9*#]/.test(keys)) console.log('    (not a phone key: 0-9, * and #)');
+    else await call.press(keys, !interactive);
+  }
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const interactive = process.stdin.isTTY;
   if (interactive) console.log(`Chatting as ${opts.from} (${opts.channel}). Type a message; Ctrl-D to quit.`);
   const lines = createInterface({ input: process.stdin, terminal: false });
+  if (opts.channel === 'voice') {
+    if (interactive) console.log('A call: type the key(s) she presses, one line each (an empty line: no key).');
+    return talk(opts, interactive, lines).catch((error: unknown) => {
+      explainUnreachable(opts, error);
+      process.exitCode = 1;
+    });
+  }
   for await (const line of lines) {
     const text = line.trim();
     if (!text) continue;

@@ -1,5 +1,5 @@
-/** Turns a simulator reply into what a phone would show, for the terminal chat. */
-export type ChatChannel = 'sms' | 'telegram';
+/** Turns a simulator reply into what a phone would show (or, on a call, what she would hear), for the terminal chat. */
+export type ChatChannel = 'sms' | 'telegram' | 'voice';
 
 interface Reply {
   delivered: boolean;
@@ -15,6 +15,21 @@ export function formatReply(body: unknown, channel: ChatChannel): string {
   return reply.telegram
     .map((m) => [indent(stripHtml(m.text)), ...m.buttons.map((b) => `    [ ${stripHtml(b.label)} ]`)].join('\n'))
     .join('\n');
+}
+
+/** An answer of the keypad phone (POST /simulator/calls, src/channels/simulator/simulator-calls.controller.ts). */
+interface CallReply {
+  heard: { text: string; audio?: string; voice?: string }[];
+  listen: 'key' | 'number' | 'none';
+}
+
+/** What she hears, one line a piece: a recording (▶, with its URL) or a text read by a voice ([fr-FR]); then what the call waits for. */
+export function formatCall(body: unknown): string {
+  const reply = body as CallReply;
+  const lines = reply.heard.map((p) => (p.audio ? `${indent(`▶ ${p.text}`)}\n    (recording ${p.audio})` : indent(`[${p.voice ?? '?'}] ${p.text}`)));
+  if (lines.length === 0) lines.push('< (silence)');
+  const waits = { key: 'waits for one key', number: 'waits for a number ended by #', none: 'the call ends' }[reply.listen];
+  return [...lines, `    (${waits})`].join('\n');
 }
 
 function cost(sms: Reply['sms'][number]): string {

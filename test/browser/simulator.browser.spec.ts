@@ -1,7 +1,7 @@
 /**
  * The web simulator in a real browser (Debian's Chromium, driven by playwright-core) against the
  * compiled service started as a process: a short conversation on the SMS phone and on the Telegram
- * chat, the language switch and the reset. The screenshot is kept in test-artifacts/.
+ * chat, a call on the keypad phone, the language switch and the reset. The screenshot is kept in test-artifacts/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,7 +77,21 @@ describe('the web simulator in a browser', () => {
     expect(await telegram().locator('[data-lang]').textContent()).toBe('language: bm');
   });
 
-  it('keeps a screenshot with both phones mid-conversation', async () => {
+  it('calls the voice menus on the keypad phone: the text of each prompt, the next one after each key', async () => {
+    const voice = page.locator('#voice');
+    const heard = (text: string) => voice.locator('.msg.in', { hasText: text.slice(0, 30) }).last();
+    await voice.getByRole('button', { name: 'Call', exact: true }).click();
+    await heard(localeText('fr', 'language:prompt')).waitFor(WAIT);
+    expect(await voice.locator('[data-state]').textContent()).toBe('listening: one key');
+    await voice.getByRole('button', { name: 'key 1' }).click();
+    await heard(localeText('fr', 'menu:prompt')).waitFor(WAIT);
+    await voice.getByRole('button', { name: 'key 2' }).click();
+    await heard(localeText('fr', 'testimony:overview')).waitFor(WAIT);
+    // no recording in this service: every piece is read by the French voice, and nothing is played
+    expect(await voice.locator('audio').count()).toBe(0);
+  });
+
+  it('keeps a screenshot with the phones mid-conversation', async () => {
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);

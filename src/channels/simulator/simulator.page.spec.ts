@@ -1,7 +1,7 @@
 import { ChannelsModule } from '../channels.module';
 import { loadConfig } from '../../config/config';
 import { SimulatorModule } from './simulator.module';
-import { simulatorPage } from './simulator.page';
+import { SIMULATOR_CSP, simulatorPage } from './simulator.page';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -28,6 +28,19 @@ describe('the simulator page', () => {
   it('has no inline script, so its Content-Security-Policy can forbid them', () => {
     expect(page.match(/<script\b[^>]*>/g)).toEqual(['<script src="/simulator/simulator.js" defer>']);
     expect(page).not.toMatch(/\son[a-z]+=/);
+  });
+
+  it('has a keypad phone: the twelve keys in keypad order, call, no key and hang up, and a log of what she hears', () => {
+    const keys = [...page.matchAll(/data-key="([^"]+)"/g)].map((m) => m[1]);
+    expect(keys).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#']);
+    for (const control of ['data-dial', 'data-silence', 'data-hangup']) expect(page).toContain(control);
+    expect(page).toContain('aria-label="Voice call: what she hears"');
+  });
+
+  it('lets the page play recordings from its own origin only', () => {
+    expect(SIMULATOR_CSP).toContain("media-src 'self'");
+    expect(SIMULATOR_CSP).toContain("script-src 'self'");
+    expect(SIMULATOR_CSP).not.toContain('unsafe-inline');
   });
 
   it('gives every input a label and both phones a named conversation log', () => {

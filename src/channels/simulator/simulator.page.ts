@@ -1,7 +1,8 @@
 /**
- * The simulator page, rendered on the server: two phones (an SMS phone and a Telegram chat) over the
- * same running service, a language switch and a reset. The page holds no script of its own (the
- * Content-Security-Policy allows only /simulator/simulator.js) and no resource from elsewhere.
+ * The simulator page, rendered on the server: three phones (an SMS phone, a Telegram chat and a keypad
+ * phone that calls the voice menus) over the same running service, a language switch and a reset. The
+ * page holds no script of its own (the Content-Security-Policy allows only /simulator/simulator.js) and
+ * no resource from elsewhere; recordings play from this service (`media-src 'self'`).
  */
 export interface SimulatorPageInput {
   languages: { code: string; name: string }[];
@@ -10,7 +11,7 @@ export interface SimulatorPageInput {
   languageWord: string;
 }
 
-export const SIMULATOR_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const SIMULATOR_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; media-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export function simulatorPage(input: SimulatorPageInput): string {
   const options = input.languages
@@ -38,6 +39,7 @@ export function simulatorPage(input: SimulatorPageInput): string {
 <main class="phones">
 ${phone('sms', 'SMS phone', 'Type an SMS (e.g. Bonjour)', 'Send SMS')}
 ${phone('telegram', 'Telegram chat', 'Type, or tap a button', 'Send')}
+${keypadPhone()}
 </main>
 </body>
 </html>
@@ -55,6 +57,24 @@ function phone(id: string, title: string, placeholder: string, send: string): st
     <button type="submit">${send}</button>
     ${start}
   </form>
+</section>`;
+}
+
+/** The phone's keys, in keypad order; each is one press (a typed number ends with #). */
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+/** A call to the voice menus: the text of each prompt, its recordings played; the keypad answers. */
+function keypadPhone(): string {
+  const keys = KEYS.map((k) => `<button type="button" data-key="${k}" aria-label="key ${k}">${k}</button>`).join('');
+  return `<section class="phone phone-voice" id="voice" aria-labelledby="voice-title">
+  <h2><span id="voice-title">Voice call (keypad)</span> <span class="who" data-who></span> <span class="lang" data-state>not in a call</span></h2>
+  <ol class="log" role="log" aria-live="polite" aria-label="Voice call: what she hears" data-log></ol>
+  <div class="keypad" role="group" aria-label="Phone keypad">${keys}</div>
+  <div class="compose">
+    <button type="button" data-dial>Call</button>
+    <button type="button" data-silence>No key (wait)</button>
+    <button type="button" data-hangup>Hang up</button>
+  </div>
 </section>`;
 }
 

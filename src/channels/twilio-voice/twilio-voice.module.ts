@@ -5,7 +5,7 @@ import { RecordingsModule } from '../../recordings/recordings.module';
 import { ContactsModule } from '../../contacts/contacts.module';
 import { ReturnCallTurns } from '../voice/return-call.turns';
 import { ReturnCalls } from '../voice/return-calls.service';
-import { VoiceCalls } from '../voice/voice-calls.service';
+import { VoiceModule } from '../voice/voice.module';
 import { VOICE_DIALER } from '../voice/voice-dialer';
 import { TwilioVoiceDialer } from './twilio-voice.dialer';
 import { ContactForgettersModule } from '../contact-forgetter';
@@ -18,9 +18,9 @@ import { TwilioVoiceForgetter } from './twilio-voice.forgetter';
  * (src/channels/voice) knows no provider: a local SIP/GSM gateway plugs in beside this module.
  */
 @Module({
-  imports: [ConversationsModule, RecordingsModule, ContactForgettersModule, ContactsModule],
+  imports: [ConversationsModule, RecordingsModule, ContactForgettersModule, ContactsModule, VoiceModule],
   controllers: [TwilioVoiceController],
   // erasure: Twilio deletes her calls and their logs; ReturnCallTurns: APPEL / CALL by SMS
-  providers: [translatorProvider, VoiceCalls, TwilioVoiceForgetter, ReturnCalls, ReturnCallTurns, { provide: VOICE_DIALER, useClass: TwilioVoiceDialer }],
+  providers: [translatorProvider, TwilioVoiceForgetter, ReturnCalls, ReturnCallTurns, { provide: VOICE_DIALER, useClass: TwilioVoiceDialer }],
 })
 export class TwilioVoiceModule {}

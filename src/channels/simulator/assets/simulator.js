@@ -1,5 +1,6 @@
 // Sira simulator: drives two simulated identities (an SMS phone and a Telegram chat) through
-// POST /simulator/messages, the endpoint `npm run chat` uses. No framework, no build step.
+// POST /simulator/messages, the endpoint `npm run chat` uses, and a keypad phone that calls the voice
+// menus through POST /simulator/calls. No framework, no build step.
 'use strict';
 
 (() => {
@@ -7,6 +8,7 @@
   const select = document.getElementById('language');
   const notice = document.getElementById('notice');
   const phones = ['sms', 'telegram'].map(makePhone);
+  const voice = makeKeypadPhone();
 
   function makePhone(kind) {
     const root = document.getElementById(kind);
@@ -148,6 +150,138 @@
     return null;
   }
 
+  // ---- the keypad phone: a call to the voice menus -------------------------------------------------
+
+  function makeKeypadPhone() {
+    const root = document.getElementById('voice');
+    const phone = {
+      kind: 'voice',
+      title: document.getElementById('voice-title').textContent,
+      log: root.querySelector('[data-log]'),
+      who: root.querySelector('[data-who]'),
+      state: root.querySelector('[data-state]'),
+      queue: Promise.resolve(),
+      /** what the last answer said to send back with the next keys; null: not in a call. */
+      next: null,
+      /** digits of a number being typed (sent with #). */
+      typed: '',
+      playing: [],
+    };
+    renewCaller(phone);
+    for (const button of root.querySelectorAll('[data-key]')) button.addEventListener('click', () => press(phone, button.dataset.key));
+    root.querySelector('[data-dial]').addEventListener('click', () => dial(phone));
+    root.querySelector('[data-silence]').addEventListener('click', () => phone.next && call(phone, '', '(no key)'));
+    root.querySelector('[data-hangup]').addEventListener('click', () => hangUp(phone, '(she hangs up)'));
+    return phone;
+  }
+
+  function renewCaller(phone) {
+    const bytes = crypto.getRandomValues(new Uint8Array(6));
+    phone.generation = (phone.generation || 0) + 1;
+    phone.from = `sim-voice-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    phone.who.textContent = phone.from;
+    phone.log.replaceChildren();
+    phone.queue = Promise.resolve();
+    stopAudio(phone);
+    setCall(phone, null);
+  }
+
+  function dial(phone) {
+    if (phone.next) hangUp(phone, '(she hangs up)');
+    bubble(phone, 'none', '(she calls)');
+    call(phone, undefined);
+  }
+
+  /** A key on the keypad: a menu takes it at once; a number collects digits until #. */
+  function press(phone, key) {
+    if (!phone.next) return say(`${phone.title}: press Call first`);
+    if (phone.next.listening === 'number') {
+      phone.typed += key;
+      phone.state.textContent = `typing: ${phone.typed}`;
+      if (key !== '#') return;
+      const digits = phone.typed;
+      phone.typed = '';
+      return call(phone, digits, digits);
+    }
+    call(phone, key, key);
+  }
+
+  function hangUp(phone, why) {
+    if (!phone.next) return;
+    stopAudio(phone);
+    bubble(phone, 'none', why);
+    setCall(phone, null);
+  }
+
+  function setCall(phone, next) {
+    phone.next = next;
+    phone.typed = '';
+    phone.state.textContent = !next ? 'not in a call' : next.listening === 'number' ? 'listening: a number, then #' : 'listening: one key';
+  }
+
+  function call(phone, digits, shown) {
+    const generation = phone.generation;
+    if (shown !== undefined) bubble(phone, 'out', shown);
+    const next = phone.queue.then(async () => {
+      // keys pressed while the last answer was on its way go with that answer's `next`, as on a phone
+      if (generation !== phone.generation || (digits !== undefined && !phone.next)) return;
+      const body = digits === undefined ? { from: phone.from } : { from: phone.from, call: phone.next, digits };
+      try {
+        const response = await fetch('/simulator/calls', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        if (!response.ok) throw new Error(`the service answered ${response.status}: ${await response.text()}`);
+        const reply = await response.json();
+        if (generation === phone.generation) hear(phone, reply);
+      } catch (error) {
+        say(`${phone.title}: ${error.message}`);
+      }
+    });
+    phone.queue = next;
+    return next;
+  }
+
+  /** The prompt: each piece's text, a player for each recording, played one after the other. */
+  function hear(phone, reply) {
+    stopAudio(phone);
+    const item = bubble(phone, 'in', '');
+    item.classList.add('heard');
+    for (const piece of reply.heard) {
+      const line = document.createElement('p');
+      line.className = piece.audio ? 'piece recorded' : 'piece spoken';
+      line.textContent = piece.text;
+      const meta = document.createElement('small');
+      meta.className = 'meta';
+      meta.textContent = piece.audio ? 'recording' : `read by the ${piece.voice} voice`;
+      line.append(meta);
+      if (piece.audio) {
+        const audio = document.createElement('audio');
+        audio.controls = true;
+        audio.preload = 'auto';
+        audio.src = piece.audio;
+        line.append(audio);
+        phone.playing.push(audio);
+      }
+      item.append(line);
+    }
+    if (reply.heard.length === 0) item.textContent = '(nothing to hear)';
+    phone.log.scrollTop = phone.log.scrollHeight;
+    playInTurn(phone.playing.slice());
+    if (!reply.next) bubble(phone, 'none', '(the call ends)');
+    setCall(phone, reply.next);
+  }
+
+  function playInTurn(players) {
+    const [first, ...rest] = players;
+    if (!first) return;
+    first.addEventListener('ended', () => playInTurn(rest), { once: true });
+    // a browser may refuse to play before the page is used: the players stay, to be played by hand
+    first.play().catch(() => undefined);
+  }
+
+  function stopAudio(phone) {
+    for (const audio of phone.playing || []) audio.pause();
+    phone.playing = [];
+  }
+
   function say(text) {
     notice.textContent = text;
   }
@@ -163,6 +297,7 @@
       renew(phone);
       phone.queue = Promise.resolve();
     }
+    renewCaller(voice);
     phones[0].input.focus();
   });
 })();

@@ -64,7 +64,7 @@ export class StaffCallsService {
   }
 
   async panel(req: CallbackRequest, staff: StaffUser): Promise<StaffCallPanel> {
-    const [phone, calls] = await Promise.all([this.phones.get(staff.id), this.calls.latest(req.id, 5)]);
-    return { available: this.line.available, hasPhone: phone !== undefined, calls };
+    const [hasPhone, calls] = await Promise.all([this.phones.has(staff.id), this.calls.latest(req.id, 5)]);
+    return { available: this.line.available, hasPhone, calls };
   }
 }

@@ -30,6 +30,13 @@ export class StaffPhoneRepository {
       .where(eq(staffUsers.id, staffId));
   }
 
+  /** Whether she has one (nothing decrypted: the request page only needs to know). */
+  async has(staffId: string): Promise<boolean> {
+    if (!isUuid(staffId)) return false;
+    const [row] = await this.db.select({ enc: staffUsers.phoneEnc }).from(staffUsers).where(eq(staffUsers.id, staffId));
+    return Boolean(row?.enc);
+  }
+
   async get(staffId: string): Promise<string | undefined> {
     if (!isUuid(staffId)) return undefined;
     const [row] = await this.db.select({ enc: staffUsers.phoneEnc }).from(staffUsers).where(eq(staffUsers.id, staffId));

@@ -4,6 +4,7 @@ import { secretTokenMatches } from './telegram/telegram-secret';
 import { TWILIO_SMS_PATH, TWILIO_STATUS_PATH } from './twilio/twilio-webhook.paths';
 import { WHATSAPP_SIGNATURE_SHAPE } from './whatsapp/whatsapp-signature';
 import { TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_PATH, TWILIO_VOICE_STATUS_PATH } from './twilio-voice/twilio-voice.paths';
+import { TWILIO_VOICE_BRIDGE_DONE_PATH, TWILIO_VOICE_BRIDGE_PATH, TWILIO_VOICE_BRIDGE_STATUS_PATH } from './twilio-voice/twilio-voice-bridge.paths';
 
 /**
  * Webhook authentication headers, checked before any body parser runs (installed by configureHttp
@@ -53,7 +54,7 @@ const TELEGRAM_ROUTE = /^\/webhooks\/telegram\/?$/i;
 /** Meta signs the body (X-Hub-Signature-256): only its shape is checked here, the HMAC in the controller. */
 const WHATSAPP_ROUTE = /^\/webhooks\/whatsapp\/?$/i;
 const TWILIO_ROUTE = new RegExp(`^(?:${escape(TWILIO_SMS_PATH)}|${escape(TWILIO_STATUS_PATH)})/?$`, 'i');
-const TWILIO_VOICE_ROUTE = new RegExp(`^(?:${[TWILIO_VOICE_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_STATUS_PATH, TWILIO_VOICE_ANSWERED_PATH].map(escape).join('|')})/?$`, 'i');
+const TWILIO_VOICE_ROUTE = new RegExp(`^(?:${[TWILIO_VOICE_PATH, TWILIO_VOICE_KEY_PATH, TWILIO_VOICE_STATUS_PATH, TWILIO_VOICE_ANSWERED_PATH, TWILIO_VOICE_BRIDGE_PATH, TWILIO_VOICE_BRIDGE_DONE_PATH, TWILIO_VOICE_BRIDGE_STATUS_PATH].map(escape).join('|')})/?$`, 'i');
 /** `/webhooks/sms-gateway/:phone` (SMS_GATEWAY_WEBHOOK_PATH; not imported to keep the controller's imports out of main's HTTP setup). */
 const SMS_GATEWAY_ROUTE = /^\/webhooks\/sms-gateway\/[^/]+\/?$/i;
 /** `/webhooks/sms-gateway/:phone/httpsms`: a relay phone's httpSMS events (a bearer JWT, checked by the controller). */

@@ -160,7 +160,8 @@ describe('staff call her through Sira without seeing her number (Twilio Voice)',
     expect(before.text).toContain('Afficher le numéro'); // the reveal stays beside it
     const bridge = await callThroughSira(req.id);
 
-    // a forged webhook is refused, and dials nobody
+    // no signature header at all: refused before the body is read; a forged one: refused, and dials nobody
+    expect((await postTwilio(app, bridge, { CallSid: callSid(), AccountSid: TEST_ACCOUNT_SID, From: VOICE_NUMBER, To: AGENT_PHONE }, { signature: null })).status).toBe(403);
     expect((await postTwilio(app, bridge, { CallSid: callSid(), AccountSid: TEST_ACCOUNT_SID, From: VOICE_NUMBER, To: AGENT_PHONE }, { signature: 'A'.repeat(27) + '=' })).status).toBe(403);
 
     const answered = await agentAnswers(bridge);

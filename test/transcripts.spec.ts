@@ -10,7 +10,7 @@ import { parseScript, playTranscript } from './transcripts/transcript.runner';
 const MAX_SEGMENTS = 3;
 
 /**
- * Every `test/transcripts/<name>.sms.txt` is a script; its SMS, Telegram and voice renderings must match
+ * Every `test/transcripts/<name>.sms.txt` is a script; its SMS, Telegram, voice and WhatsApp renderings must match
  * the files exactly. `UPDATE_TRANSCRIPTS=1 npx jest test/transcripts.spec.ts` rewrites them, so a
  * content change is reviewed as a conversation in the diff.
  */
@@ -42,7 +42,7 @@ describe('golden transcripts', () => {
       expect(messages.map((text) => applySmsSpelling(text, language, DEFAULT_SMS_SPELLING)).filter((text) => smsSegments(text) > MAX_SEGMENTS)).toEqual([]);
     });
 
-    it.each(['sms', 'telegram', 'voice'] as const)('reads as recorded on %s', (channel) => {
+    it.each(['sms', 'telegram', 'voice', 'whatsapp'] as const)('reads as recorded on %s', (channel) => {
       const path = join(DIR, `${name}.${channel}.txt`);
       const actual = playTranscript(script, content.flowSet, translator, channel).transcript;
       if (UPDATE) writeFileSync(path, actual);

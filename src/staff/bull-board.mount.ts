@@ -43,7 +43,7 @@ export class BullBoardMount implements OnModuleInit, OnApplicationBootstrap {
 
   /** The outbound queues exist once the channels have registered (at their module init). */
   onApplicationBootstrap(): void {
-    for (const channel of ['sms', 'telegram'] as const) {
+    for (const channel of ['sms', 'telegram', 'whatsapp'] as const) {
       const queue = this.outbound.queueOf(channel);
       if (queue) this.board?.addQueue(new BullMQAdapter(queue));
     }

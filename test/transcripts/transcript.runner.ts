@@ -7,6 +7,8 @@ import { retentionNoticeFacts } from '../../src/callbacks/callback.settings';
  *   name.sms.txt       the script (its `#`, `>` and `(after …)` lines) and the SMS answers
  *   name.telegram.txt  the same script as Telegram shows it: a number that matches a button
  *                      of the last message is sent as a tap on that button, shown `> [Label]`
+ *   name.whatsapp.txt  the same taps as WhatsApp shows them: reply buttons `[Label]`, or a list
+ *                      (`(list: <button>)`, one `[Title]` per row, a cut title followed by the whole label)
  *
  * Lines: `# comment`, `> what she sends`, `(after 25 hours)` moves the fixed clock, `< ` starts
  * one SMS / Telegram message, two-space lines continue it, `* event` is what Sira records.
@@ -16,6 +18,7 @@ import { step } from '../../src/engine/step';
 import type { Translator } from '../../src/content/i18n';
 import { renderSms } from '../../src/channels/sms/sms.renderer';
 import { renderTelegram } from '../../src/channels/telegram/telegram.renderer';
+import { renderWhatsApp } from '../../src/channels/whatsapp/whatsapp.renderer';
 import { settleOutputs, type Settlement } from '../../src/conversations/conversation-hooks';
 import { readKeys } from '../../src/channels/voice/voice-keys';
 import { voicePrompt, type VoiceListen, type VoiceSpeech } from '../../src/channels/voice/voice-prompt';
@@ -49,7 +52,7 @@ interface Reply {
   language: string | undefined;
 }
 
-type Channel = 'sms' | 'telegram' | 'voice';
+type Channel = 'sms' | 'telegram' | 'voice' | 'whatsapp';
 
 export interface Played {
   /** the transcript as the file holds it */
@@ -93,7 +96,7 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
     } else {
       now += 60_000;
       const t = translator.t(session?.language);
-      const tap = channel === 'telegram' ? buttonFor(lastQuestion, line.text) : undefined;
+      const tap = channel === 'telegram' || channel === 'whatsapp' ? buttonFor(lastQuestion, line.text) : undefined;
       const input: Input = tap ? { kind: 'choice', question: tap.question, choice: tap.id } : { kind: 'text', text: line.text };
       out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
       const result = step(flowSet, session, input, { now, facts });
@@ -132,6 +135,15 @@ function formatReply(reply: Reply, translator: Translator, channel: Channel, sen
     for (const sms of renderSms(reply.outputs, t)) {
       sent.push(sms);
       lines.push(...block(sms));
+    }
+  } else if (channel === 'whatsapp') {
+    for (const message of renderWhatsApp(reply.outputs, t)) {
+      sent.push(message.text);
+      lines.push(...block(message.text));
+      if (message.type === 'buttons') lines.push(...message.buttons.map((b) => `  [${b.title}]`));
+      if (message.type === 'list') {
+        lines.push(`  (list: ${message.button})`, ...message.rows.map((r) => `  [${r.title}]${r.description ? ` ${r.description}` : ''}`));
+      }
     }
   } else {
     for (const message of renderTelegram(reply.outputs, t)) {

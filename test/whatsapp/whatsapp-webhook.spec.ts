@@ -1,7 +1,7 @@
 import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import type { GraphMessageCall } from '../fakes/fake-whatsapp.server';
-import { postWhatsAppWebhook, startApp, WHATSAPP_TEST, type TestApp } from '../support/app-harness';
+import { LogCapture, postWhatsAppWebhook, startApp, WHATSAPP_TEST, type TestApp } from '../support/app-harness';
 import { localeText } from '../support/locale-text';
 import { eventually, sleep } from '../telegram/telegram-harness';
 import { buttonReply, listReply, newMessageId, randomWaId, statusUpdate, textMessage, voiceNote } from './whatsapp-payloads';
@@ -9,9 +9,10 @@ import { buttonReply, listReply, newMessageId, randomWaId, statusUpdate, textMes
 jest.setTimeout(60_000);
 
 let wa: TestApp;
+const logs = new LogCapture();
 
 beforeAll(async () => {
-  wa = await startApp({ label: 'wawh', logLevel: 'silent', whatsapp: true });
+  wa = await startApp({ label: 'wawh', logLevel: 'debug', logs, whatsapp: true });
 });
 
 afterAll(async () => {
@@ -180,5 +181,22 @@ describe('delivery', () => {
     await post(statusUpdate(second!.messageId!, other, 'failed', 131026));
     const failed = await messages.findByProviderId('whatsapp', second!.messageId!);
     expect(failed).toMatchObject({ status: 'failed', errorCode: '131026' });
+  });
+});
+
+describe('the logs', () => {
+  it('never hold her WhatsApp id, her words, the access token, the app secret or the verify token', async () => {
+    const from = randomWaId();
+    const words = 'Bonjour je suis Mariam de Mopti';
+    await post(textMessage(from, words));
+    await settle(from, 1);
+    await post(voiceNote(from));
+    await postWhatsAppWebhook(wa.url, textMessage(from, words), 'sha256=' + '0'.repeat(64));
+    await settle(from, 3);
+    const text = logs.text();
+    expect(text).toContain('whatsapp'); // handling was logged
+    for (const secret of [from, from.slice(3), words, 'Mariam', WHATSAPP_TEST.accessToken, WHATSAPP_TEST.appSecret, WHATSAPP_TEST.verifyToken]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });

@@ -184,6 +184,23 @@ describe('delivery', () => {
   });
 });
 
+describe('erasure', () => {
+  it('erases her contact when she asks with EFFACER and confirms, and still tells her it is done', async () => {
+    const contacts = wa.get<ContactsRepository>(ContactsRepository);
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    await settle(from, 1);
+    await post(tap(from, 'Français'));
+    await settle(from, 2);
+    expect(await contacts.findByAddress('whatsapp', from)).toBeDefined();
+    await post(textMessage(from, 'effacer'));
+    await settle(from, 3);
+    await post(tap(from, localeText('fr', 'privacy:erase.yes')));
+    await eventually(async () => (await contacts.findByAddress('whatsapp', from)) === undefined || undefined, 10_000, 'the erasure');
+    await settle(from, 4);
+  });
+});
+
 describe('the logs', () => {
   it('never hold her WhatsApp id, her words, the access token, the app secret or the verify token', async () => {
     const from = randomWaId();

@@ -7,6 +7,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     body?: string;
     setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
+    /** called with each answer; `context` is the connection's, cleared when its requests start over. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
   interface Options {
     url: string;
@@ -41,5 +43,9 @@ declare module 'autocannon' {
     headers?: IncomingHttpHeaders;
   }
   function autocannon(options: Options): Promise<Result>;
+  namespace autocannon {
+    /** one request of a connection's sequence (for `requests`). */
+    type Step = Request;
+  }
   export = autocannon;
 }

@@ -61,7 +61,15 @@ async function main(): Promise<void> {
   const minutes = (Date.now() - started) / 60_000;
   for (const f of figures.filter((f) => f.note)) console.log(`- ${f.name}: ${f.note}`);
   if (!process.env.BENCH_ONLY) writeReport(table, figures, minutes);
-  log(`done in ${minutes.toFixed(1)} min; ${process.env.BENCH_ONLY ? 'a partial run: docs/performance.md left as it was' : 'docs/performance.md written'}`);
+  // machine-readable: docs/performance.json beside the report, or BENCH_RESULTS=<file> (a partial run too)
+  const results = process.env.BENCH_RESULTS ?? (process.env.BENCH_ONLY ? undefined : join(ROOT, 'docs', 'performance.json'));
+  if (results) writeResults(results, figures, minutes);
+  log(`done in ${minutes.toFixed(1)} min; ${process.env.BENCH_ONLY ? 'a partial run: docs/performance.md left as it was' : 'docs/performance.md written'}${results ? `; results in ${results}` : ''}`);
+}
+
+function writeResults(file: string, figures: Figure[], minutes: number): void {
+  const run = { at: new Date().toISOString(), commit: commit(), machine: machine(), minutes: Number(minutes.toFixed(1)), settings, only: process.env.BENCH_ONLY ?? null };
+  writeFileSync(file, `${JSON.stringify({ run, figures: figures.map((f) => ({ ...f, ratio: Number(f.ratio.toFixed(3)) })) }, null, 2)}\n`);
 }
 
 function writeReport(table: string, figures: Figure[], minutes: number): void {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import autocannon, { type Step as Request } from 'autocannon';
 import { Queue } from 'bullmq';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 import { EMPTY_TWIML } from '../src/channels/twilio/twilio-webhook.controller';
@@ -15,6 +15,7 @@ import { inboundParams } from '../test/sms/twilio-test.harness';
 import { startService } from '../test/support/service-process';
 import { alternate, fmt, median, rotate, type Figure } from './bench-table';
 import { startBareServer, startIoFloorServer } from './bare-server';
+import { BENCH_VOICE_NUMBER, voiceCallers, voiceCallRequests, type VoiceCallCounts } from './voice-calls.bench';
 
 const PUBLIC_BASE_URL = 'https://sira.example.org';
 const TELEGRAM_SECRET = `bench_${randomBytes(12).toString('hex')}`;
@@ -36,14 +37,9 @@ interface Sample {
   errors: number;
 }
 
-async function load(url: string, connections: number, seconds: number, request: () => { headers: Record<string, string>; body: string }): Promise<Sample> {
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    timeout: 10,
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, method: 'POST', ...request() }) }],
-  });
+async function load(url: string, connections: number, seconds: number, request: (() => { headers: Record<string, string>; body: string }) | Request[]): Promise<Sample> {
+  const requests = Array.isArray(request) ? request : [{ method: 'POST', setupRequest: (req: Request) => ({ ...req, method: 'POST', ...request() }) }];
+  const result = await autocannon({ url, connections, duration: seconds, timeout: 10, requests });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
@@ -125,8 +121,32 @@ function floorFigure(floor: Sample[], bare: Sample[]): Figure {
 }
 
 /**
- * Both webhooks, full path (the compiled service as a process on PostgreSQL and Redis, signature,
- * de-dup, flow step, session save, reply queued) against bare servers, in alternating rounds.
+ * The voice webhook beside the SMS webhook's full path, from the same rotation: a call's answer is its
+ * next prompt (the turn runs inside the request), an SMS's ends with the reply queued.
+ */
+function voiceFigure(voice: Sample[], sms: Sample[], counts: VoiceCallCounts): Figure {
+  const v = medians(voice);
+  const s = medians(sms);
+  const errors = voice.reduce((a, x) => a + x.errors, 0);
+  const ratio = v.p99 / Math.max(s.p99, 1);
+  return {
+    name: 'Voice (Twilio) webhook latency p50 / p99 (ms, 50 concurrent calls: call, then key presses) vs SMS webhook',
+    ours: `${fmt(v.p50)} / ${fmt(v.p99)}`,
+    baseline: `${fmt(s.p50)} / ${fmt(s.p99)}`,
+    ratio,
+    target: 'p99 ≤ 1.5× SMS',
+    met: ratio <= 1.5 && errors === 0,
+    note:
+      `the baseline is the SMS webhook's full path (50 connections) in the same rounds; voice ${fmt(v.rps)} req/s, SMS ${fmt(s.rps)} req/s; ` +
+      `each call: the signed call webhook, then up to 8 key presses posted to its <Gather> action (menus, home, *, #), from 200 callers known since the warm-up: ${fmt(counts.calls)} calls and ${fmt(counts.presses)} key presses in the timed rounds` +
+      (errors ? `; ${errors} errors or non-2xx answers` : ''),
+  };
+}
+
+/**
+ * The webhooks, full path (the compiled service as a process on PostgreSQL and Redis, signature,
+ * de-dup, flow step, session save, reply queued) against bare servers, in alternating rounds; the voice
+ * webhook (the next prompt answered in the request) in the SMS rounds, against the SMS webhook.
  */
 export async function webhookFigures(settings: WebhookSettings, log: (s: string) => void): Promise<Figure[]> {
   const db = await createTestDatabase('bench');
@@ -142,6 +162,7 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
     TWILIO_FROM: SERVICE_NUMBER,
     TWILIO_API_BASE_URL: twilio.url,
+    TWILIO_VOICE_NUMBERS: BENCH_VOICE_NUMBER,
     SMS_DAILY_SEGMENTS: '10000000',
     // 200 senders answered many times a second: the per-number minute cap (default 20) would refuse most
     // replies, and the bench would measure refusals instead of the full path
@@ -164,14 +185,19 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     const tg = telegramRequests();
     const oursSms = () => load(`${service.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
     const oursTg = () => load(`${service.url}/webhooks/telegram`, 40, settings.seconds, tg);
+    const callers = voiceCallers();
+    const voiceCounts: VoiceCallCounts = { calls: 0, presses: 0 };
+    const oursVoice = (counts?: VoiceCallCounts) => load(service.url, 50, settings.seconds, voiceCallRequests(PUBLIC_BASE_URL, callers, counts));
     await senders.pause();
     log('webhooks: warming up (contacts created, code paths compiled)');
     await oursSms();
     await oursTg();
-    log('webhooks: SMS rounds (outbound senders paused), with the I/O floor');
+    await load(service.url, 50, settings.seconds, voiceCallRequests(PUBLIC_BASE_URL, callers, undefined, true));
+    await oursVoice();
+    log('webhooks: SMS rounds (outbound senders paused), with the I/O floor and the voice webhook');
     const floorSms = () => load(`${floor.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
     await floorSms(); // its contacts created and its statements prepared, like the service's warm-up
-    const [smsOurs, smsBare, smsFloor] = await rotate(settings.rounds, [oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms), floorSms]);
+    const [smsOurs, smsBare, smsFloor, voiceOurs] = await rotate(settings.rounds, [oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms), floorSms, () => oursVoice(voiceCounts)]);
     const smsSamples = { ours: smsOurs!, baseline: smsBare! };
     log('webhooks: Telegram rounds (outbound senders paused)');
     const tgSamples = await alternate(settings.rounds, oursTg, () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg));
@@ -183,7 +209,12 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
       smsSending.push(await oursSms());
       tgSending.push(await oursTg());
     }
-    return [...figures('SMS (Twilio)', smsSamples, 50, smsSending), floorFigure(smsFloor!, smsBare!), ...figures('Telegram', tgSamples, 40, tgSending)];
+    return [
+      ...figures('SMS (Twilio)', smsSamples, 50, smsSending),
+      floorFigure(smsFloor!, smsBare!),
+      voiceFigure(voiceOurs!, smsOurs!, voiceCounts),
+      ...figures('Telegram', tgSamples, 40, tgSending),
+    ];
   } finally {
     await floor.stop();
     await senders.close();

@@ -1,4 +1,7 @@
 import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
+import { OutboundService } from '../../src/outbound/outbound.service';
+import { OutboundJobKind } from '../../src/outbound/outbound.types';
+import { WhatsAppWindow } from '../../src/channels/whatsapp/whatsapp-window';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
 import type { GraphMessageCall } from '../fakes/fake-whatsapp.server';
 import { LogCapture, postWhatsAppWebhook, startApp, WHATSAPP_TEST, type TestApp } from '../support/app-harness';
@@ -181,6 +184,27 @@ describe('delivery', () => {
     await post(statusUpdate(second!.messageId!, other, 'failed', 131026));
     const failed = await messages.findByProviderId('whatsapp', second!.messageId!);
     expect(failed).toMatchObject({ status: 'failed', errorCode: '131026' });
+  });
+});
+
+describe('the 24-hour rule', () => {
+  it('sends a proactive message inside her window, and outside it sends nothing (no template yet) and counts it', async () => {
+    const outbound = wa.get<OutboundService>(OutboundService);
+    const window = wa.get<WhatsAppWindow>(WhatsAppWindow);
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    await settle(from, 1);
+    const contact = await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from);
+    const proactive = { address: from, contactId: contact!.id, language: 'fr', outputs: [{ text: 'common:expired' }], kind: OutboundJobKind.Proactive };
+    expect(await outbound.enqueue('whatsapp', proactive)).toHaveLength(1);
+    await settle(from, 2);
+
+    await window.close(from); // 24 hours without a message from her
+    const refused = window.refusedOutsideWindow();
+    expect(await outbound.enqueue('whatsapp', proactive)).toEqual([]);
+    expect(window.refusedOutsideWindow()).toBe(refused + 1);
+    await sleep(300);
+    expect(sent(from)).toHaveLength(2);
   });
 });
 

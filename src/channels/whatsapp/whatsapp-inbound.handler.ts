@@ -9,6 +9,7 @@ import { ConversationService } from '../../conversations/conversation.service';
 import { OutboundRegistry } from '../../conversations/outbound.registry';
 import { OutboundMessagesRepository } from '../../outbound/outbound-messages.repository';
 import { normaliseWebhook, type WhatsAppEvent } from './whatsapp.normaliser';
+import { WhatsAppWindow } from './whatsapp-window';
 
 /** What she gets after a voice note, a photo or a file: Sira cannot listen to it or open it. */
 export const UNREADABLE_HINT_KEY = 'common:cannot_listen';
@@ -32,6 +33,7 @@ export class WhatsAppInboundHandler {
     @Inject(OutboundMessagesRepository) private readonly messages: OutboundMessagesRepository,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
     @Inject(CONFIG) config: Config,
   ) {
     if (!config.whatsapp) throw new Error('WhatsAppInboundHandler needs WHATSAPP_ACCESS_TOKEN');
@@ -47,6 +49,7 @@ export class WhatsAppInboundHandler {
   private async apply(event: WhatsAppEvent): Promise<void> {
     switch (event.kind) {
       case 'input':
+        await this.window.open(event.from);
         await this.conversations.handle({
           channel: 'whatsapp',
           providerMessageId: event.messageId,
@@ -57,6 +60,7 @@ export class WhatsAppInboundHandler {
         });
         break;
       case 'unreadable':
+        await this.window.open(event.from);
         await this.answerUnreadable(event);
         break;
       case 'status': {

@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { TRANSLATOR, type Translator } from '../../content/translator.provider';
 import { OutboundService } from '../../outbound/outbound.service';
-import { OutboundQueueName } from '../../outbound/outbound.types';
+import { OutboundJobKind, OutboundQueueName } from '../../outbound/outbound.types';
 import { renderWhatsApp, type WhatsAppMessage } from './whatsapp.renderer';
 import { WhatsAppSender } from './whatsapp.sender';
+import { WhatsAppWindow } from './whatsapp-window';
 
 /**
  * Cloud API throughput: 80 messages a second per business number by default (Meta, "Throughput");
@@ -12,13 +13,17 @@ import { WhatsAppSender } from './whatsapp.sender';
  */
 export const WHATSAPP_MESSAGES_PER_SECOND = 80;
 
-/** Makes the shared outbound queue WhatsApp's way out: rendered, recorded, queued, sent at most once. */
+/**
+ * Makes the shared outbound queue WhatsApp's way out: rendered, recorded, queued, sent at most once;
+ * a proactive message only inside her 24-hour window (WhatsAppWindow).
+ */
 @Injectable()
 export class WhatsAppOutbound implements OnModuleInit {
   constructor(
     @Inject(OutboundService) private readonly outbound: OutboundService,
     @Inject(WhatsAppSender) private readonly sender: WhatsAppSender,
     @Inject(TRANSLATOR) private readonly translator: Translator,
+    @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -28,6 +33,8 @@ export class WhatsAppOutbound implements OnModuleInit {
       render: (outputs, language) => renderWhatsApp(outputs, this.translator.t(language)).map((message) => ({ message })),
       sender: this.sender,
       limiter: { max: WHATSAPP_MESSAGES_PER_SECOND, durationMs: 1000 },
+      // a reply answers the message she just sent; anything else must be inside her 24-hour window
+      admit: async ({ kind, address }) => kind === OutboundJobKind.Reply || this.window.admitsProactive(address),
       retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 },
     });
   }

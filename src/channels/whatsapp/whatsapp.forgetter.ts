@@ -1,23 +1,28 @@
-import { Injectable, Inject, OnModuleInit } from '@nestjs/common';
-import { CONTACT_FORGETTERS, emptyForgetResult, type ContactForgetter, type ContactForgetters, type ForgetResult } from '../contact-forgetter';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { CONTACT_FORGETTERS, emptyForgetResult, type ContactForgetter, type ContactForgetters, type ForgetContext, type ForgetResult } from '../contact-forgetter';
+import { WhatsAppWindow } from './whatsapp-window';
 
 /**
  * The Cloud API has no call that deletes a message already delivered to her phone, and Sira uploads no
  * media yet: there is nothing to ask Meta. Her contact, sessions and outbound rows are erased locally by
- * the shell; what stays on her phone and at Meta is hers and Meta's (README, "WhatsApp").
+ * the shell, her 24-hour window here; what stays on her phone and at Meta is not Sira's to delete.
  */
 @Injectable()
 export class WhatsAppForgetter implements ContactForgetter, OnModuleInit {
   readonly channel = 'whatsapp' as const;
   readonly provider = 'whatsapp' as const;
 
-  constructor(@Inject(CONTACT_FORGETTERS) private readonly registry: ContactForgetters) {}
+  constructor(
+    @Inject(CONTACT_FORGETTERS) private readonly registry: ContactForgetters,
+    @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
+  ) {}
 
   onModuleInit(): void {
     this.registry.register(this);
   }
 
-  async forget(): Promise<ForgetResult> {
+  async forget({ address }: ForgetContext): Promise<ForgetResult> {
+    await this.window.close(address);
     return emptyForgetResult();
   }
 }

@@ -7,6 +7,7 @@ import { OutboundModule } from '../../outbound/outbound.module';
 import { ContactForgettersModule } from '../contact-forgetter';
 import { WhatsAppInboundHandler } from './whatsapp-inbound.handler';
 import { WhatsAppOutbound } from './whatsapp-outbound';
+import { WhatsAppWindow } from './whatsapp-window';
 import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
 import { WhatsAppForgetter } from './whatsapp.forgetter';
 import { DEFAULT_WHATSAPP_RETRY, WHATSAPP_RETRY, WhatsAppSender } from './whatsapp.sender';
@@ -29,11 +30,13 @@ export class WhatsAppModule {
       providers: [
         translatorProvider,
         { provide: WHATSAPP_RETRY, useValue: DEFAULT_WHATSAPP_RETRY },
+        WhatsAppWindow,
         WhatsAppSender,
         WhatsAppOutbound,
         WhatsAppInboundHandler,
         WhatsAppForgetter,
       ],
+      exports: [WhatsAppWindow],
     };
   }
 }

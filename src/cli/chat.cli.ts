@@ -94,9 +94,11 @@ class Call {
 
 async function talk(opts: Options, interactive: boolean, lines: AsyncIterable<string>): Promise<void> {
   const call = new Call(opts);
+  // read from now on: lines piped in while the call is dialling would be lost otherwise
+  const input = lines[Symbol.asyncIterator]();
   await call.dial(!interactive);
-  for await (const line of lines) {
-    const keys = line.trim();
+  for (let next = await input.next(); !next.done; next = await input.next()) {
+    const keys = next.value.trim();
     if (/[^0-9*#]/.test(keys)) console.log('    (not a phone key: 0-9, * and #)');
     else await call.press(keys, !interactive);
   }

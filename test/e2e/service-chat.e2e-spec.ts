@@ -72,6 +72,17 @@ describe('the service started by the README command, driven by npm run chat', ()
     expect(stdout).toContain(`[ ${localeText('bm', 'menu:reparations')} ]`);
   });
 
+  it('prints what she would hear on a call with --channel voice, one key a line', () => {
+    const { stdout, status } = runChat(service.url, ['1', '2'], ['--channel', 'voice']);
+    expect(status).toBe(0);
+    const [dial, one, two] = stdout.split(/^> .*$/m).slice(1);
+    expect(dial).toContain(`[fr-FR] ${localeText('fr', 'voice:keys')}`);
+    expect(dial).toContain(`[fr-FR] ${localeText('fr', 'language:prompt')}`);
+    expect(one).toContain(`[fr-FR] ${localeText('fr', 'menu:prompt')}`);
+    expect(one).toContain('(waits for one key)');
+    expect(two).toContain(localeText('fr', 'testimony:overview').slice(0, 30));
+  });
+
   it('never writes a phone number or a message body to its logs', () => {
     runChat(service.url, ['Bonjour', CANARY_TEXT, '1'], ['--from', CANARY_NUMBER]);
     expect(service.output()).not.toContain(CANARY_NUMBER);

@@ -10,6 +10,7 @@ import { reviewSummary } from '../content/review-status';
 import { discretionProblems } from '../privacy/discretion';
 import { audioCoverageCheck } from '../recordings/audio-coverage.check';
 import { voiceMenuProblems } from '../channels/voice/voice-check';
+import { whatsappCheck } from '../channels/whatsapp/whatsapp-check';
 
 function coverageTable(rows: LanguageCoverage[], base: string): string {
   const lines = ['language            keys translated   coverage'];
@@ -44,7 +45,11 @@ async function main(): Promise<number> {
   // the phone keypad: 1–8 choose, 9 is a person, 0 the menu
   const voice = voiceMenuProblems(content.flowSet);
   for (const p of voice) console.error(p);
-  const problems = content.problems.length + sms.problems.length + discretion.length + audio.problems.length + voice.length;
+  // WhatsApp: reply ids and the list button fit; labels a list row cuts are listed
+  const whatsapp = whatsappCheck(content);
+  console.log(`\n${whatsapp.report}`);
+  for (const p of whatsapp.problems) console.error(p);
+  const problems = content.problems.length + sms.problems.length + discretion.length + audio.problems.length + voice.length + whatsapp.problems.length;
   if (problems > 0) {
     console.error(`\nflows:check failed: ${problems} problem${problems === 1 ? '' : 's'}`);
     return 1;

@@ -11,7 +11,7 @@ import type { Config } from '../config/config';
 import type { LoadedContent } from '../content/content.types';
 import { openDatabase } from '../db/open-database';
 import { essentialKeys } from './essential-keys';
-import { audioCoverage, coverageReport, languageRecordings, missingEssentials, untranslatedKeys, type StoredRecording } from './recording-library';
+import { audioCoverage, coverageReport, currentText, languageRecordings, missingEssentials, untranslatedKeys, type StoredRecording } from './recording-library';
 import { RecordingsRepository } from './recordings.repository';
 
 export interface AudioCheck {
@@ -54,7 +54,8 @@ export async function audioCoverageCheck(config: Config, content: LoadedContent)
   const rows = content.languages.map(({ code }) => {
     const entries = languageRecordings(content, code, stored);
     if (gate && voice.includes(code)) {
-      const missing = missingEssentials(entries, essentialKeys(code), min);
+      const heard = { base: content.base, has: (lng: string, key: string) => currentText(content, lng, key) !== undefined };
+      const missing = missingEssentials(entries, essentialKeys(code, heard), min);
       if (missing.length > 0) problems.push(`audio: ${code} is offered by voice (VOICE_LANGUAGES) but ${missing.length} essential recording${missing.length === 1 ? ' is' : 's are'} missing, stale or below "${min}": ${missing.join(', ')}`);
     }
     return audioCoverage(code, entries, min, untranslatedKeys(content, code).length);

@@ -18,17 +18,39 @@ const SHARED_ESSENTIALS: readonly string[] = [
   'safety:not_emergency',
   'safety:menu.prompt',
   'safety:quick_exit',
-  // the notice as heard on the phone: the written one carries settings ({{kept_days}}), never recorded whole
-  'voice:texts.callback.consent.notice',
+  'callback:consent.notice',
   'callback:consent.prompt',
   'callback:consent.yes',
   'callback:consent.no',
   ...Array.from({ length: 10 }, (_, n) => `voice:press.${n}`),
 ];
 
-/** The essentials of one language: the shared list plus its own name in the language menu. */
-export function essentialKeys(language: string): string[] {
-  return [...SHARED_ESSENTIALS, `language:name.${language}`];
+/** Which texts a language has, and the base it falls back to. */
+export interface KnownTexts {
+  base: string;
+  has(language: string, key: string): boolean;
+}
+
+/**
+ * The text a caller hears for `key`: its phone wording `voice:texts.<ns>.<path>` (a keypad where SMS
+ * says "reply", a notice without the settings a recording cannot carry) where the language has one, or
+ * has no text of the original either (then the base's); otherwise the text itself.
+ */
+export function heardKey(key: string, language: string, texts: KnownTexts): string {
+  const [ns, path] = key.split(':');
+  if (path === undefined) return key;
+  const phone = `voice:texts.${ns}.${path}`;
+  if (texts.has(language, phone)) return phone;
+  return !texts.has(language, key) && texts.has(texts.base, phone) ? phone : key;
+}
+
+/**
+ * The essentials of one language: the shared list plus its own name in the language menu; with `texts`,
+ * each as it is heard on the phone in that language (what must be recorded).
+ */
+export function essentialKeys(language: string, texts?: KnownTexts): string[] {
+  const keys = [...SHARED_ESSENTIALS, `language:name.${language}`];
+  return texts ? keys.map((key) => heardKey(key, language, texts)) : keys;
 }
 
 /**

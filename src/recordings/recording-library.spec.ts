@@ -52,6 +52,6 @@ describe('the recording library', () => {
     const entries = languageRecordings(content, 'bm', [take('menu:prompt', 'Sira ka menu.', { status: 'reviewed' })]);
     const missing = missingEssentials(entries, essentialKeys('bm'), 'reviewed');
     expect(missing).not.toContain('menu:prompt');
-    expect(missing).toEqual(expect.arrayContaining(['language:prompt', 'menu:help', 'voice:press.2', 'voice:texts.callback.consent.notice', 'safety:danger', 'language:name.bm']));
+    expect(missing).toEqual(expect.arrayContaining(['language:prompt', 'menu:help', 'voice:press.2', 'callback:consent.notice', 'safety:danger', 'language:name.bm']));
   });
 });

@@ -84,7 +84,7 @@ describe('the web simulator in a browser', () => {
     await heard(localeText('fr', 'language:prompt')).waitFor(WAIT);
     expect(await voice.locator('[data-state]').textContent()).toBe('listening: one key');
     await voice.getByRole('button', { name: 'key 1' }).click();
-    await heard(localeText('fr', 'menu:prompt')).waitFor(WAIT);
+    await heard(localeText('fr', 'voice:texts.menu.prompt')).waitFor(WAIT);
     await voice.getByRole('button', { name: 'key 2' }).click();
     await heard(localeText('fr', 'testimony:overview')).waitFor(WAIT);
     // no recording in this service: every piece is read by the French voice, and nothing is played

@@ -48,9 +48,9 @@ describe('the simulator keypad phone, with no voice provider configured', () => 
     // a (draft) test recording of the French main menu, as a translator would upload it
     const dir = mkdtempSync(join(tmpdir(), 'sira-simvoice-'));
     await writeTone(join(dir, 'menu.wav'));
-    await app.get<RecordingsService>(RecordingsService).store('fr', 'menu:prompt', readFileSync(join(dir, 'menu.wav')), 'Test (traductrice)');
+    await app.get<RecordingsService>(RecordingsService).store('fr', 'voice:texts.menu.prompt', readFileSync(join(dir, 'menu.wav')), 'Test (traductrice)');
     rmSync(dir, { recursive: true, force: true });
-    menuAudio = (await app.get<RecordingsService>(RecordingsService).playable('fr', 'menu:prompt'))!.phonePath;
+    menuAudio = (await app.get<RecordingsService>(RecordingsService).playable('fr', 'voice:texts.menu.prompt'))!.phonePath;
   });
 
   afterAll(async () => {
@@ -65,7 +65,7 @@ describe('the simulator keypad phone, with no voice provider configured', () => 
     expect(first.listen).toBe('key');
 
     const menu = await call.press('1');
-    expect(menu.heard[0]).toEqual({ text: fr('menu:prompt'), audio: menuAudio });
+    expect(menu.heard[0]).toEqual({ text: fr('voice:texts.menu.prompt'), audio: menuAudio });
     expect(menu.heard.slice(1, 3)).toEqual([{ text: fr('menu:reparations'), voice: 'fr-FR' }, { text: 'appuyez sur 1', voice: 'fr-FR' }]);
     const audio = await fetch(`${app.url}${menuAudio}`);
     expect(audio.status).toBe(200);
@@ -74,7 +74,7 @@ describe('the simulator keypad phone, with no voice provider configured', () => 
     const testimony = await call.press('2');
     expect(texts(testimony).join(' ')).toContain(fr('testimony:overview').slice(0, 30));
     const home = await call.press('0');
-    expect(home.heard[0]).toEqual({ text: fr('menu:prompt'), audio: menuAudio });
+    expect(home.heard[0]).toEqual({ text: fr('voice:texts.menu.prompt'), audio: menuAudio });
   });
 
   it('the same request twice is one turn (de-dup on call id + step): the second hears the question again', async () => {
@@ -82,9 +82,9 @@ describe('the simulator keypad phone, with no voice provider configured', () => 
     const first = await call.dial();
     const again = await post(app, { from: 'sim-voice-e2e-2', call: first.next, digits: '1' });
     const twice = await post(app, { from: 'sim-voice-e2e-2', call: first.next, digits: '1' });
-    expect(again.reply.heard[0]!.text).toBe(fr('menu:prompt'));
+    expect(again.reply.heard[0]!.text).toBe(fr('voice:texts.menu.prompt'));
     expect(twice.status).toBe(200);
-    expect(twice.reply.heard[0]!.text).toBe(fr('menu:prompt'));
+    expect(twice.reply.heard[0]!.text).toBe(fr('voice:texts.menu.prompt'));
   });
 
   it('refuses a malformed request with a 400', async () => {

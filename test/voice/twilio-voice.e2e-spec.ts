@@ -25,9 +25,9 @@ describe('voice: the same flows by phone call (Twilio Voice, signed webhooks)', 
     // a test recording of the French main menu, as a translator would upload it (draft: the test gate)
     const dir = mkdtempSync(join(tmpdir(), 'sira-voice-'));
     await writeTone(join(dir, 'menu.wav'));
-    await app.app.get(RecordingsService).store('fr', 'menu:prompt', readFileSync(join(dir, 'menu.wav')), 'Test (traductrice)');
+    await app.app.get(RecordingsService).store('fr', 'voice:texts.menu.prompt', readFileSync(join(dir, 'menu.wav')), 'Test (traductrice)');
     rmSync(dir, { recursive: true, force: true });
-    menuAudio = (await app.app.get(RecordingsService).playable('fr', 'menu:prompt'))!.phonePath;
+    menuAudio = (await app.app.get(RecordingsService).playable('fr', 'voice:texts.menu.prompt'))!.phonePath;
   }, 60_000);
 
   afterAll(async () => {

@@ -151,7 +151,7 @@ export class VoiceCalls implements OnModuleInit, OnModuleDestroy {
       },
       t: (language) => this.translator.t(language),
       has: (language, key) => this.translator.has(language, key),
-      offered: (language) => essentialKeys(language).every((key) => catalogue.has(`${language}|${key}`)),
+      offered: (language) => essentialKeys(language, this.translator).every((key) => catalogue.has(`${language}|${key}`)),
     };
   }
 }

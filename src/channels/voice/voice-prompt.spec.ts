@@ -52,9 +52,9 @@ describe('what she hears on a call', () => {
     }
   });
 
-  it('never reads another language with the French voice: an unrecorded Bambara text falls back to the French text', () => {
+  it('never reads another language with the French voice: an unrecorded Bambara text falls back to the French phone wording', () => {
     const pieces = piecesOf(speech([]), 'bm', 'menu:prompt');
-    expect(pieces).toEqual([{ say: translator.t('fr')('menu:prompt'), language: 'fr-FR' }]);
+    expect(pieces).toEqual([{ say: translator.t('fr')('voice:texts.menu.prompt'), language: 'fr-FR' }]);
     expect(piecesOf(speech([], []), 'bm', 'menu:prompt')).toEqual([]);
   });
 

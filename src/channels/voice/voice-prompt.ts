@@ -6,6 +6,7 @@
  * shows. Pure: the recordings and texts come in as functions.
  */
 import type { Output } from '../../engine/engine.types';
+import { heardKey } from '../../recordings/essential-keys';
 import type { Translate } from '../render.types';
 
 /** `text`: what a recording says (the text it was made from), for screens like the simulator's; never sent to the provider. */
@@ -38,16 +39,9 @@ const LANGUAGE_LABEL = /^language:name\.(.+)$/;
 /** Provider voice tags for the languages it may read. */
 const TTS_TAGS: Record<string, string> = { fr: 'fr-FR', en: 'en-GB' };
 
-/**
- * A voice-only wording of a text (typing a number on a keypad), kept under `voice:texts.<ns>.<path>`:
- * used where the language has it, or has not its own text of the original either (then the base's).
- */
+/** The phone's wording of a text (`voice:texts.<ns>.<path>`) where there is one: see heardKey. */
 export function voiceKey(key: string, speech: Pick<VoiceSpeech, 'has' | 'base'>, language: string): string {
-  const [ns, path] = key.split(':');
-  if (path === undefined) return key;
-  const override = `voice:texts.${ns}.${path}`;
-  if (speech.has(language, override)) return override;
-  return !speech.has(language, key) && speech.has(speech.base, override) ? override : key;
+  return heardKey(key, language, speech);
 }
 
 /** The pieces of one text in `language`, falling back to the base language's recording or voice. */

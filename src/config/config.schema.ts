@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { whatsappTemplatesSchema } from './whatsapp-templates.schema';
 import { smsGatewayPhonesSchema } from './sms-gateway-phones.schema';
 
 /**
@@ -86,6 +87,8 @@ export const configSchema = z
     WHATSAPP_VERIFY_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/).optional(),
     WHATSAPP_API_BASE_URL: url.default('https://graph.facebook.com'),
     WHATSAPP_API_VERSION: z.string().regex(/^v\d{1,3}\.\d$/).default('v23.0'),
+    /** approved templates for proactive texts outside her 24-hour window (JSON, whatsapp-templates.schema.ts). */
+    WHATSAPP_TEMPLATES: whatsappTemplatesSchema.optional(),
 
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
     /**

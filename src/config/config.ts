@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { configSchema, RawEnv } from './config.schema';
 import type { SmsGatewayLineEntry } from './sms-gateway-phones.schema';
+import type { WhatsAppTemplates } from './whatsapp-templates.schema';
 import type { StaffRole } from '../staff/staff.types';
 
 export type NodeEnv = RawEnv['NODE_ENV'];
@@ -44,7 +45,16 @@ export interface Config {
    * WhatsApp Business Cloud API: on when WHATSAPP_ACCESS_TOKEN is set. Without `appSecret` (development
    * only) every webhook POST is refused; without `verifyToken` the subscription check is refused.
    */
-  whatsapp?: { accessToken: string; phoneNumberId: string; appSecret?: string; verifyToken?: string; apiBaseUrl: string; apiVersion: string };
+  whatsapp?: {
+    accessToken: string;
+    phoneNumberId: string;
+    appSecret?: string;
+    verifyToken?: string;
+    apiBaseUrl: string;
+    apiVersion: string;
+    /** proactive text key → approved template (WHATSAPP_TEMPLATES); empty: nothing proactive outside the window. */
+    templates: WhatsAppTemplates;
+  };
   shutdownTimeoutMs: number;
   /** BullMQ workers: `lockDuration` and `stalledInterval` of every queue's worker. */
   workers: { lockMs: number };
@@ -180,6 +190,7 @@ function toConfig(e: RawEnv): Config {
             verifyToken: e.WHATSAPP_VERIFY_TOKEN,
             apiBaseUrl: e.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
             apiVersion: e.WHATSAPP_API_VERSION,
+            templates: e.WHATSAPP_TEMPLATES ?? {},
           }
         : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

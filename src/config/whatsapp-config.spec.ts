@@ -19,6 +19,7 @@ describe('the WhatsApp configuration', () => {
       verifyToken: secrets.WHATSAPP_VERIFY_TOKEN,
       apiBaseUrl: 'https://graph.facebook.com',
       apiVersion: 'v23.0',
+      templates: {},
     });
   });
 
@@ -39,5 +40,22 @@ describe('the WhatsApp configuration', () => {
     const config = loadConfig({ NODE_ENV: 'development', ...channel, WHATSAPP_API_VERSION: 'v24.0', WHATSAPP_API_BASE_URL: 'http://127.0.0.1:4000/' });
     expect(config.whatsapp).toMatchObject({ apiVersion: 'v24.0', apiBaseUrl: 'http://127.0.0.1:4000' });
     expect(() => loadConfig({ NODE_ENV: 'development', ...channel, WHATSAPP_API_VERSION: '23' })).toThrow(/WHATSAPP_API_VERSION/);
+  });
+
+  it('reads WHATSAPP_TEMPLATES: a proactive key to its approved name, languages and body parameters', () => {
+    const templates = '{"callback:proactive.status":{"name":"sira_status","languages":{"fr":"fr","en":"en_US"},"params":["code"]}}';
+    expect(loadConfig({ NODE_ENV: 'development', ...channel, WHATSAPP_TEMPLATES: templates }).whatsapp?.templates).toEqual({
+      'callback:proactive.status': { name: 'sira_status', languages: { fr: 'fr', en: 'en_US' }, params: ['code'] },
+    });
+  });
+
+  it.each([
+    ['not JSON', 'callback:proactive.status=sira_status'],
+    ['a key that is not a proactive text', '{"menu:prompt":{"name":"menu","languages":{"fr":"fr"}}}'],
+    ['a name Meta would not accept', '{"callback:proactive.status":{"name":"Sira Status","languages":{"fr":"fr"}}}'],
+    ['no language', '{"callback:proactive.status":{"name":"sira_status","languages":{}}}'],
+    ['an unknown field', '{"callback:proactive.status":{"name":"sira_status","languages":{"fr":"fr"},"text":"x"}}'],
+  ])('refuses WHATSAPP_TEMPLATES with %s', (_what, value) => {
+    expect(() => loadConfig({ NODE_ENV: 'development', ...channel, WHATSAPP_TEMPLATES: value })).toThrow(/WHATSAPP_TEMPLATES/);
   });
 });

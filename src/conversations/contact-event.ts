@@ -11,7 +11,11 @@ export type ChannelFact =
   | { type: 'channel_blocked'; source: string }
   | { type: 'channel_unblocked'; source: string }
   | { type: 'carrier_opted_out' }
-  | { type: 'send_refused'; source: string };
+  | { type: 'send_refused'; source: string }
+  /** repeated undeliverable errors (WhatsApp sends no "blocked" event): not stopped, proactive messages held. */
+  | { type: 'channel_unreachable'; source: string }
+  /** she wrote again: the unreachable mark goes. */
+  | { type: 'channel_reachable'; source: string };
 
 /** Every change to a contact's state: the engine's events and the channels' facts, applied one way. */
 export type ContactEvent = EngineEvent | ChannelFact;
@@ -49,7 +53,7 @@ export const NO_DURABLE_EFFECT: readonly ContactEventType[] = ['conversation_exp
  * their owner the flow never emits them (the owner also reports the fact that offers them), so the
  * start-up check does not require one; two owners are still refused.
  */
-export const OWNED_BY_OPTIONAL_CHANNEL: readonly ContactEventType[] = ['return_call_requested'];
+export const OWNED_BY_OPTIONAL_CHANNEL: readonly ContactEventType[] = ['return_call_requested', 'channel_unreachable', 'channel_reachable'];
 
 /** Every event type (a record, so the compiler says when a new event is missing here). */
 const ALL_TYPES: Record<ContactEventType, true> = {
@@ -70,5 +74,7 @@ const ALL_TYPES: Record<ContactEventType, true> = {
   channel_unblocked: true,
   carrier_opted_out: true,
   send_refused: true,
+  channel_unreachable: true,
+  channel_reachable: true,
 };
 export const CONTACT_EVENT_TYPES = Object.keys(ALL_TYPES) as ContactEventType[];

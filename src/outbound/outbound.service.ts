@@ -241,7 +241,7 @@ export class OutboundService implements OnApplicationShutdown {
     const admit = running.def.admit;
     if (!admit) return Promise.resolve(rendered.map(() => true));
     const { contactId, address, kind, language } = request;
-    return Promise.all(rendered.map((r) => admit({ contactId, address, kind, segments: r.segments ?? 0, language })));
+    return Promise.all(rendered.map((r) => admit({ contactId, address, kind, segments: r.segments ?? 0, language, message: r.message })));
   }
 
   /**

@@ -125,6 +125,8 @@ export type AdmitFn = (context: {
   kind: OutboundJobKind;
   segments: number;
   language: string;
+  /** the rendered message (WhatsApp: whether an approved template stands for it outside the window). */
+  message: unknown;
 }) => Promise<boolean | RefusedWithNotice>;
 
 /** Everything the outbound queue needs to know about a channel. */

@@ -13,6 +13,10 @@ export enum AnonymousMetric {
   /** phone calls that ended, and their seconds (the voice channel's status webhook). */
   VoiceCalls = 'voice_calls',
   VoiceSeconds = 'voice_seconds',
+  /** WhatsApp: proactive messages not sent (her 24-hour window closed and no template, or she is unreachable). */
+  WhatsAppProactiveNotSent = 'whatsapp_proactive_not_sent',
+  /** WhatsApp: contacts marked unreachable after repeated undeliverable errors. */
+  WhatsAppUnreachable = 'whatsapp_unreachable',
 }
 
 /** Per-day counters, incremented in one upsert (two erasures at once both count). */

@@ -3,6 +3,8 @@ import { OutboundService } from '../../src/outbound/outbound.service';
 import { OutboundJobKind } from '../../src/outbound/outbound.types';
 import { WhatsAppWindow } from '../../src/channels/whatsapp/whatsapp-window';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import { WhatsAppReachability } from '../../src/channels/whatsapp/whatsapp-reachability';
+import { AnonymousCountsRepository, AnonymousMetric } from '../../src/privacy/anonymous-counts.repository';
 import type { GraphMessageCall } from '../fakes/fake-whatsapp.server';
 import { LogCapture, postWhatsAppWebhook, startApp, WHATSAPP_TEST, type TestApp } from '../support/app-harness';
 import { localeText } from '../support/locale-text';
@@ -11,11 +13,14 @@ import { buttonReply, listReply, newMessageId, randomWaId, statusUpdate, textMes
 
 jest.setTimeout(60_000);
 
+/** The status text's approved template, in French only: in English it has none. */
+const TEMPLATES = JSON.stringify({ 'callback:proactive.status': { name: 'sira_status', languages: { fr: 'fr' }, params: ['code'] } });
+
 let wa: TestApp;
 const logs = new LogCapture();
 
 beforeAll(async () => {
-  wa = await startApp({ label: 'wawh', logLevel: 'debug', logs, whatsapp: true });
+  wa = await startApp({ label: 'wawh', logLevel: 'debug', logs, whatsapp: true, env: { WHATSAPP_TEMPLATES: TEMPLATES } });
 });
 
 afterAll(async () => {
@@ -188,23 +193,96 @@ describe('delivery', () => {
 });
 
 describe('the 24-hour rule', () => {
-  it('sends a proactive message inside her window, and outside it sends nothing (no template yet) and counts it', async () => {
-    const outbound = wa.get<OutboundService>(OutboundService);
-    const window = wa.get<WhatsAppWindow>(WhatsAppWindow);
+  /** She writes once (her window opens), and gets the language list. */
+  async function contactWhoWrote(): Promise<{ from: string; contactId: string }> {
     const from = randomWaId();
     await post(textMessage(from, 'Bonjour'));
     await settle(from, 1);
     const contact = await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from);
-    const proactive = { address: from, contactId: contact!.id, language: 'fr', outputs: [{ text: 'common:expired' }], kind: OutboundJobKind.Proactive };
+    return { from, contactId: contact!.id };
+  }
+  const notSent = () => wa.get<AnonymousCountsRepository>(AnonymousCountsRepository).total(AnonymousMetric.WhatsAppProactiveNotSent, 'whatsapp');
+
+  it('sends a proactive message inside her window, and outside it sends nothing (no template for it) and counts it', async () => {
+    const outbound = wa.get<OutboundService>(OutboundService);
+    const window = wa.get<WhatsAppWindow>(WhatsAppWindow);
+    const { from, contactId } = await contactWhoWrote();
+    const proactive = { address: from, contactId, language: 'fr', outputs: [{ text: 'common:expired' }], kind: OutboundJobKind.Proactive };
     expect(await outbound.enqueue('whatsapp', proactive)).toHaveLength(1);
     await settle(from, 2);
 
     await window.close(from); // 24 hours without a message from her
     const refused = window.refusedOutsideWindow();
+    const counted = await notSent();
     expect(await outbound.enqueue('whatsapp', proactive)).toEqual([]);
     expect(window.refusedOutsideWindow()).toBe(refused + 1);
+    expect(await notSent()).toBe(counted + 1);
     await sleep(300);
     expect(sent(from)).toHaveLength(2);
+  });
+
+  it('sends the status text as free text inside her window and as its approved template (name, language, the code) outside it', async () => {
+    const outbound = wa.get<OutboundService>(OutboundService);
+    const { from, contactId } = await contactWhoWrote();
+    const status = { address: from, contactId, language: 'fr', outputs: [{ text: 'callback:proactive.status', params: { code: 'K7M2QX' } }], kind: OutboundJobKind.Proactive };
+    expect(await outbound.enqueue('whatsapp', status)).toHaveLength(1);
+    const inside = (await settle(from, 2))[1]!;
+    expect(inside.params).toMatchObject({ type: 'text', text: { body: localeText('fr', 'callback:proactive.status').replace('{{code}}', 'K7M2QX') } });
+
+    await wa.get<WhatsAppWindow>(WhatsAppWindow).close(from);
+    expect(await outbound.enqueue('whatsapp', status)).toHaveLength(1);
+    const outside = (await settle(from, 3))[2]!;
+    expect(outside.params).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: from,
+      type: 'template',
+      template: { name: 'sira_status', language: { code: 'fr' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'K7M2QX' }] }] },
+    });
+  });
+
+  it('sends nothing outside her window in a language the template was not approved in, and counts it', async () => {
+    const outbound = wa.get<OutboundService>(OutboundService);
+    const { from, contactId } = await contactWhoWrote();
+    await wa.get<WhatsAppWindow>(WhatsAppWindow).close(from);
+    const counted = await notSent();
+    const status = { address: from, contactId, language: 'en', outputs: [{ text: 'callback:proactive.status', params: { code: 'K7M2QX' } }], kind: OutboundJobKind.Proactive };
+    expect(await outbound.enqueue('whatsapp', status)).toEqual([]);
+    expect(await notSent()).toBe(counted + 1);
+    await sleep(300);
+    expect(sent(from)).toHaveLength(1);
+  });
+});
+
+describe('repeated undeliverable errors', () => {
+  it('mark her unreachable after 3 in a row (not stopped, counted): no proactive message; her next message clears it', async () => {
+    const outbound = wa.get<OutboundService>(OutboundService);
+    const messages = wa.get<OutboundMessagesRepository>(OutboundMessagesRepository);
+    const contacts = wa.get<ContactsRepository>(ContactsRepository);
+    const reachability = wa.get<WhatsAppReachability>(WhatsAppReachability);
+    const counts = wa.get<AnonymousCountsRepository>(AnonymousCountsRepository);
+    const from = randomWaId();
+    await post(textMessage(from, 'Bonjour'));
+    await settle(from, 1);
+    const contactId = (await contacts.findByAddress('whatsapp', from))!.id;
+    const proactive = { address: from, contactId, language: 'fr', outputs: [{ text: 'common:expired' }], kind: OutboundJobKind.Proactive };
+    const marked = await counts.total(AnonymousMetric.WhatsAppUnreachable, 'whatsapp');
+
+    for (let n = 1; n <= 3; n++) {
+      expect(await outbound.enqueue('whatsapp', proactive)).toHaveLength(1);
+      const call = (await settle(from, 1 + n))[n]!;
+      await eventually(async () => (await messages.findByProviderId('whatsapp', call.messageId!))?.status === 'sent', 5000, 'the sent row');
+      await post(statusUpdate(call.messageId!, from, 'failed', 131026));
+      expect(await reachability.isUnreachable(from)).toBe(n === 3);
+    }
+    expect(await counts.total(AnonymousMetric.WhatsAppUnreachable, 'whatsapp')).toBe(marked + 1);
+    expect((await contacts.findByAddress('whatsapp', from))!.optedOut).toBe(false);
+    expect(await outbound.enqueue('whatsapp', proactive)).toEqual([]);
+
+    await post(textMessage(from, 'Bonjour'));
+    await settle(from, 5);
+    expect(await reachability.isUnreachable(from)).toBe(false);
+    expect(await outbound.enqueue('whatsapp', proactive)).toHaveLength(1);
   });
 });
 

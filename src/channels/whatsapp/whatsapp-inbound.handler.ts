@@ -9,6 +9,7 @@ import { ConversationService } from '../../conversations/conversation.service';
 import { OutboundRegistry } from '../../conversations/outbound.registry';
 import { OutboundMessagesRepository } from '../../outbound/outbound-messages.repository';
 import { normaliseWebhook, type WhatsAppEvent } from './whatsapp.normaliser';
+import { WhatsAppReachability } from './whatsapp-reachability';
 import { WhatsAppWindow } from './whatsapp-window';
 
 /** What she gets after a voice note, a photo or a file: Sira cannot listen to it or open it. */
@@ -34,6 +35,7 @@ export class WhatsAppInboundHandler {
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
+    @Inject(WhatsAppReachability) private readonly reachability: WhatsAppReachability,
     @Inject(CONFIG) config: Config,
   ) {
     if (!config.whatsapp) throw new Error('WhatsAppInboundHandler needs WHATSAPP_ACCESS_TOKEN');
@@ -50,6 +52,7 @@ export class WhatsAppInboundHandler {
     switch (event.kind) {
       case 'input':
         await this.window.open(event.from);
+        await this.reachability.heard(event.from);
         await this.conversations.handle({
           channel: 'whatsapp',
           providerMessageId: event.messageId,
@@ -61,11 +64,16 @@ export class WhatsAppInboundHandler {
         break;
       case 'unreadable':
         await this.window.open(event.from);
+        await this.reachability.heard(event.from);
         await this.answerUnreadable(event);
         break;
       case 'status': {
         const row = await this.messages.applyReceipt('whatsapp', event.providerId, event.status, event.errorCode ?? null);
-        if (row && event.status === 'failed') this.log.warn(`whatsapp message failed after sending (${event.errorCode ?? 'no code'})`);
+        if (row && event.status === 'failed') {
+          this.log.warn(`whatsapp message failed after sending (${event.errorCode ?? 'no code'})`);
+          await this.reachability.failed(row.contactId, event.errorCode);
+        }
+        if (row && event.status === 'delivered') await this.reachability.delivered(row.contactId);
         break;
       }
     }

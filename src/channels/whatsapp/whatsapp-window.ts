@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CLOCK, type Clock } from '../../common/clock';
 import { BlindIndex } from '../../crypto/blind-index';
+import { AnonymousCountsRepository, AnonymousMetric } from '../../privacy/anonymous-counts.repository';
 import { REDIS, type RedisClient } from '../../redis/redis.module';
 import { RedisKeys } from '../../redis/redis-keys';
 
@@ -21,6 +23,8 @@ export class WhatsAppWindow {
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(RedisKeys) private readonly keys: RedisKeys,
     @Inject(BlindIndex) private readonly index: BlindIndex,
+    @Inject(AnonymousCountsRepository) private readonly counts: AnonymousCountsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** She wrote: the window opens (again) for 24 hours. */
@@ -38,14 +42,21 @@ export class WhatsAppWindow {
   }
 
   /**
-   * Whether a proactive message may go now. Templates are not implemented yet, so outside the window it
-   * is not sent (never as free text) and counted, without her number.
+   * Whether a proactive message may be queued: inside her window as it is; outside it only when an
+   * approved template stands for it (the sender then sends the template, WHATSAPP_TEMPLATES). Otherwise
+   * it is not sent — never as free text — and counted, without her number.
    */
-  async admitsProactive(address: string): Promise<boolean> {
-    if (await this.isOpen(address)) return true;
-    this.refused++;
-    this.log.warn('whatsapp: proactive message not sent, outside the 24-hour window (no template yet)');
+  async admitsProactive(address: string, hasTemplate: boolean): Promise<boolean> {
+    if (hasTemplate || (await this.isOpen(address))) return true;
+    await this.notSent('outside the 24-hour window, no template');
     return false;
+  }
+
+  /** A proactive message held back (outside the window without a template, or she is unreachable), counted. */
+  async notSent(why: string): Promise<void> {
+    this.refused++;
+    await this.counts.add(AnonymousMetric.WhatsAppProactiveNotSent, 'whatsapp', new Date(this.clock.now()));
+    this.log.warn(`whatsapp: proactive message not sent (${why})`);
   }
 
   refusedOutsideWindow(): number {

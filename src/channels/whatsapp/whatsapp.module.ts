@@ -7,6 +7,7 @@ import { OutboundModule } from '../../outbound/outbound.module';
 import { ContactForgettersModule } from '../contact-forgetter';
 import { WhatsAppInboundHandler } from './whatsapp-inbound.handler';
 import { WhatsAppOutbound } from './whatsapp-outbound';
+import { WhatsAppReachability } from './whatsapp-reachability';
 import { WhatsAppWindow } from './whatsapp-window';
 import { WhatsAppWebhookController } from './whatsapp-webhook.controller';
 import { WhatsAppForgetter } from './whatsapp.forgetter';
@@ -31,12 +32,13 @@ export class WhatsAppModule {
         translatorProvider,
         { provide: WHATSAPP_RETRY, useValue: DEFAULT_WHATSAPP_RETRY },
         WhatsAppWindow,
+        WhatsAppReachability,
         WhatsAppSender,
         WhatsAppOutbound,
         WhatsAppInboundHandler,
         WhatsAppForgetter,
       ],
-      exports: [WhatsAppWindow],
+      exports: [WhatsAppWindow, WhatsAppReachability],
     };
   }
 }

@@ -3,6 +3,9 @@ import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { WhatsAppMessage } from './whatsapp.renderer';
+import { WhatsAppReachability } from './whatsapp-reachability';
+import { templatePayload, type WhatsAppOutgoing } from './whatsapp-templates';
+import { WhatsAppWindow } from './whatsapp-window';
 
 /** Connection failures that prove the request never reached Meta: safe to try again. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -51,6 +54,8 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
   constructor(
     @Inject(CONFIG) config: Config,
     @Inject(WHATSAPP_RETRY) private readonly retry: WhatsAppRetry,
+    @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
+    @Inject(WhatsAppReachability) private readonly reachability: WhatsAppReachability,
   ) {
     const whatsapp = config.whatsapp;
     if (!whatsapp) throw new Error('WhatsAppSender needs WHATSAPP_ACCESS_TOKEN');
@@ -59,14 +64,20 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
   }
 
   async send(request: SendRequest<WhatsAppMessage>): Promise<SendResult> {
-    const payload = JSON.stringify(graphPayload(request.address, request.message));
+    const message = request.message as WhatsAppOutgoing;
+    // decided when it leaves: her window may have closed while it waited in the queue
+    const asTemplate = message.template && !(await this.window.isOpen(request.address));
+    const payload = JSON.stringify(asTemplate ? templatePayload(request.address, message.template!) : graphPayload(request.address, message));
     for (let attempt = 1; ; attempt++) {
       const answer = await this.post(payload);
       const failure = classifyWhatsAppAnswer(answer);
       if (!failure) return { providerId: String(answer.body.messages![0]!.id), provider: 'whatsapp' };
       const wait = failure.kind === 'retryable' ? (failure.retryAfterMs ?? this.retry.baseDelayMs * 2 ** (attempt - 1)) : null;
       if (wait === null || attempt >= this.retry.attempts || wait > this.retry.maxWaitMs) {
-        if (failure.kind !== 'retryable') this.log.warn(`whatsapp send refused (${failure.code})`);
+        if (failure.kind !== 'retryable') {
+          this.log.warn(`whatsapp send refused (${failure.code})`);
+          await this.reachability.failed(request.contactId, failure.code).catch(() => undefined);
+        }
         throw failure;
       }
       await sleep(wait);

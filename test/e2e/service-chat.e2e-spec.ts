@@ -78,7 +78,7 @@ describe('the service started by the README command, driven by npm run chat', ()
     const [dial, one, two] = stdout.split(/^> .*$/m).slice(1);
     expect(dial).toContain(`[fr-FR] ${localeText('fr', 'voice:keys')}`);
     expect(dial).toContain(`[fr-FR] ${localeText('fr', 'language:prompt')}`);
-    expect(one).toContain(`[fr-FR] ${localeText('fr', 'menu:prompt')}`);
+    expect(one).toContain(`[fr-FR] ${localeText('fr', 'voice:texts.menu.prompt')}`);
     expect(one).toContain('(waits for one key)');
     expect(two).toContain(localeText('fr', 'testimony:overview').slice(0, 30));
   });

@@ -21,6 +21,11 @@ export interface TelegramMessage {
    * she may still type a number. Never together with `buttons` (one reply_markup per message).
    */
   contactButton?: string;
+  /**
+   * A voice message instead of a text (listen mode): the OGG/Opus recording served at this path
+   * (`/audio/<sha256>.ogg`); `text` is then empty and there are no buttons.
+   */
+  voice?: string;
 }
 
 /** Telegram refuses callback data longer than 64 bytes. */

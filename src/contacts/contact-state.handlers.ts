@@ -4,7 +4,7 @@ import { OnContactEvent } from '../conversations/contact-event.registry';
 import { ContactsRepository } from './contacts.repository';
 
 /**
- * The contacts module's events: her language, and whether Sira may write to her (her STOP / START,
+ * The contacts module's events: her language, whether she listens (voice messages), and whether Sira may write to her (her STOP / START,
  * a bot blocked or unblocked, a carrier opt-out, a provider refusing her for good).
  */
 @Injectable()
@@ -15,6 +15,13 @@ export class ContactStateHandlers {
   async language(event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
     const { language } = event as ContactEventOf<'language_changed'>;
     return contact.language === language ? {} : { contact: await this.contacts.setLanguage(contact.id, language) };
+  }
+
+  /** Only her own word or menu choice reaches here: Sira never switches listening on by itself. */
+  @OnContactEvent('listen_mode_changed')
+  async listenMode(event: ContactEvent, { contact }: ContactEventContext): Promise<ContactEventOutcome> {
+    const { on } = event as ContactEventOf<'listen_mode_changed'>;
+    return contact.listenMode === on ? {} : { contact: await this.contacts.setListenMode(contact.id, on) };
   }
 
   @OnContactEvent('opted_out')

@@ -19,6 +19,8 @@ export interface Contact {
   /** why she is opted out: 'keyword', 'carrier', 'blocked', …; null when not opted out. */
   optedOutSource: string | null;
   optedOutAt: Date | null;
+  /** she chose to listen: replies on a chat channel also come as recorded voice messages. */
+  listenMode: boolean;
   consentState: ConsentState;
   /** version of the consent text she accepted (kept after withdrawal, as a record). */
   consentVersion: string | null;
@@ -55,6 +57,7 @@ export function toContact(row: ContactRow): Contact {
     optedOut: row.optedOut,
     optedOutSource: row.optedOutSource,
     optedOutAt: row.optedOutAt,
+    listenMode: row.listenMode,
     consentState: row.consentState,
     consentVersion: row.consentVersion,
     consentAt: row.consentAt,

@@ -86,6 +86,10 @@ export class ContactsRepository {
     return this.update(id, { language });
   }
 
+  setListenMode(id: string, listenMode: boolean): Promise<Contact> {
+    return this.update(id, { listenMode });
+  }
+
   /** Opting out records why (keyword, carrier, blocked…) and when; opting back in clears both. */
   setOptedOut(id: string, optedOut: boolean, source?: string): Promise<Contact> {
     return this.update(

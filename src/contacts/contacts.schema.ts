@@ -23,6 +23,8 @@ export const contacts = pgTable(
     optedOut: boolean('opted_out').notNull().default(false),
     optedOutSource: text('opted_out_source'),
     optedOutAt: timestamptz('opted_out_at'),
+    /** she chose to hear her replies as voice messages on this chat channel (never switched on by Sira). */
+    listenMode: boolean('listen_mode').notNull().default(false),
     consentState: text('consent_state').$type<ConsentState>().notNull().default('none'),
     consentVersion: text('consent_version'),
     consentAt: timestamptz('consent_at'),

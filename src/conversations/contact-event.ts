@@ -67,6 +67,7 @@ const ALL_TYPES: Record<ContactEventType, true> = {
   consent_withdrawn: true,
   proactive_changed: true,
   return_call_requested: true,
+  listen_mode_changed: true,
   conversation_expired: true,
   conversation_restarted: true,
   distress_heard: true,

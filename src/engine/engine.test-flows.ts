@@ -117,6 +117,8 @@ export function testFlowSet(): FlowSet {
       quiet: [],
       change: [],
       call: [],
+      listen: [],
+      read: [],
     },
     keywords: {
       'language:fr': ['francais'],

@@ -121,6 +121,8 @@ export type ActionSpec =
   | { type: 'set_proactive'; allow: boolean }
   /** she asks to be called back into the voice menus; `confirm` is said awaiting the shell's outcome. */
   | { type: 'request_return_call'; confirm: string }
+  /** her replies on a chat channel come as voice messages too (`on`), or as text alone again; only she switches it. */
+  | { type: 'set_listen_mode'; on: boolean }
   | { type: 'end' };
 
 export type ActionType = ActionSpec['type'];
@@ -141,7 +143,7 @@ export interface Flow {
  * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
  * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
  */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change' | 'call';
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change' | 'call' | 'listen' | 'read';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
@@ -246,6 +248,8 @@ export type EngineEvent =
   | { type: 'proactive_changed'; allow: boolean }
   /** she asked Sira to call her (a return call into the voice menus, free for her). */
   | { type: 'return_call_requested' }
+  /** she chose to listen (recorded prompts as voice messages on a chat channel) or to read again. */
+  | { type: 'listen_mode_changed'; on: boolean }
   | { type: 'conversation_expired' }
   /** her words matched the distress lexicon (not a menu choice): the shell answers even after a keyword STOP. */
   | { type: 'distress_heard' }

@@ -57,7 +57,7 @@ function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
   // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words,
   // and a call request (it reads no answer to an old question)
   return reason === 'ended'
-    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call']
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read']
     : ['stop', 'erase', 'safety', 'exit', 'withdraw', 'call'];
 }
 

@@ -169,7 +169,8 @@ export class OutboundService implements OnApplicationShutdown {
       // she asked Sira never to write first (src/privacy)
       if (this.proactive && !(await this.proactive.allows(contact.id))) return [];
     }
-    const rendered = running.def.render(request.outputs, request.language);
+    const spoken = request.kind === OutboundJobKind.Reply && running.def.spoken ? await running.def.spoken(request.outputs, request.language, request.contactId) : [];
+    const rendered = [...spoken, ...running.def.render(request.outputs, request.language)];
     if (request.kind === OutboundJobKind.Proactive && !this.discreet(channelName, rendered)) return [];
     if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
     const verdicts = await this.admitAll(running, request, rendered);

@@ -136,6 +136,11 @@ export interface OutboundChannel<M = unknown> {
   /** renders engine outputs in her language into the messages to send, in order. */
   render(outputs: Output[], language: string): RenderedMessage<M>[];
   sender: Sender<M>;
+  /**
+   * Messages said before a reply's rendered ones (listen mode: its recorded prompts as voice messages),
+   * for her own contact; replies only, never a message Sira sends first.
+   */
+  spoken?(outputs: Output[], language: string, contactId: string | null): Promise<RenderedMessage<M>[]>;
   /** BullMQ limiter: at most `max` jobs per `durationMs`, across every process. */
   limiter: { max: number; durationMs: number };
   /** optional pause of the whole queue after a send, e.g. SMS pacing by segment: segments × interval. */

@@ -8,8 +8,10 @@ export interface BotApiCall {
   /** the JSON (or form) parameters of the call. */
   params: Record<string, unknown>;
   at: number;
-  /** for an answered sendMessage: the message_id the fake gave it. */
+  /** for an answered sendMessage or sendVoice: the message_id the fake gave it. */
   messageId?: number;
+  /** for a multipart upload (sendVoice with a file): the file part as received. */
+  upload?: { field: string; filename: string; contentType: string; startsWith: string };
 }
 
 /** A failure to answer instead of success: `retryAfter` becomes `parameters.retry_after` (429). */
@@ -80,8 +82,9 @@ export class FakeTelegramServer extends FakeProviderServer {
   protected answer(req: FakeRequest, res: ServerResponse): Promise<void> | void {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.path);
     if (!match) return this.json(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    const params = req.params();
-    const call: BotApiCall = { method: match[2], token: match[1], params, at: Date.now() };
+    const multipart = multipartOf(req);
+    const params = multipart?.params ?? req.params();
+    const call: BotApiCall = { method: match[2], token: match[1], params, at: Date.now(), upload: multipart?.upload };
     this.calls.push(call);
     const rule = this.rules.find((r) => r.remaining > 0 && r.method === call.method && (r.chatId === undefined || r.chatId === String(params.chat_id)));
     if (rule) {
@@ -105,6 +108,17 @@ export class FakeTelegramServer extends FakeProviderServer {
           chat: { id: Number(call.params.chat_id), type: 'private' },
           text: call.params.text,
         };
+      case 'sendVoice': {
+        call.messageId = this.nextMessageId++;
+        // an uploaded file gets a new file_id; a file_id sent back is the same voice
+        const fileId = call.upload ? `voice-file-${call.messageId}` : String(call.params.voice);
+        return {
+          message_id: call.messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(call.params.chat_id), type: 'private' },
+          voice: { file_id: fileId, file_unique_id: `u-${fileId}`, duration: 2, mime_type: 'audio/ogg' },
+        };
+      }
       case 'setWebhook':
         this.webhook = { url: String(call.params.url), allowed_updates: call.params.allowed_updates as string[] | undefined, has_secret: Boolean(call.params.secret_token) };
         return true;
@@ -121,5 +135,40 @@ export class FakeTelegramServer extends FakeProviderServer {
   private async answerUpdates(res: ServerResponse): Promise<void> {
     if (!this.pendingUpdates.length) await new Promise((resolve) => setTimeout(resolve, 50));
     this.json(res, 200, { ok: true, result: this.pendingUpdates.splice(0) });
+  }
+}
+
+/**
+ * A multipart/form-data body (grammY uploads an InputFile that way): its text fields as params, and its
+ * file part's name, type and first bytes (the body is read as text, so only an ASCII prefix is kept).
+ */
+function multipartOf(req: FakeRequest): { params: Record<string, unknown>; upload?: BotApiCall['upload'] } | undefined {
+  const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/.exec(String(req.headers['content-type'] ?? ''))?.[2];
+  if (!boundary) return undefined;
+  const params: Record<string, unknown> = {};
+  let upload: BotApiCall['upload'];
+  for (const part of req.body.split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const value = part.slice(split + 4).replace(/\r\n$/, '');
+    const name = /[;\s]name="([^"]*)"/.exec(head)?.[1];
+    if (!name) continue;
+    // grammY writes filename=… unquoted
+    const filename = /filename="?([^";\r\n]*)"?/.exec(head)?.[1];
+    if (filename !== undefined) {
+      upload = { field: name, filename, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? '', startsWith: value.slice(0, 4) };
+    } else {
+      params[name] = parseField(value);
+    }
+  }
+  return { params, upload };
+}
+
+function parseField(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
   }
 }

@@ -76,7 +76,9 @@ const VOICE_LINE = /^# voice line: on\b/;
 
 function factsFor(script: ScriptLine[], channel: Channel): Record<string, string> {
   const voiceLine = script.some((l) => l.kind === 'comment' && VOICE_LINE.test(l.text));
-  return voiceLine && channel === 'sms' ? { ...OFFERED, return_calls: 'yes' } : OFFERED;
+  if (voiceLine && channel === 'sms') return { ...OFFERED, return_calls: 'yes' };
+  // Telegram sends voice messages: listen mode is offered there (src/channels/telegram/telegram-listen.ts)
+  return channel === 'telegram' ? { ...OFFERED, voice_messages: 'yes' } : OFFERED;
 }
 
 /** Plays the script against the engine and writes the transcript one channel shows. */

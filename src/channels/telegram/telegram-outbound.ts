@@ -4,6 +4,7 @@ import { OutboundService } from '../../outbound/outbound.service';
 import { OutboundQueueName } from '../../outbound/outbound.types';
 import type { TelegramMessage } from '../render.types';
 import { TELEGRAM_PACING, type TelegramPacing } from './telegram-chat.pacer';
+import { TelegramListen } from './telegram-listen';
 import { renderTelegram } from './telegram.renderer';
 import { TelegramSender } from './telegram.sender';
 
@@ -18,6 +19,7 @@ export class TelegramOutbound implements OnModuleInit {
     @Inject(TelegramSender) private readonly sender: TelegramSender,
     @Inject(TRANSLATOR) private readonly translator: Translator,
     @Inject(TELEGRAM_PACING) private readonly pacing: TelegramPacing,
+    @Inject(TelegramListen) private readonly listen: TelegramListen,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -25,6 +27,7 @@ export class TelegramOutbound implements OnModuleInit {
       channel: 'telegram',
       queue: OutboundQueueName.Telegram,
       render: (outputs, language) => renderTelegram(outputs, this.translator.t(language)).map((message) => ({ message })),
+      spoken: (outputs, language, contactId) => this.listen.spoken(outputs, language, contactId),
       sender: this.sender,
       limiter: { max: this.pacing.perSecond, durationMs: 1000 },
       retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 },

@@ -16,6 +16,9 @@ import { TelegramOutbound } from './telegram-outbound';
 import { TelegramSender } from './telegram.sender';
 import { ContactForgettersModule } from '../contact-forgetter';
 import { TelegramForgetter } from './telegram.forgetter';
+import { RecordingsModule } from '../../recordings/recordings.module';
+import { TelegramListen } from './telegram-listen';
+import { TelegramVoice } from './telegram-voice';
 
 /**
  * The Telegram channel, on when TELEGRAM_BOT_TOKEN is set. Webhook mode (the default) needs
@@ -32,7 +35,7 @@ export class TelegramModule {
     }
     return {
       module: TelegramModule,
-      imports: [ConversationsModule, ContactsModule, OutboundModule, ContactForgettersModule],
+      imports: [ConversationsModule, ContactsModule, OutboundModule, ContactForgettersModule, RecordingsModule],
       controllers: webhook ? [TelegramWebhookController] : [],
       providers: [
         { provide: TELEGRAM_BOT, useFactory: () => createTelegramBot(telegram) },
@@ -44,6 +47,8 @@ export class TelegramModule {
         TelegramLifecycle,
         { provide: TELEGRAM_PACING, useValue: DEFAULT_TELEGRAM_PACING },
         TelegramChatPacer,
+        TelegramListen,
+        TelegramVoice,
         TelegramSender,
         TelegramOutbound,
         TelegramForgetter,

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { GrammyError, HttpError, type Bot } from 'grammy';
 import { BlindIndex } from '../../crypto/blind-index';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { TelegramMessage } from '../render.types';
 import { TELEGRAM_BOT } from './telegram.bot';
 import { TelegramChatPacer } from './telegram-chat.pacer';
+import { TelegramVoice } from './telegram-voice';
 
 /** Connection failures that prove the request never reached Telegram: safe to try again. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -19,12 +20,18 @@ export class TelegramSender implements Sender<TelegramMessage> {
     @Inject(TELEGRAM_BOT) private readonly bot: Bot,
     @Inject(TelegramChatPacer) private readonly pacer: TelegramChatPacer,
     @Inject(BlindIndex) private readonly index: BlindIndex,
+    @Optional() @Inject(TelegramVoice) private readonly voice?: TelegramVoice,
   ) {}
 
   async send(request: SendRequest<TelegramMessage>): Promise<SendResult> {
     const { text } = request.message;
     await this.pacer.waitForSlot(this.index.of('telegram', request.address));
     try {
+      // listen mode: a recorded prompt (telegram-listen.ts); no voice sender, no voice message
+      if (request.message.voice) {
+        if (!this.voice) throw new SendError('permanent', 'no-voice');
+        return { providerId: String(await this.voice.send(request.address, request.message.voice)), provider: 'telegram' };
+      }
       const sent = await this.bot.api.sendMessage(request.address, text, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
@@ -64,6 +71,7 @@ export function telegramReplyMarkup(message: TelegramMessage): ReplyMarkup {
  * retried only when the request surely never left; a timeout or reset may have sent it: ambiguous.
  */
 export function classifyTelegramError(err: unknown): SendError {
+  if (err instanceof SendError) return err;
   if (err instanceof GrammyError) {
     const code = err.error_code;
     if (code === 429) return new SendError('retryable', '429', (err.parameters.retry_after ?? 1) * 1000);

@@ -82,6 +82,10 @@ const cases: Record<string, ActionCase[]> = {
       before: { vars: { other: 'x' } }, events: [{ type: 'return_call_requested' }],
       outputs: [{ text: 'listen:scheduled', awaits: 0 }], after: { vars: { other: 'x' } } },
   ],
+  set_listen_mode: [
+    { name: 'records that she chose to listen', spec: { type: 'set_listen_mode', on: true }, events: [{ type: 'listen_mode_changed', on: true }] },
+    { name: 'records that she reads again', spec: { type: 'set_listen_mode', on: false }, events: [{ type: 'listen_mode_changed', on: false }] },
+  ],
   end: [{ name: 'ends the conversation', spec: { type: 'end' }, events: [], end: true }],
 };
 

@@ -11,6 +11,7 @@ import { optOutAction } from './opt-out.action';
 import { requestCallbackAction } from './request-callback.action';
 import { requestReturnCallAction } from './request-return-call.action';
 import { setLanguageAction } from './set-language.action';
+import { setListenModeAction } from './set-listen-mode.action';
 import { setProactiveAction } from './set-proactive.action';
 import { withdrawConsentAction } from './withdraw-consent.action';
 
@@ -30,6 +31,7 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   withdraw_consent: withdrawConsentAction,
   set_proactive: setProactiveAction,
   request_return_call: requestReturnCallAction,
+  set_listen_mode: setListenModeAction,
   end: endAction,
 };
 

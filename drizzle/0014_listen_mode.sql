@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ADD COLUMN "listen_mode" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { loadContent } from '../content/content.loader';
+import type { EngineEvent } from './engine.types';
+import { START_FR, play, type ScriptCase } from './engine.test-script';
+
+/**
+ * Issue 25, listen mode, against the real content (flows/voice_messages.yaml, flows/language.yaml,
+ * common:commands.listen / read): the words and the language menu's appended choice switch it, only
+ * where the shell reports the fact `voice_messages` (a chat channel that sends voice messages).
+ */
+const ROOT = join(__dirname, '..', '..');
+const flowSet = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir: join(ROOT, 'locales') }).flowSet;
+
+const ON: EngineEvent[] = [{ type: 'listen_mode_changed', on: true }];
+const OFF: EngineEvent[] = [{ type: 'listen_mode_changed', on: false }];
+const CHAT = { voice_messages: 'yes' };
+const LANGUAGES = ['fr', 'bm', 'en', 'ff', 'ses', 'taq'];
+
+const cases: ScriptCase[] = [
+  { name: 'ECOUTER switches it on, with the warning, then the menu; LIRE turns it off', facts: CHAT, turns: [...START_FR,
+    { send: 'ECOUTER', says: ['voice_messages:on', 'menu:prompt'], events: ON, at: 'menu/main' },
+    { send: 'lire', says: ['voice_messages:off', 'menu:prompt'], events: OFF, at: 'menu/main' }] },
+  { name: 'the English words LISTEN and READ, accents and case ignored', facts: CHAT, turns: [...START_FR,
+    { send: 'Listen', events: ON }, { send: 'READ', events: OFF }, { send: 'Écouter', events: ON }] },
+  { name: 'works in the middle of a question, which is left for the menu', facts: CHAT, turns: [...START_FR, { send: '2' },
+    { send: 'listen', events: ON, at: 'menu/main' }] },
+  { name: 'the language menu offers it last, only with the fact; choices 1-6 keep their numbers', facts: CHAT, turns: [
+    { send: 'hi', check: (r) => expect(r.outputs.at(-1)?.choices?.map((c) => c.id)).toEqual([...LANGUAGES, 'listen']) },
+    { send: '7', says: ['voice_messages:on', 'menu:prompt'], events: ON }] },
+  { name: 'without the fact (SMS, a call) the language menu keeps its six choices and 7 is no choice', turns: [
+    { send: 'hi', check: (r) => expect(r.outputs.at(-1)?.choices?.map((c) => c.id)).toEqual(LANGUAGES) },
+    { send: '7', says: ['common:reprompt'], events: [], misses: 1 }] },
+  { name: 'without the fact the words get one short reply and the menu, and nothing changes', turns: [...START_FR,
+    { send: 'ECOUTER', says: ['voice_messages:unavailable', 'menu:prompt'], events: [], at: 'menu/main' },
+    { send: 'LIRE', says: ['voice_messages:unavailable', 'menu:prompt'], events: [] }] },
+  { name: '"Écouter par téléphone" (a return call) is not the listen word', facts: CHAT, turns: [...START_FR,
+    { send: 'Écouter par téléphone', check: (r) => expect(r.events).not.toContainEqual(ON[0]) }] },
+];
+
+describe('listen mode words and choice (engine, real content)', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    play({ ...c, flowSet });
+  });
+});

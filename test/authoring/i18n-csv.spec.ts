@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { loadContent } from '../../src/content/content.loader';
 import { localeStrings } from '../../src/content/locale-keys';
 import { ROOT } from '../support/service-process';
+import { compiledCli } from '../support/cli';
 
 jest.setTimeout(120_000);
 
@@ -29,7 +30,8 @@ function workspace(): Workspace {
 }
 
 function run(ws: Workspace, script: 'i18n-export' | 'i18n-import', args: string[]) {
-  const result = spawnSync('npx', ['tsx', `src/cli/${script}.cli.ts`, ...args], {
+  const [node, cli] = compiledCli(script);
+  const result = spawnSync(node, [...cli, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', FLOWS_DIR: ws.flowsDir, LOCALES_DIR: ws.localesDir },

@@ -14,6 +14,12 @@ import { RecordingsService } from '../../src/recordings/recordings.service';
 import { loadConfig } from '../../src/config/config';
 import { openTestDatabase, SERVER_URL, type TestDatabase } from '../db/test-databases';
 import { writeNotAudio, writeSilence, writeTone } from './test-tones';
+import { compiledCli } from '../support/cli';
+
+const audioImport = (...args: string[]): [string, string[]] => {
+  const [node, cli] = compiledCli('audio-import');
+  return [node, [...cli, ...args]];
+};
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -159,7 +165,7 @@ describe('recorded prompts: import, export, staleness and the gate', () => {
     try {
       await writeTone(join(mixed, 'en/menu/help.wav'));
       writeNotAudio(join(mixed, 'en/menu/prompt.wav'));
-      const result = await run('npx', ['tsx', 'src/cli/audio-import.cli.ts', mixed, '--by', 'Test'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `${SERVER_URL}/${name}` } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      const result = await run(...audioImport(mixed, '--by', 'Test'), { cwd: ROOT, env: { ...process.env, DATABASE_URL: `${SERVER_URL}/${name}` } }).catch((e: { code: number; stdout: string; stderr: string }) => e);
       expect(result).toMatchObject({ code: 1 });
       expect(result.stdout).toMatch(/added\s+en\/menu\/help\.wav/);
       expect(result.stdout).toMatch(/1 added, 0 replaced, 0 unchanged, 1 refused/);

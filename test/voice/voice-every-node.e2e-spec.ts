@@ -14,6 +14,7 @@ import { contentTexts, PUBLIC_BASE_URL, startSmsApp, twilioEnv, type RunningSmsA
 import { FakeTwilioServer } from '../fakes/fake-twilio.server';
 import { everyNodeOutput } from './every-node';
 import { heard, VOICE_NUMBER } from './voice-call.helpers';
+import { compiledCli } from '../support/cli';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -49,7 +50,8 @@ describe('voice: every node of every flow as TwiML', () => {
       cpSync(join(folder, 'tone.wav'), join(folder, RECORDED, ns, `${path}.wav`));
     }
     rmSync(join(folder, 'tone.wav'));
-    const cli = await run('npx', ['tsx', 'src/cli/audio-import.cli.ts', folder, '--by', 'Test (voix générée)'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } });
+    const [node, importCli] = compiledCli('audio-import');
+    const cli = await run(node, [...importCli, folder, '--by', 'Test (voix générée)'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url } });
     imported = cli.stdout;
     rmSync(folder, { recursive: true, force: true });
     speech = await app.app.get(VoiceCalls).speech();

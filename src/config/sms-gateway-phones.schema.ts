@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonText } from './json-text.schema';
 
 const name = z.string().regex(/^[a-z0-9_-]{1,32}$/i);
 
@@ -28,16 +29,7 @@ export const smsGatewayLineSchema = z.object({
 export type SmsGatewayLineEntry = z.infer<typeof smsGatewayLineSchema>;
 
 /** `SMS_GATEWAY_PHONES`: a JSON list of lines, ids unique, the lines of one phone sharing its signing key. */
-export const smsGatewayPhonesSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-  })
+export const smsGatewayPhonesSchema = jsonText()
   .pipe(z.array(smsGatewayLineSchema).min(1).max(20))
   .superRefine((lines, ctx) => {
     const ids = new Set<string>();

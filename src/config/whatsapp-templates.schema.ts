@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonText } from './json-text.schema';
 
 /**
  * One approved WhatsApp template standing for one proactive text outside her 24-hour window.
@@ -23,16 +24,7 @@ export type WhatsAppTemplateEntry = z.infer<typeof whatsappTemplateSchema>;
  * Only proactive keys (`callback:proactive.*`, the texts the discretion check holds to the strictest
  * wording) may be templates: anything else outside the window is never sent.
  */
-export const whatsappTemplatesSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-      return z.NEVER;
-    }
-  })
+export const whatsappTemplatesSchema = jsonText()
   .pipe(z.record(z.string().regex(/^callback:proactive\.[a-z_]+$/, 'only a proactive text key (callback:proactive.*) may have a template'), whatsappTemplateSchema));
 
 export type WhatsAppTemplates = z.infer<typeof whatsappTemplatesSchema>;

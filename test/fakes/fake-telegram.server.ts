@@ -142,7 +142,7 @@ export class FakeTelegramServer extends FakeProviderServer {
  * A multipart/form-data body (grammY uploads an InputFile that way): its text fields as params, and its
  * file part's name, type and first bytes (the body is read as text, so only an ASCII prefix is kept).
  */
-function multipartOf(req: FakeRequest): { params: Record<string, unknown>; upload?: BotApiCall['upload'] } | undefined {
+export function multipartOf(req: FakeRequest): { params: Record<string, unknown>; upload?: BotApiCall['upload'] } | undefined {
   const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/.exec(String(req.headers['content-type'] ?? ''))?.[2];
   if (!boundary) return undefined;
   const params: Record<string, unknown> = {};

@@ -78,7 +78,9 @@ function factsFor(script: ScriptLine[], channel: Channel): Record<string, string
   const voiceLine = script.some((l) => l.kind === 'comment' && VOICE_LINE.test(l.text));
   if (voiceLine && channel === 'sms') return { ...OFFERED, return_calls: 'yes' };
   // Telegram sends voice messages: listen mode is offered there (src/channels/telegram/telegram-listen.ts)
-  return channel === 'telegram' ? { ...OFFERED, voice_messages: 'yes' } : OFFERED;
+  if (channel === 'telegram') return { ...OFFERED, voice_messages: 'yes' };
+  // and WhatsApp, with its own voice-message deletion advice (src/channels/whatsapp/whatsapp-audio.ts)
+  return channel === 'whatsapp' ? { ...OFFERED, voice_messages: 'yes', whatsapp_voice_messages: 'yes' } : OFFERED;
 }
 
 /** Plays the script against the engine and writes the transcript one channel shows. */

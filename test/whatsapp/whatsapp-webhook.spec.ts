@@ -1,3 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordingsService } from '../../src/recordings/recordings.service';
+import { writeTone } from '../recordings/test-tones';
 import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
 import { OutboundService } from '../../src/outbound/outbound.service';
 import { OutboundJobKind } from '../../src/outbound/outbound.types';
@@ -300,6 +305,69 @@ describe('erasure', () => {
     await post(tap(from, localeText('fr', 'privacy:erase.yes')));
     await eventually(async () => (await contacts.findByAddress('whatsapp', from)) === undefined || undefined, 10_000, 'the erasure');
     await settle(from, 4);
+  });
+});
+
+describe('listen mode (issue 25)', () => {
+  beforeAll(async () => {
+    // test recordings, as a translator would upload them (draft: the test gate): the English listen-mode
+    // confirmation, and the FRENCH main menu only (an English contact must never hear it)
+    const dir = mkdtempSync(join(tmpdir(), 'sira-walisten-'));
+    await writeTone(join(dir, 'tone.wav'));
+    const recordings = wa.get<RecordingsService>(RecordingsService);
+    await recordings.store('en', 'voice_messages:on', readFileSync(join(dir, 'tone.wav')), 'Test (translator)');
+    await recordings.store('fr', 'menu:prompt', readFileSync(join(dir, 'tone.wav')), 'Test (traductrice)');
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** What she got, in order: 'audio <media id>' for a voice message, else the body text. */
+  const shown = (calls: GraphMessageCall[]) => calls.map((c) => (c.params.type === 'audio' ? `audio ${(c.params.audio as { id: string }).id}` : textOf(c)));
+
+  it('LISTEN: the recorded prompt as an uploaded audio message, then the texts with their buttons; the media id reused; re-uploaded once gone; READ: text alone', async () => {
+    const from = randomWaId();
+    await post(textMessage(from, 'Hello'));
+    const [languages] = await settle(from, 1);
+    expect(choicesOf(languages!).map((c) => c.title)).toContain(localeText('fr', 'voice_messages:choice'));
+    await post(tap(from, 'English'));
+    expect(textOf((await settle(from, 2))[1]!)).toBe(localeText('en', 'menu:prompt'));
+
+    // LISTEN: the English confirmation (recorded) uploaded once as OGG/Opus and sent as audio, then its
+    // text, then the menu (recorded in French only: text alone) with its buttons
+    const before = wa.whatsapp!.uploads.length;
+    await post(textMessage(from, 'LISTEN'));
+    const listened = (await settle(from, 5)).slice(2);
+    const uploads = wa.whatsapp!.uploads.slice(before);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({
+      phoneNumberId: WHATSAPP_TEST.phoneNumberId,
+      authorization: `Bearer ${WHATSAPP_TEST.accessToken}`,
+      params: { messaging_product: 'whatsapp', type: 'audio/ogg' },
+      file: { field: 'file', contentType: 'audio/ogg', startsWith: 'OggS' },
+    });
+    const mediaId = uploads[0]!.mediaId;
+    expect(shown(listened)).toEqual([`audio ${mediaId}`, localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+    expect(listened[0]!.params).toMatchObject({ messaging_product: 'whatsapp', to: from, type: 'audio' });
+    expect(choicesOf(listened[2]!).map((c) => c.title)).toContain(localeText('en', 'menu:help'));
+    expect(await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from)).toMatchObject({ listenMode: true });
+
+    // the same recording again: the media id is reused, nothing uploaded
+    await post(textMessage(from, 'listen'));
+    expect(shown((await settle(from, 8)).slice(5))).toEqual([`audio ${mediaId}`, localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+    expect(wa.whatsapp!.uploads.length - before).toBe(1);
+
+    // Meta no longer has it (30 days): the refused id is dropped, the recording uploaded again, once
+    wa.whatsapp!.expireMedia();
+    await post(textMessage(from, 'listen'));
+    const again = (await settle(from, 12)).slice(8);
+    expect(wa.whatsapp!.uploads.length - before).toBe(2);
+    const renewed = wa.whatsapp!.uploads.at(-1)!.mediaId;
+    expect(shown(again)).toEqual([`audio ${mediaId}`, `audio ${renewed}`, localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+
+    // READ: text alone again
+    await post(textMessage(from, 'READ'));
+    expect(shown((await settle(from, 14)).slice(12))).toEqual([localeText('en', 'voice_messages:off'), localeText('en', 'menu:prompt')]);
+    expect(await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from)).toMatchObject({ listenMode: false });
+    expect(logs.text()).not.toContain(from);
   });
 });
 

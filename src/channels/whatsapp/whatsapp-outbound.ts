@@ -6,6 +6,7 @@ import { OutboundService } from '../../outbound/outbound.service';
 import { OutboundJobKind, OutboundQueueName } from '../../outbound/outbound.types';
 import { renderWhatsApp, type WhatsAppMessage } from './whatsapp.renderer';
 import { WhatsAppSender } from './whatsapp.sender';
+import { WhatsAppListen } from './whatsapp-audio';
 import { WhatsAppReachability } from './whatsapp-reachability';
 import { templateFor, type WhatsAppOutgoing } from './whatsapp-templates';
 import { WhatsAppWindow } from './whatsapp-window';
@@ -31,6 +32,7 @@ export class WhatsAppOutbound implements OnModuleInit {
     @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
     @Inject(WhatsAppReachability) private readonly reachability: WhatsAppReachability,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(WhatsAppListen) private readonly listen: WhatsAppListen,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -43,6 +45,7 @@ export class WhatsAppOutbound implements OnModuleInit {
         const template = messages.length === 1 ? templateFor(outputs, language, this.config.whatsapp?.templates ?? {}) : undefined;
         return messages.map((message): { message: WhatsAppOutgoing } => ({ message: template ? { ...message, template } : message }));
       },
+      spoken: (outputs, language, contactId) => this.listen.spoken(outputs, language, contactId),
       sender: this.sender,
       limiter: { max: WHATSAPP_MESSAGES_PER_SECOND, durationMs: 1000 },
       // a reply answers the message she just sent; anything else must be inside her 24-hour window

@@ -4,7 +4,9 @@ import { ContactsModule } from '../../contacts/contacts.module';
 import { translatorProvider } from '../../content/translator.provider';
 import { ConversationsModule } from '../../conversations/conversations.module';
 import { OutboundModule } from '../../outbound/outbound.module';
+import { RecordingsModule } from '../../recordings/recordings.module';
 import { ContactForgettersModule } from '../contact-forgetter';
+import { WhatsAppAudio, WhatsAppListen } from './whatsapp-audio';
 import { WhatsAppInboundHandler } from './whatsapp-inbound.handler';
 import { WhatsAppOutbound } from './whatsapp-outbound';
 import { WhatsAppReachability } from './whatsapp-reachability';
@@ -26,13 +28,15 @@ export class WhatsAppModule {
     if (!whatsapp.appSecret) new Logger(WhatsAppModule.name).warn('WHATSAPP_APP_SECRET is not set: every WhatsApp webhook POST is refused');
     return {
       module: WhatsAppModule,
-      imports: [ConversationsModule, ContactsModule, OutboundModule, ContactForgettersModule],
+      imports: [ConversationsModule, ContactsModule, OutboundModule, ContactForgettersModule, RecordingsModule],
       controllers: [WhatsAppWebhookController],
       providers: [
         translatorProvider,
         { provide: WHATSAPP_RETRY, useValue: DEFAULT_WHATSAPP_RETRY },
         WhatsAppWindow,
         WhatsAppReachability,
+        WhatsAppListen,
+        WhatsAppAudio,
         WhatsAppSender,
         WhatsAppOutbound,
         WhatsAppInboundHandler,

@@ -36,7 +36,9 @@ export interface WhatsAppRow {
 export type WhatsAppMessage =
   | { type: 'text'; text: string }
   | { type: 'buttons'; text: string; buttons: WhatsAppButton[] }
-  | { type: 'list'; text: string; button: string; rows: WhatsAppRow[] };
+  | { type: 'list'; text: string; button: string; rows: WhatsAppRow[] }
+  /** listen mode (whatsapp-audio.ts): the OGG/Opus recording served at `voice` (`/audio/<sha256>.ogg`), no text. */
+  | { type: 'audio'; text: ''; voice: string };
 
 /**
  * A tap comes back with the id of the button or row: `q<question>:<choiceId>`, so a tap on an old

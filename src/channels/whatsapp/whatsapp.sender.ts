@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { WhatsAppMessage } from './whatsapp.renderer';
+import { audioPayload, WhatsAppAudio } from './whatsapp-audio';
 import { WhatsAppReachability } from './whatsapp-reachability';
 import { templatePayload, type WhatsAppOutgoing } from './whatsapp-templates';
 import { WhatsAppWindow } from './whatsapp-window';
@@ -56,6 +57,7 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
     @Inject(WHATSAPP_RETRY) private readonly retry: WhatsAppRetry,
     @Inject(WhatsAppWindow) private readonly window: WhatsAppWindow,
     @Inject(WhatsAppReachability) private readonly reachability: WhatsAppReachability,
+    @Optional() @Inject(WhatsAppAudio) private readonly audio?: WhatsAppAudio,
   ) {
     const whatsapp = config.whatsapp;
     if (!whatsapp) throw new Error('WhatsAppSender needs WHATSAPP_ACCESS_TOKEN');
@@ -65,9 +67,17 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
 
   async send(request: SendRequest<WhatsAppMessage>): Promise<SendResult> {
     const message = request.message as WhatsAppOutgoing;
+    // listen mode: a recorded prompt (whatsapp-audio.ts), uploaded once, then sent like any message
+    if (message.type === 'audio') {
+      if (!this.audio) throw new SendError('permanent', 'no-audio');
+      return this.audio.send(message.voice, (mediaId) => this.deliver(request, JSON.stringify(audioPayload(request.address, mediaId))));
+    }
     // decided when it leaves: her window may have closed while it waited in the queue
     const asTemplate = message.template && !(await this.window.isOpen(request.address));
-    const payload = JSON.stringify(asTemplate ? templatePayload(request.address, message.template!) : graphPayload(request.address, message));
+    return this.deliver(request, JSON.stringify(asTemplate ? templatePayload(request.address, message.template!) : graphPayload(request.address, message)));
+  }
+
+  private async deliver(request: SendRequest<WhatsAppMessage>, payload: string): Promise<SendResult> {
     for (let attempt = 1; ; attempt++) {
       const answer = await this.post(payload);
       const failure = classifyWhatsAppAnswer(answer);
@@ -125,6 +135,9 @@ export function graphPayload(to: string, message: WhatsAppMessage): Record<strin
         type: 'interactive',
         interactive: { type: 'list', body: { text: message.text }, action: { button: message.button, sections: [{ rows: message.rows }] } },
       };
+    case 'audio':
+      // needs the media id of the uploaded recording: sent by WhatsAppAudio with audioPayload
+      throw new SendError('permanent', 'no-media');
   }
 }
 

@@ -11,7 +11,7 @@ import type { TelegramMessage } from '../render.types';
 export const VOICE_MESSAGES_FACT = 'voice_messages';
 
 /**
- * Listen mode on Telegram (issue 25): the chat can carry voice messages, so the flow may offer it;
+ * Listen mode on Telegram (issue 25; WhatsApp has its own, whatsapp-audio.ts): the chat can carry voice messages, so the flow may offer it;
  * once she chose it (contacts.listen_mode, set only by her word or menu choice), each reply is preceded
  * by the recorded prompt of each of its texts, in her language only, at the gate status (the playable
  * catalogue). A text without such a recording goes as text alone: never another language's voice.

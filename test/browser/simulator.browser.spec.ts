@@ -1,7 +1,7 @@
 /**
  * The web simulator in a real browser (Debian's Chromium, driven by playwright-core) against the
- * compiled service started as a process: a short conversation on the SMS phone and on the Telegram
- * chat, a call on the keypad phone, the language switch and the reset. The screenshot is kept in test-artifacts/.
+ * compiled service started as a process: a short conversation on the SMS phone, the Telegram chat and
+ * the WhatsApp chat, a call on the keypad phone, the language switch and the reset. The screenshot is kept in test-artifacts/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ describe('the web simulator in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist/src/channels/simulator/assets/simulator.js'))) ensureBuilt();
+    ensureBuilt(); // a dist/ older than src/ would test the old page and script
     service = await startService({ SMS_SPELLING: 'bm,fr' });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -75,6 +75,22 @@ describe('the web simulator in a browser', () => {
     await telegram().getByRole('button', { name: localeText('bm', 'menu:reparations') }).last().click();
     await incoming(telegram(), localeText('bm', 'reparations:overview')).waitFor(WAIT);
     expect(await telegram().locator('[data-lang]').textContent()).toBe('language: bm');
+  });
+
+  it('shows WhatsApp lists as a "Choisir" button opening their rows, and answers a tapped row', async () => {
+    const whatsapp = page.locator('#whatsapp');
+    const choose = localeText('fr', 'common:whatsapp_list_button');
+    await page.getByLabel('WhatsApp chat: message').fill('Bonjour');
+    await whatsapp.getByRole('button', { name: 'Send', exact: true }).click();
+    await incoming(whatsapp, localeText('fr', 'language:prompt')).waitFor(WAIT);
+    const french = whatsapp.getByRole('button', { name: localeText('fr', 'language:name.fr') }).last();
+    expect(await french.isVisible()).toBe(false);
+    await whatsapp.getByRole('button', { name: choose, exact: true }).last().click();
+    await french.click();
+    await incoming(whatsapp, localeText('fr', 'menu:prompt')).waitFor(WAIT);
+    await whatsapp.getByRole('button', { name: choose, exact: true }).last().click();
+    await whatsapp.getByRole('button', { name: localeText('fr', 'menu:reparations') }).last().click();
+    await incoming(whatsapp, localeText('fr', 'reparations:overview')).waitFor(WAIT);
   });
 
   it('calls the voice menus on the keypad phone: the text of each prompt, the next one after each key', async () => {

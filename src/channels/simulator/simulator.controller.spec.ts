@@ -3,13 +3,18 @@ import type { ConversationService } from '../../conversations/conversation.servi
 import type { HandleResult, InboundMessage } from '../../conversations/inbound-message';
 import type { OutboundMessagesRepository } from '../../outbound/outbound-messages.repository';
 import { replyRowId } from '../../outbound/outbound.service';
+import type { Config } from '../../config/config';
+import type { Translator } from '../../content/translator.provider';
+import type { Output } from '../../engine/engine.types';
+import { renderWhatsApp } from '../whatsapp/whatsapp.renderer';
 import { SimulatorController } from './simulator.controller';
 import type { SimulatorOutbox } from './simulator.outbox';
-import type { SimulatorRendering } from './simulator.renderer';
+import { SimulatorRenderer, type SimulatorRendering } from './simulator.renderer';
 
 const rendering: SimulatorRendering = {
   sms: [{ text: 'Menu', encoding: 'GSM-7', segments: 1, nonGsm: [] }],
   telegram: [{ text: 'Menu', buttons: [{ label: 'Aide', data: 'q1:help' }] }],
+  whatsapp: [{ type: 'buttons', text: 'Menu', buttons: [{ id: 'q1:help', title: 'Aide' }] }],
 };
 
 /** The controller over fakes: a conversation service that queues (or not) the turn's one simulator row. */
@@ -52,14 +57,14 @@ describe('POST /simulator/messages', () => {
     for (const turn of [{ deliver: false, queued: false }, { status: 'duplicate' as const, deliver: false, queued: false }]) {
       const { controller, taken } = setUp(turn);
       const reply = await controller.receive({ from: 'sim-b', text: 'menu' });
-      expect(reply).toMatchObject({ delivered: false, sms: [], telegram: [] });
+      expect(reply).toMatchObject({ delivered: false, sms: [], telegram: [], whatsapp: [] });
       expect(taken).toEqual([]);
     }
   });
 
   it('answers an empty reply when the turn queued nothing', async () => {
     const { controller, taken } = setUp({ queued: false });
-    await expect(controller.receive({ from: 'sim-c', start: true })).resolves.toEqual({ status: 'processed', language: 'fr', delivered: true, sms: [], telegram: [] });
+    await expect(controller.receive({ from: 'sim-c', start: true })).resolves.toEqual({ status: 'processed', language: 'fr', delivered: true, sms: [], telegram: [], whatsapp: [] });
     expect(taken).toEqual([]);
   });
 
@@ -72,5 +77,28 @@ describe('POST /simulator/messages', () => {
     const { controller, handled } = setUp({});
     await expect(controller.receive({ from: 'sim e!', text: 42 })).rejects.toBeInstanceOf(BadRequestException);
     expect(handled).toEqual([]);
+  });
+});
+
+describe('the simulator renderer', () => {
+  const words: Record<string, string> = { 'q:few': 'Deux choix', 'q:many': 'Sept choix', 'common:whatsapp_list_button': 'Choisir' };
+  const translate = (key: string) => words[key] ?? key;
+  const translator = { t: () => translate, sourceOf: () => 'fr' } as unknown as Translator;
+  const renderer = new SimulatorRenderer(translator, { sms: { spelling: [] } } as unknown as Config);
+  const choices = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `c${i + 1}`, label: `choix ${i + 1}` }));
+
+  it('renders each turn as WhatsApp would too, with the WhatsApp channel renderer: reply buttons up to 3, a list past that', () => {
+    const outputs: Output[] = [
+      { text: 'q:few', question: 3, choices: choices(2) },
+      { text: 'q:many', question: 4, choices: choices(7) },
+    ];
+    const rendering = renderer.render(outputs, 'fr');
+    expect(rendering.whatsapp).toEqual(renderWhatsApp(outputs, translate));
+    expect(rendering.whatsapp[0]).toEqual({ type: 'buttons', text: 'Deux choix', buttons: [{ id: 'q3:c1', title: 'choix 1' }, { id: 'q3:c2', title: 'choix 2' }] });
+    expect(rendering.whatsapp[1]).toMatchObject({ type: 'list', text: 'Sept choix', button: 'Choisir' });
+    expect(rendering.whatsapp[1]).toHaveProperty('rows.6', { id: 'q4:c7', title: 'choix 7' });
+    // the SMS and Telegram renderings are still there, side by side
+    expect(rendering.sms).toHaveLength(2);
+    expect(rendering.telegram).toHaveLength(2);
   });
 });

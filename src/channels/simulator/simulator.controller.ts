@@ -22,7 +22,7 @@ export const SIMULATOR_REPLY_WAIT_MS = 10_000;
  * Development-only endpoint behind `npm run chat` and the web simulator: the simulator's inbound
  * webhook. It feeds the same conversation service as the real channels; the replies leave by the
  * same outbound queue (SimulatorOutbound) to the simulator's outbox, where this endpoint waits for
- * them (at most SIMULATOR_REPLY_WAIT_MS) and answers with both renderings (SMS and Telegram), so
+ * them (at most SIMULATOR_REPLY_WAIT_MS) and answers with every rendering (SMS, Telegram, WhatsApp), so
  * content authors see exactly what a woman would receive.
  */
 @Controller('simulator')
@@ -36,7 +36,7 @@ export class SimulatorController {
     @Inject(TRANSLATOR) private readonly translator: Translator,
   ) {}
 
-  /** The two phones side by side (GET /simulator). */
+  /** The phones side by side (GET /simulator). */
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', SIMULATOR_CSP)

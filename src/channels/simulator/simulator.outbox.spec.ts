@@ -11,6 +11,7 @@ const REDIS_URL = process.env.SIRA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rendering = (text: string): SimulatorRendering => ({
   sms: [{ text, encoding: 'GSM-7', segments: 1, nonGsm: [] }],
   telegram: [{ text, buttons: [] }],
+  whatsapp: [{ type: 'text', text }],
 });
 
 describe('the simulator outbox (the simulator channel provider)', () => {

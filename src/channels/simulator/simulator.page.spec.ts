@@ -43,10 +43,16 @@ describe('the simulator page', () => {
     expect(SIMULATOR_CSP).not.toContain('unsafe-inline');
   });
 
-  it('gives every input a label and both phones a named conversation log', () => {
-    for (const id of ['language', 'sms-input', 'telegram-input']) expect(page).toContain(`for="${id}"`);
+  it('gives every input a label and every chat phone a named conversation log', () => {
+    for (const id of ['language', 'sms-input', 'telegram-input', 'whatsapp-input']) expect(page).toContain(`for="${id}"`);
     expect(page).toContain('role="log" aria-live="polite" aria-label="SMS phone conversation"');
     expect(page).toContain('aria-label="Telegram chat conversation"');
+    expect(page).toContain('aria-label="WhatsApp chat conversation"');
+  });
+
+  it('has a WhatsApp chat beside the SMS phone and the Telegram chat, before the keypad phone', () => {
+    const order = [...page.matchAll(/<section class="phone phone-([a-z]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual(['sms', 'telegram', 'whatsapp', 'voice']);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The simulator page, rendered on the server: three phones (an SMS phone, a Telegram chat and a keypad
- * phone that calls the voice menus) over the same running service, a language switch and a reset. The
+ * The simulator page, rendered on the server: four phones (an SMS phone, a Telegram chat, a WhatsApp chat
+ * and a keypad phone that calls the voice menus) over the same running service, a language switch and a reset. The
  * page holds no script of its own (the Content-Security-Policy allows only /simulator/simulator.js) and
  * no resource from elsewhere; recordings play from this service (`media-src 'self'`).
  */
@@ -39,6 +39,7 @@ export function simulatorPage(input: SimulatorPageInput): string {
 <main class="phones">
 ${phone('sms', 'SMS phone', 'Type an SMS (e.g. Bonjour)', 'Send SMS')}
 ${phone('telegram', 'Telegram chat', 'Type, or tap a button', 'Send')}
+${phone('whatsapp', 'WhatsApp chat', 'Type, or tap a button or a list', 'Send')}
 ${keypadPhone()}
 </main>
 </body>

@@ -7,6 +7,7 @@ import type { Output } from '../../engine/engine.types';
 import { renderSmsMessages } from '../sms/sms.renderer';
 import { smsCost, type SmsEncoding } from '../../common/sms-segments';
 import { renderTelegram } from '../telegram/telegram.renderer';
+import { renderWhatsApp } from '../whatsapp/whatsapp.renderer';
 
 /** One SMS exactly as the SMS channel would send it (after the SMS spelling), with what it costs. */
 export interface SimulatorSms {
@@ -18,12 +19,15 @@ export interface SimulatorSms {
 }
 
 /**
- * The simulator's one outbound message per turn: the turn's replies rendered both ways, side by side.
+ * The simulator's one outbound message per turn: the turn's replies rendered each way (SMS, Telegram,
+ * WhatsApp), side by side.
  * It is what the simulator's outbound queue carries and its sender keeps (SimulatorOutbox).
  */
 export interface SimulatorRendering {
   sms: SimulatorSms[];
   telegram: ReturnType<typeof renderTelegram>;
+  /** as the WhatsApp channel's own renderer makes them: text, reply buttons (≤ 3) or a list (≤ 10 rows). */
+  whatsapp: ReturnType<typeof renderWhatsApp>;
 }
 
 /** What POST /simulator/messages answers (the page and `npm run chat` read it). */
@@ -34,7 +38,7 @@ export interface SimulatorReply extends SimulatorRendering {
   delivered: boolean;
 }
 
-/** Renders one conversation step both ways, side by side. */
+/** Renders one conversation step each way, side by side. */
 @Injectable()
 export class SimulatorRenderer {
   constructor(
@@ -42,13 +46,14 @@ export class SimulatorRenderer {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  /** The simulator channel's renderer (its outbound definition): a turn's outputs as the SMS and Telegram channels would send them. */
+  /** The simulator channel's renderer (its outbound definition): a turn's outputs as the SMS, Telegram and WhatsApp channels would send them. */
   render(outputs: Output[], language: string): SimulatorRendering {
     const t = this.translator.t(language);
     const sms = renderSmsMessages(outputs, t, { language, spelling: this.config.sms.spelling, sourceOf: this.translator.sourceOf });
     return {
       sms: sms.map((m) => ({ ...m, nonGsm: smsCost(m.text).nonGsm })),
       telegram: renderTelegram(outputs, t),
+      whatsapp: renderWhatsApp(outputs, t),
     };
   }
 }
@@ -65,5 +70,6 @@ export function simulatorReply(result: Pick<HandleResult, 'status' | 'language' 
     delivered,
     sms: delivered && kept ? kept.sms : [],
     telegram: delivered && kept ? kept.telegram : [],
+    whatsapp: delivered && kept ? (kept.whatsapp ?? []) : [],
   };
 }

@@ -1,4 +1,4 @@
-// Sira simulator: drives two simulated identities (an SMS phone and a Telegram chat) through
+// Sira simulator: drives three simulated identities (an SMS phone, a Telegram chat and a WhatsApp chat) through
 // POST /simulator/messages, the endpoint `npm run chat` uses, and a keypad phone that calls the voice
 // menus through POST /simulator/calls. No framework, no build step.
 'use strict';
@@ -7,7 +7,7 @@
   const languageWord = document.body.dataset.languageWord;
   const select = document.getElementById('language');
   const notice = document.getElementById('notice');
-  const phones = ['sms', 'telegram'].map(makePhone);
+  const phones = ['sms', 'telegram', 'whatsapp'].map(makePhone);
   const voice = makeKeypadPhone();
 
   function makePhone(kind) {
@@ -78,6 +78,7 @@
     if (reply.status === 'duplicate') return bubble(phone, 'none', '(duplicate: nothing done)');
     if (!reply.delivered) return bubble(phone, 'none', '(nothing is sent: this identity has opted out; send START to resume)');
     if (phone.kind === 'sms') reply.sms.forEach((sms) => smsBubble(phone, sms));
+    else if (phone.kind === 'whatsapp') reply.whatsapp.forEach((message) => whatsappBubble(phone, message));
     else reply.telegram.forEach((message) => telegramBubble(phone, message));
   }
 
@@ -119,6 +120,56 @@
     item.append(row);
   }
 
+  /**
+   * A WhatsApp message as the WhatsApp renderer made it (src/channels/whatsapp/whatsapp.renderer.ts):
+   * text, reply buttons, or a list whose button opens its rows. A tap sends the choice, as on Telegram.
+   */
+  function whatsappBubble(phone, message) {
+    const item = bubble(phone, 'in', message.text);
+    if (message.type === 'buttons') {
+      const row = document.createElement('div');
+      row.className = 'buttons';
+      for (const button of message.buttons) row.append(choiceButton(phone, button.id, button.title));
+      item.append(row);
+    } else if (message.type === 'list') {
+      const box = document.createElement('div');
+      box.className = 'buttons';
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'list-open';
+      open.textContent = message.button;
+      open.setAttribute('aria-expanded', 'false');
+      const rows = document.createElement('div');
+      rows.className = 'rows';
+      rows.hidden = true;
+      rows.setAttribute('role', 'group');
+      rows.setAttribute('aria-label', message.button);
+      for (const entry of message.rows) rows.append(choiceButton(phone, entry.id, entry.title, entry.description));
+      open.addEventListener('click', () => {
+        rows.hidden = !rows.hidden;
+        open.setAttribute('aria-expanded', String(!rows.hidden));
+      });
+      box.append(open, rows);
+      item.append(box);
+    }
+  }
+
+  /** A reply button or list row of WhatsApp: its id is `q<question>:<choice id>`, as Telegram's data. */
+  function choiceButton(phone, id, title, description) {
+    const tap = document.createElement('button');
+    tap.type = 'button';
+    tap.textContent = title;
+    if (description) {
+      const more = document.createElement('small');
+      more.textContent = description;
+      tap.append(more);
+    }
+    const choice = parseData(id);
+    // a tap on an old message is sent as it is: the engine answers a stale tap itself
+    tap.addEventListener('click', () => enqueue(phone, { choice }, title));
+    return tap;
+  }
+
   /** Button data is `q<question>:<choice id>` (src/channels/telegram/telegram.renderer.ts). */
   function parseData(data) {
     const match = /^q(\d+):([a-z0-9_]+)$/.exec(data);
@@ -132,17 +183,26 @@
 
   /**
    * Switches a running conversation the way she would: the language word, then the language in the
-   * menu it opens (its number by SMS, its button on Telegram).
+   * menu it opens (its number by SMS, its button on Telegram, its button or list row on WhatsApp).
    */
   async function switchLanguage(phone, code) {
     const reply = await enqueue(phone, { text: languageWord }, languageWord);
-    const found = findChoice(reply, code);
+    const found = findChoice(reply, code, phone.kind);
     if (!found) return say(`${phone.title}: the language menu did not offer "${code}"`);
     if (phone.kind === 'sms') await enqueue(phone, { text: String(found.number) }, String(found.number));
+    else if (phone.kind === 'whatsapp') await enqueue(phone, { choice: found.choice }, found.label);
     else await enqueue(phone, { choice: found.choice }, unescapeHtml(found.label));
   }
 
-  function findChoice(reply, id) {
+  function findChoice(reply, id, kind) {
+    if (kind === 'whatsapp') {
+      for (const message of reply.whatsapp) {
+        const entries = message.type === 'buttons' ? message.buttons : message.type === 'list' ? message.rows : [];
+        const index = entries.findIndex((e) => parseData(e.id)?.id === id);
+        if (index >= 0) return { number: index + 1, label: entries[index].title, choice: parseData(entries[index].id) };
+      }
+      return null;
+    }
     for (const message of reply.telegram) {
       const index = message.buttons.findIndex((b) => parseData(b.data)?.id === id);
       if (index >= 0) return { number: index + 1, label: message.buttons[index].label, choice: parseData(message.buttons[index].data) };

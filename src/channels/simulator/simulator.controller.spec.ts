@@ -7,6 +7,10 @@ import type { Config } from '../../config/config';
 import type { Translator } from '../../content/translator.provider';
 import type { Output } from '../../engine/engine.types';
 import { renderWhatsApp } from '../whatsapp/whatsapp.renderer';
+import type { ContactsRepository } from '../../contacts/contacts.repository';
+import type { TurnContext } from '../../conversations/conversation-hooks';
+import type { RecordingsService } from '../../recordings/recordings.service';
+import { SimulatorListen } from './simulator-listen';
 import { SimulatorController } from './simulator.controller';
 import type { SimulatorOutbox } from './simulator.outbox';
 import { SimulatorRenderer, type SimulatorRendering } from './simulator.renderer';
@@ -18,7 +22,7 @@ const rendering: SimulatorRendering = {
 };
 
 /** The controller over fakes: a conversation service that queues (or not) the turn's one simulator row. */
-function setUp(turn: Partial<HandleResult> & { queued?: boolean; sent?: boolean }) {
+function setUp(turn: Partial<HandleResult> & { queued?: boolean; sent?: boolean; messages?: SimulatorRendering[] }) {
   const rows = new Set<string>();
   const kept = new Map<string, SimulatorRendering>();
   const handled: InboundMessage[] = [];
@@ -26,11 +30,15 @@ function setUp(turn: Partial<HandleResult> & { queued?: boolean; sent?: boolean 
   const conversations = {
     handle: async (msg: InboundMessage): Promise<HandleResult> => {
       handled.push(msg);
-      const rowId = replyRowId('simulator', msg.providerMessageId, 0);
-      if (turn.queued !== false) rows.add(rowId);
-      if (turn.queued !== false && turn.sent !== false) kept.set(rowId, rendering);
+      (turn.messages ?? [rendering]).forEach((message, position) => {
+        const rowId = replyRowId('simulator', msg.providerMessageId, position);
+        if (turn.queued !== false) rows.add(rowId);
+        if (turn.queued !== false && turn.sent !== false) kept.set(rowId, message);
+      });
       // outputs a caller could render: the controller must not
-      return { status: 'processed', language: 'fr', outputs: [{ text: 'never:rendered' }], deliver: true, events: [], ...turn };
+      const { messages: _messages, ...rest } = turn;
+      void _messages;
+      return { status: 'processed', language: 'fr', outputs: [{ text: 'never:rendered' }], deliver: true, events: [], ...rest };
     },
   } as unknown as ConversationService;
   const outbox = {
@@ -51,6 +59,17 @@ describe('POST /simulator/messages', () => {
     expect(reply).toEqual({ status: 'processed', language: 'fr', delivered: true, ...rendering });
     expect(handled).toMatchObject([{ channel: 'simulator', address: 'sim-a', input: { kind: 'text', text: 'Bonjour' }, receivedAt: 1_000 }]);
     expect(taken).toEqual([{ address: 'sim-a', rowId: replyRowId('simulator', handled[0]!.providerMessageId, 0), timeoutMs: 10_000 }]);
+  });
+
+  it('in listen mode answers the recordings first, then the texts: both messages of the turn, in order', async () => {
+    const voice = '/audio/' + 'a'.repeat(64) + '.ogg';
+    const spoken: SimulatorRendering = { sms: [], telegram: [{ text: '', buttons: [], voice }], whatsapp: [{ type: 'audio', text: '', voice }] };
+    const { controller, handled, taken } = setUp({ messages: [spoken, rendering] });
+    const reply = await controller.receive({ from: 'sim-whatsapp-1', text: 'menu' });
+    expect(reply.telegram).toEqual([spoken.telegram[0], rendering.telegram[0]]);
+    expect(reply.whatsapp).toEqual([spoken.whatsapp[0], rendering.whatsapp[0]]);
+    expect(reply.sms).toEqual(rendering.sms);
+    expect(taken.map((t) => t.rowId)).toEqual([0, 1].map((i) => replyRowId('simulator', handled[0]!.providerMessageId, i)));
   });
 
   it('waits for nothing when she has opted out or the message was a duplicate', async () => {
@@ -100,5 +119,31 @@ describe('the simulator renderer', () => {
     // the SMS and Telegram renderings are still there, side by side
     expect(rendering.sms).toHaveLength(2);
     expect(rendering.telegram).toHaveLength(2);
+  });
+});
+
+describe('listen mode in the simulator', () => {
+  const voice = '/audio/' + 'b'.repeat(64) + '.ogg';
+  const listen = (listenMode: boolean) =>
+    new SimulatorListen(
+      { findById: async () => ({ id: 'c1', listenMode }) } as unknown as ContactsRepository,
+      { playableCatalogue: async () => new Map([['fr|menu:prompt', { voicePath: voice }]]) } as unknown as RecordingsService,
+    );
+  const facts = (address: string, channel = 'simulator') => listen(false).facts({ msg: { channel, address } } as unknown as TurnContext);
+
+  it("reports the Telegram and WhatsApp phones' facts, never the SMS phone's", async () => {
+    await expect(facts('sim-telegram-ab12')).resolves.toEqual({ voice_messages: 'yes' });
+    await expect(facts('sim-whatsapp-ab12')).resolves.toEqual({ voice_messages: 'yes', whatsapp_voice_messages: 'yes' });
+    await expect(facts('sim-sms-ab12')).resolves.toEqual({});
+    await expect(facts('sim-whatsapp-ab12', 'telegram')).resolves.toEqual({});
+  });
+
+  it('once she chose it, sends the recordings in her language as Telegram voice and WhatsApp audio messages', async () => {
+    const outputs: Output[] = [{ text: 'menu:prompt' }, { text: 'menu:unrecorded' }];
+    await expect(listen(true).spoken(outputs, 'fr', 'c1')).resolves.toEqual([
+      { message: { sms: [], telegram: [{ text: '', buttons: [], voice }], whatsapp: [{ type: 'audio', text: '', voice }] } },
+    ]);
+    await expect(listen(true).spoken(outputs, 'bm', 'c1')).resolves.toEqual([]);
+    await expect(listen(false).spoken(outputs, 'fr', 'c1')).resolves.toEqual([]);
   });
 });

@@ -12,11 +12,13 @@ import { replyRowId } from '../../outbound/outbound.service';
 import { isSimulatorAsset, simulatorAsset } from './simulator.assets';
 import { SIMULATOR_CSP, simulatorPage } from './simulator.page';
 import { SimulatorOutbox } from './simulator.outbox';
-import { simulatorReply, type SimulatorReply } from './simulator.renderer';
+import { simulatorReply, type SimulatorRendering, type SimulatorReply } from './simulator.renderer';
 import { SimulatorMessage, simulatorMessageSchema } from './simulator.dto';
 
 /** How long a simulated message waits for its reply to leave the outbound queue (a bounded wait). */
 export const SIMULATOR_REPLY_WAIT_MS = 10_000;
+/** A turn queues its rendering, preceded in listen mode by its recordings: two messages at most. */
+const MAX_MESSAGES_PER_TURN = 2;
 
 /**
  * Development-only endpoint behind `npm run chat` and the web simulator: the simulator's inbound
@@ -72,12 +74,22 @@ export class SimulatorController {
       receivedAt: this.clock.now(),
     });
     if (result.status !== 'processed' || !result.deliver) return simulatorReply(result, undefined);
-    // A turn's replies are one simulator message, queued (recorded) before handle() returned, or none.
-    const rowId = replyRowId('simulator', providerMessageId, 0);
-    if (!(await this.messages.findById(rowId))) return simulatorReply(result, undefined);
-    const kept = await this.outbox.take(message.from, rowId, SIMULATOR_REPLY_WAIT_MS);
-    if (!kept) throw new GatewayTimeoutException(`the reply was queued but not sent within ${SIMULATOR_REPLY_WAIT_MS / 1000} s: is a worker running (SIRA_ROLE)?`);
-    return simulatorReply(result, kept);
+    // A turn's replies are one simulator message (two in listen mode: its recordings, then the texts),
+    // queued (recorded) before handle() returned, or none.
+    const kept: SimulatorRendering[] = [];
+    for (let position = 0; position < MAX_MESSAGES_PER_TURN; position++) {
+      const rowId = replyRowId('simulator', providerMessageId, position);
+      if (!(await this.messages.findById(rowId))) break;
+      const one = await this.outbox.take(message.from, rowId, SIMULATOR_REPLY_WAIT_MS);
+      if (!one) throw new GatewayTimeoutException(`the reply was queued but not sent within ${SIMULATOR_REPLY_WAIT_MS / 1000} s: is a worker running (SIRA_ROLE)?`);
+      kept.push(one);
+    }
+    if (kept.length === 0) return simulatorReply(result, undefined);
+    return simulatorReply(result, {
+      sms: kept.flatMap((k) => k.sms),
+      telegram: kept.flatMap((k) => k.telegram),
+      whatsapp: kept.flatMap((k) => k.whatsapp ?? []),
+    });
   }
 }
 

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../../conversations/conversations.module';
 import { translatorProvider } from '../../content/translator.provider';
+import { ContactsModule } from '../../contacts/contacts.module';
 import { OutboundModule } from '../../outbound/outbound.module';
+import { RecordingsModule } from '../../recordings/recordings.module';
 import { VoiceModule } from '../voice/voice.module';
 import { SimulatorCallsController } from './simulator-calls.controller';
+import { SimulatorListen } from './simulator-listen';
 import { SimulatorController } from './simulator.controller';
 import { SimulatorOutbound, SimulatorSender } from './simulator.outbound';
 import { SimulatorOutbox } from './simulator.outbox';
@@ -16,8 +19,8 @@ import { SimulatorRenderer } from './simulator.renderer';
  * caller of the voice channel (VoiceCalls), whose answer is the next prompt.
  */
 @Module({
-  imports: [ConversationsModule, OutboundModule, VoiceModule],
+  imports: [ConversationsModule, ContactsModule, OutboundModule, RecordingsModule, VoiceModule],
   controllers: [SimulatorController, SimulatorCallsController],
-  providers: [SimulatorRenderer, SimulatorOutbox, SimulatorSender, SimulatorOutbound, translatorProvider],
+  providers: [SimulatorListen, SimulatorRenderer, SimulatorOutbox, SimulatorSender, SimulatorOutbound, translatorProvider],
 })
 export class SimulatorModule {}

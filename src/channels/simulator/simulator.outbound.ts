@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { OutboundService } from '../../outbound/outbound.service';
 import { OutboundQueueName, type OutboundChannel, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
+import { SimulatorListen } from './simulator-listen';
 import { SimulatorOutbox } from './simulator.outbox';
 import { SimulatorRenderer, type SimulatorRendering } from './simulator.renderer';
 
@@ -26,6 +27,7 @@ export class SimulatorOutbound implements OnModuleInit {
     @Inject(OutboundService) private readonly outbound: OutboundService,
     @Inject(SimulatorSender) private readonly sender: SimulatorSender,
     @Inject(SimulatorRenderer) private readonly renderer: SimulatorRenderer,
+    @Inject(SimulatorListen) private readonly listen: SimulatorListen,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -36,6 +38,8 @@ export class SimulatorOutbound implements OnModuleInit {
     return {
       channel: 'simulator',
       queue: OutboundQueueName.Simulator,
+      // listen mode (simulator-listen.ts): the recorded prompts go first, as one more simulator message
+      spoken: (outputs, language, contactId) => this.listen.spoken(outputs, language, contactId),
       render: (outputs, language) => [{ message: this.renderer.render(outputs, language) }],
       sender: this.sender,
       // nothing leaves the machine: no provider's pace to keep

@@ -104,6 +104,7 @@
   }
 
   function telegramBubble(phone, message) {
+    if (message.voice) return voiceBubble(phone, message.voice);
     const item = bubble(phone, 'in', unescapeHtml(message.text));
     if (message.buttons.length === 0) return;
     const row = document.createElement('div');
@@ -120,11 +121,24 @@
     item.append(row);
   }
 
+  /** Listen mode: a voice (Telegram) or audio (WhatsApp) message, a player of /audio/<sha>.ogg. */
+  function voiceBubble(phone, path) {
+    const item = bubble(phone, 'in', '');
+    item.classList.add('voice');
+    const audio = document.createElement('audio');
+    audio.controls = true;
+    audio.preload = 'none';
+    audio.src = path;
+    item.append(audio);
+    return item;
+  }
+
   /**
    * A WhatsApp message as the WhatsApp renderer made it (src/channels/whatsapp/whatsapp.renderer.ts):
    * text, reply buttons, or a list whose button opens its rows. A tap sends the choice, as on Telegram.
    */
   function whatsappBubble(phone, message) {
+    if (message.type === 'audio') return voiceBubble(phone, message.voice);
     const item = bubble(phone, 'in', message.text);
     if (message.type === 'buttons') {
       const row = document.createElement('div');

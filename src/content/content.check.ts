@@ -52,6 +52,7 @@ function checkIndex(raw: RawContent, dropped: Set<string>): ContentProblem[] {
   check('home', index.home, true);
   check('rescue', index.rescue, false);
   check('callback', index.callback, false);
+  check('voice_note', index.voice_note, false);
   for (const name of Object.keys(index.commands)) {
     if (!(INDEX_COMMANDS as string[]).includes(name)) report(`unknown command "${name}"`);
   }
@@ -89,7 +90,7 @@ function duplicateKeywords(raw: RawContent, menu: MenuNode): string[] {
 
 function unreachable(raw: RawContent): ContentProblem[] {
   const idx = raw.index;
-  const roots = [idx?.entry, idx?.home, idx?.rescue, idx?.callback, ...Object.values(idx?.commands ?? {})]
+  const roots = [idx?.entry, idx?.home, idx?.rescue, idx?.callback, idx?.voice_note, ...Object.values(idx?.commands ?? {})]
     .filter((t): t is string => typeof t === 'string')
     .map((t) => parseTarget('', t, (f) => raw.flows[f]?.start || undefined))
     .filter((r): r is NonNullable<typeof r> => !!r);

@@ -36,6 +36,7 @@ export interface FlowIndexSpec {
   home?: string;
   rescue?: string;
   callback?: string;
+  voice_note?: string;
   commands: Record<string, string>;
 }
 

@@ -37,6 +37,7 @@
  * home: "@menu"                # main menu (home command, 0, expiry)
  * rescue: "@help/rescue"       # after three misses in a row (optional, default home)
  * callback: "@callback"        # optional
+ * voice_note: "@voice_messages/offer"  # optional: where a voice note leads on a chat channel (the listen-mode offer)
  * commands: { help: "@help", language: "@language", stop: "@privacy/stopped", start: "@privacy/restarted", erase: "@privacy/erase_confirm" }
  * ```
  *
@@ -98,5 +99,5 @@ function readIndex(flowsDir: string, dirName: string, exists: boolean, problems:
   if (isRecord(raw.commands)) {
     for (const [name, target] of Object.entries(raw.commands)) if (typeof target === 'string') commands[name] = target;
   }
-  return { file: display, entry: str(raw.entry), home: str(raw.home), rescue: str(raw.rescue), callback: str(raw.callback), commands };
+  return { file: display, entry: str(raw.entry), home: str(raw.home), rescue: str(raw.rescue), callback: str(raw.callback), voice_note: str(raw.voice_note), commands };
 }

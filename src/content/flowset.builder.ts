@@ -23,6 +23,7 @@ export function buildFlowSet(raw: RawContent): FlowSet {
   }
   const rescue = ref(raw.index?.rescue);
   const callback = ref(raw.index?.callback);
+  const voiceNote = ref(raw.index?.voice_note);
   return {
     flows: raw.flows,
     entry: ref(raw.index?.entry) ?? NOWHERE,
@@ -30,6 +31,7 @@ export function buildFlowSet(raw: RawContent): FlowSet {
     commands,
     ...(rescue ? { rescue } : {}),
     ...(callback ? { callback } : {}),
+    ...(voiceNote ? { voiceNote } : {}),
     languages: raw.languages.map((l) => l.code),
     globalWords: globalWords(raw),
     keywords: choiceKeywords(raw),

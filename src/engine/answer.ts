@@ -15,6 +15,7 @@ export function answer(turn: Turn, input: Exclude<Input, { kind: 'start' }>): vo
   if (!isWaiting(node)) return enter(turn, homeOrEntry(turn), false);
   if (input.kind === 'choice') return answerButton(turn, node, input);
   if (input.kind === 'keypad') return pressKey(turn, node, input.key);
+  if (input.kind === 'voice_note') return heardVoiceNote(turn, node);
   const text = normalizeText(input.text);
   const command = matchCommand(turn.flowSet, text);
   if (command) return runCommand(turn, command);
@@ -48,6 +49,13 @@ function pressKey(turn: Turn, node: WaitingNode, key: KeypadKey): void {
     return;
   }
   enter(turn, turn.flowSet.callback ?? turn.flowSet.home);
+}
+
+/** A voice note: never a miss, never an answer; the offer of listen mode, else the question again. */
+function heardVoiceNote(turn: Turn, node: WaitingNode): void {
+  if (!turn.flowSet.voiceNote) return pressKey(turn, node, 'repeat');
+  turn.s.misses = 0;
+  enter(turn, turn.flowSet.voiceNote);
 }
 
 export function runCommand(turn: Turn, command: GlobalCommand): void {

@@ -166,6 +166,8 @@ export interface FlowSet {
   callback?: NodeRef;
   /** where the third miss in a row leads: a content menu offering the main menu and a callback (default: home). */
   rescue?: NodeRef;
+  /** where a voice note leads (Input `voice_note`): the offer of listen mode (default: the question again). */
+  voiceNote?: NodeRef;
   languages: string[];
   globalWords: Record<GlobalCommand, string[]>;
   /** normalised keywords per i18n key (labels and keyword lists, all languages). */
@@ -202,7 +204,13 @@ export type Input =
    * `repeat` (*, or no key the first time: the question again, not a miss), `person` (9, or no key the
    * second time: the callback offer). Digits of choices and numbers arrive as `text`.
    */
-  | { kind: 'keypad'; key: KeypadKey };
+  | { kind: 'keypad'; key: KeypadKey }
+  /**
+   * She sent a voice note on a chat channel that can send voice messages, and she is not listening yet
+   * (the channel decides): Sira cannot listen to it, so it leads to the offer of listen mode
+   * (FlowSet.voiceNote); never switches listen mode on by itself. Without that target: the question again.
+   */
+  | { kind: 'voice_note' };
 
 export const KEYPAD_KEYS = ['home', 'back', 'repeat', 'person'] as const;
 export type KeypadKey = (typeof KEYPAD_KEYS)[number];

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { loadContent } from '../content/content.loader';
-import type { EngineEvent } from './engine.types';
+import type { EngineEvent, Input } from './engine.types';
 import { START_FR, play, type ScriptCase } from './engine.test-script';
 
 /**
  * Issue 25, listen mode, against the real content (flows/voice_messages.yaml, flows/language.yaml,
  * common:commands.listen / read): the words and the language menu's appended choice switch it, only
- * where the shell reports the fact `voice_messages` (a chat channel that sends voice messages).
+ * where the shell reports the fact `voice_messages` (a chat channel that sends voice messages); a voice
+ * note (Input `voice_note`, flows/_index.yaml voice_note) leads to the offer, yes/no.
  */
 const ROOT = join(__dirname, '..', '..');
 const flowSet = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir: join(ROOT, 'locales') }).flowSet;
@@ -14,6 +15,7 @@ const flowSet = loadContent({ flowsDir: join(ROOT, 'flows'), localesDir: join(RO
 const ON: EngineEvent[] = [{ type: 'listen_mode_changed', on: true }];
 const OFF: EngineEvent[] = [{ type: 'listen_mode_changed', on: false }];
 const CHAT = { voice_messages: 'yes' };
+const VOICE_NOTE: Input = { kind: 'voice_note' };
 const LANGUAGES = ['fr', 'bm', 'en', 'ff', 'ses', 'taq'];
 
 const cases: ScriptCase[] = [
@@ -33,6 +35,14 @@ const cases: ScriptCase[] = [
   { name: 'without the fact the words get one short reply and the menu, and nothing changes', turns: [...START_FR,
     { send: 'ECOUTER', says: ['voice_messages:unavailable', 'menu:prompt'], events: [], at: 'menu/main' },
     { send: 'LIRE', says: ['voice_messages:unavailable', 'menu:prompt'], events: [] }] },
+  { name: 'a voice note: the offer (never switched on by itself); yes switches it on with the confirmation', facts: CHAT, turns: [...START_FR, { send: '2' },
+    { send: VOICE_NOTE, says: ['voice_messages:offer.prompt'], events: [], at: 'voice_messages/offer_ask', misses: 0 },
+    { send: '1', says: ['voice_messages:on', 'menu:prompt'], events: ON, at: 'menu/main' }] },
+  { name: 'a voice note, then no: the menu, listen mode untouched', facts: CHAT, turns: [...START_FR,
+    { send: VOICE_NOTE, says: ['voice_messages:offer.prompt'], events: [] },
+    { send: '2', says: ['menu:prompt'], events: [], at: 'menu/main' }] },
+  { name: 'a voice note without the fact: one short reply and the menu, nothing changes', turns: [...START_FR,
+    { send: VOICE_NOTE, says: ['voice_messages:unavailable', 'menu:prompt'], events: [], at: 'menu/main' }] },
   { name: '"Écouter par téléphone" (a return call) is not the listen word', facts: CHAT, turns: [...START_FR,
     { send: 'Écouter par téléphone', check: (r) => expect(r.events).not.toContainEqual(ON[0]) }] },
 ];

@@ -116,6 +116,7 @@ function wellFormed(input: Input): Input {
   if (input?.kind === 'start') return input;
   if (input?.kind === 'text' && typeof input.text === 'string') return input;
   if (input?.kind === 'choice' && typeof input.choice === 'string' && Number.isSafeInteger(input.question)) return input;
+  if (input?.kind === 'voice_note') return input;
   if (input?.kind === 'keypad' && (KEYPAD_KEYS as readonly unknown[]).includes(input.key)) return input;
   return { kind: 'text', text: '' };
 }

@@ -369,6 +369,32 @@ describe('listen mode (issue 25)', () => {
     expect(await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from)).toMatchObject({ listenMode: false });
     expect(logs.text()).not.toContain(from);
   });
+
+  it('a voice note: the offer (Sira cannot listen; overheard, earphones), nothing switched on; yes: listen mode on with its confirmation; then a voice note gets the notice', async () => {
+    const from = randomWaId();
+    await post(textMessage(from, 'Hello'));
+    await settle(from, 1);
+    await post(tap(from, 'English'));
+    await settle(from, 2);
+    const contacts = wa.get<ContactsRepository>(ContactsRepository);
+
+    const note = voiceNote(from);
+    await post(note);
+    await post(note); // redelivered: one offer
+    const offered = (await settle(from, 3)).slice(2);
+    expect(offered.map(textOf)).toEqual([localeText('en', 'voice_messages:offer.prompt')]);
+    expect(choicesOf(offered[0]!).map((c) => c.title)).toEqual([localeText('en', 'voice_messages:offer.yes'), localeText('en', 'voice_messages:offer.no')]);
+    expect(await contacts.findByAddress('whatsapp', from)).toMatchObject({ listenMode: false });
+
+    await post(tap(from, localeText('en', 'voice_messages:offer.yes')));
+    const on = (await settle(from, 6)).slice(3);
+    expect(shown(on)).toEqual([expect.stringMatching(/^audio /), localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+    expect(await contacts.findByAddress('whatsapp', from)).toMatchObject({ listenMode: true });
+
+    // already listening: no offer again, the notice and the question
+    await post(voiceNote(from));
+    expect((await settle(from, 8)).slice(6).map(textOf)).toEqual([localeText('en', 'common:cannot_listen'), localeText('en', 'menu:prompt')]);
+  });
 });
 
 describe('the logs', () => {

@@ -46,6 +46,15 @@ export class TelegramContacts {
     return this.facts.submit(contact.id, { type: 'channel_unblocked', source: BLOCKED_SOURCE });
   }
 
+  /**
+   * Whether a voice note leads to the offer of listen mode: she chose a language and is not listening
+   * yet (else the hint, as for a photo). Never for a stopped contact.
+   */
+  async offersListen(chatId: string): Promise<boolean> {
+    const contact = await this.contacts.findByAddress('telegram', chatId);
+    return !!contact && !!contact.language && !contact.listenMode && !contact.optedOut;
+  }
+
   /** The "please use the buttons or type a number" hint, once per update, never to a stopped contact. */
   async sendHint(updateId: number, chatId: string): Promise<void> {
     const marker = `hint:${updateId}`;

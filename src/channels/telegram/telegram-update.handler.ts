@@ -3,6 +3,7 @@ import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { CLOCK, type Clock } from '../../common/clock';
 import { ConversationService } from '../../conversations/conversation.service';
+import type { Input } from '../../engine/engine.types';
 import { TELEGRAM_BOT } from './telegram.bot';
 import { BLOCKED_SOURCE, TelegramContacts } from './telegram-contacts';
 import { TelegramGroups } from './telegram-groups';
@@ -30,16 +31,7 @@ export class TelegramUpdateHandler {
     if ('callbackQueryId' in event && event.callbackQueryId) await this.answerCallback(event.callbackQueryId);
     switch (event.kind) {
       case 'input':
-        await this.conversations.handle({
-          channel: 'telegram',
-          providerMessageId: String(event.updateId),
-          address: event.chatId,
-          input: event.input,
-          receivedAt: event.receivedAt,
-          source: 'telegram',
-          // writing again after blocking the bot lifts the block (a STOP stays): see TelegramContacts
-          liftsOptOut: BLOCKED_SOURCE,
-        });
+        await this.handInput(event.updateId, event.chatId, event.input, event.receivedAt);
         break;
       case 'blocked':
         await this.contacts.markBlocked(event.chatId);
@@ -48,12 +40,28 @@ export class TelegramUpdateHandler {
         await this.groups.leave(event.chatId);
         break;
       case 'unsupported':
-        await this.contacts.sendHint(event.updateId, event.chatId);
+        // a voice note, when she is not listening yet: the offer of listen mode (never switched on by itself)
+        if (event.voiceNote && (await this.contacts.offersListen(event.chatId))) {
+          await this.handInput(event.updateId, event.chatId, { kind: 'voice_note' }, event.receivedAt);
+        } else await this.contacts.sendHint(event.updateId, event.chatId);
         break;
       default:
         break; // 'unblocked' and 'ignored': her next message is what counts.
     }
     return event.kind;
+  }
+
+  private async handInput(updateId: number, chatId: string, input: Input, receivedAt: number): Promise<void> {
+    await this.conversations.handle({
+      channel: 'telegram',
+      providerMessageId: String(updateId),
+      address: chatId,
+      input,
+      receivedAt,
+      source: 'telegram',
+      // writing again after blocking the bot lifts the block (a STOP stays): see TelegramContacts
+      liftsOptOut: BLOCKED_SOURCE,
+    });
   }
 
   private async answerCallback(id: string): Promise<void> {

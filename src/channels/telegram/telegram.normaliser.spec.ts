@@ -49,7 +49,10 @@ describe('normaliseUpdate', () => {
   it('answers stickers, photos, voice notes and edits with the hint', () => {
     expect(norm({ message: msg({ sticker: { file_id: 'f' } }) })).toMatchObject({ kind: 'unsupported', chatId: '42' });
     expect(norm({ message: msg({ photo: [] }) })).toMatchObject({ kind: 'unsupported' });
-    expect(norm({ message: msg({ voice: { file_id: 'v' } }) })).toMatchObject({ kind: 'unsupported' });
+    expect(norm({ message: msg({ voice: { file_id: 'v' } }) })).toMatchObject({ kind: 'unsupported', voiceNote: true });
+    expect(norm({ message: msg({ audio: { file_id: 'a' } }) })).toMatchObject({ kind: 'unsupported', voiceNote: true });
+    // only a voice note or an audio file may lead to the offer of listen mode, never a photo
+    expect(norm({ message: msg({ photo: [] }) })).not.toHaveProperty('voiceNote');
     expect(norm({ edited_message: msg({ text: 'x', edit_date: 1_700_000_100 }) })).toMatchObject({ kind: 'unsupported' });
   });
 

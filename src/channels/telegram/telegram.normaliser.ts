@@ -17,7 +17,7 @@ export type TelegramEvent =
   /** the bot is in a group or channel: say once that it works in private chats, then leave. */
   | { kind: 'group'; updateId: number; chatId: string; callbackQueryId?: string }
   /** a sticker, photo, voice note, edit, someone else's contact…: a short hint, never an error. */
-  | { kind: 'unsupported'; updateId: number; chatId: string; receivedAt: number }
+  | { kind: 'unsupported'; updateId: number; chatId: string; receivedAt: number; voiceNote?: true }
   /** nothing to do (a button tap that is not ours is still answered, so the client stops spinning). */
   | { kind: 'ignored'; callbackQueryId?: string };
 
@@ -46,7 +46,9 @@ function fromMessage(updateId: number, message: Message): TelegramEvent {
   if (!isPrivate(message.chat)) return { kind: 'group', updateId, chatId };
   const receivedAt = message.date * 1000;
   const input = messageInput(message);
-  return input ? { kind: 'input', updateId, chatId, input, receivedAt } : { kind: 'unsupported', updateId, chatId, receivedAt };
+  if (input) return { kind: 'input', updateId, chatId, input, receivedAt };
+  // a voice note or an audio file (never downloaded): may lead to the offer of listen mode
+  return { kind: 'unsupported', updateId, chatId, receivedAt, ...(message.voice || message.audio ? { voiceNote: true as const } : {}) };
 }
 
 function messageInput(message: Message): Input | null {

@@ -81,13 +81,17 @@ export class WhatsAppInboundHandler {
 
   /**
    * Never downloaded, never stored: she is told Sira cannot listen to it, then gets the current question
-   * again. The notice's rows are keyed by her message's id (a redelivery queues nothing twice); the
+   * again; a voice note, when she is not listening yet, gets the offer of listen mode instead (which says
+   * Sira cannot listen). The notice's rows are keyed by her message's id (a redelivery queues nothing twice); the
    * question goes through the conversation service like a message, de-duplicated there.
    */
   private async answerUnreadable(event: Extract<WhatsAppEvent, { kind: 'unreadable' }>): Promise<void> {
     const contact = await this.contacts.findOrCreate('whatsapp', event.from, WHATSAPP_SOURCE);
     if (contact.optedOut) return;
-    await this.outbound.deliver('whatsapp', event.from, contact.language ?? this.content.base, [{ text: UNREADABLE_HINT_KEY }], {
+    // a voice note, once she chose a language and when she is not listening yet: the offer of listen
+    // mode (it says Sira cannot listen); before a language, the notice and the language list as before
+    const offer = event.voiceNote === true && !!contact.language && !contact.listenMode;
+    if (!offer) await this.outbound.deliver('whatsapp', event.from, contact.language ?? this.content.base, [{ text: UNREADABLE_HINT_KEY }], {
       contactId: contact.id,
       providerMessageId: `${event.messageId}:unreadable`,
     });
@@ -95,7 +99,7 @@ export class WhatsAppInboundHandler {
       channel: 'whatsapp',
       providerMessageId: event.messageId,
       address: event.from,
-      input: { kind: 'keypad', key: 'repeat' },
+      input: offer ? { kind: 'voice_note' } : { kind: 'keypad', key: 'repeat' },
       receivedAt: event.receivedAt,
       source: WHATSAPP_SOURCE,
     });

@@ -11,13 +11,15 @@ export type WhatsAppEvent =
   /** something she typed or tapped: an input for the conversation service. */
   | { kind: 'input'; messageId: string; from: string; input: Input; receivedAt: number }
   /** a voice note, audio, image, video, document, sticker, location or contact card: never downloaded. */
-  | { kind: 'unreadable'; messageId: string; from: string; receivedAt: number }
+  | { kind: 'unreadable'; messageId: string; from: string; receivedAt: number; voiceNote?: true }
   /** what became of a message Sira sent. */
   | { kind: 'status'; providerId: string; status: OutboundStatus; errorCode?: string };
 
 const STATUS: Record<string, OutboundStatus> = { sent: 'sent', delivered: 'delivered', read: 'delivered', failed: 'failed' };
 /** types she may send that carry nothing Sira can read; reactions and system notices are simply ignored. */
 const UNREADABLE = new Set(['audio', 'voice', 'image', 'video', 'document', 'sticker', 'location', 'contacts', 'unsupported']);
+/** a voice note or an audio file: may lead to the offer of listen mode (never downloaded either). */
+const VOICE = new Set(['audio', 'voice']);
 const WA_ID = /^\d{6,15}$/;
 const MESSAGE_ID = /^[A-Za-z0-9._=+/-]{1,256}$/;
 
@@ -54,7 +56,7 @@ function fromMessage(message: Json, now: number): WhatsAppEvent | null {
   const type = String(message.type);
   const input = inputOf(type, message);
   if (input) return { kind: 'input', messageId, from, input, receivedAt };
-  if (UNREADABLE.has(type)) return { kind: 'unreadable', messageId, from, receivedAt };
+  if (UNREADABLE.has(type)) return { kind: 'unreadable', messageId, from, receivedAt, ...(VOICE.has(type) ? { voiceNote: true as const } : {}) };
   return null;
 }
 

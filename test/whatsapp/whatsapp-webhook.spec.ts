@@ -8,6 +8,8 @@ import { OutboundService } from '../../src/outbound/outbound.service';
 import { OutboundJobKind } from '../../src/outbound/outbound.types';
 import { WhatsAppWindow } from '../../src/channels/whatsapp/whatsapp-window';
 import { ContactsRepository } from '../../src/contacts/contacts.repository';
+import type { CallbackRequest } from '../../src/callbacks/callback.types';
+import { StatusSms } from '../../src/callbacks/status-sms';
 import { WhatsAppReachability } from '../../src/channels/whatsapp/whatsapp-reachability';
 import { AnonymousCountsRepository, AnonymousMetric } from '../../src/privacy/anonymous-counts.repository';
 import type { GraphMessageCall } from '../fakes/fake-whatsapp.server';
@@ -244,6 +246,24 @@ describe('the 24-hour rule', () => {
       type: 'template',
       template: { name: 'sira_status', language: { code: 'fr' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'K7M2QX' }] }] },
     });
+  });
+
+  it('a callback outcome (no answer) sends her the status text on WhatsApp, where she wrote from: as text inside her window, as its template outside', async () => {
+    const { from, contactId } = await contactWhoWrote();
+    await wa.get<ContactsRepository>(ContactsRepository).giveConsent(contactId, 'callback-2026-01', from);
+    const req = { contactId, refCode: 'K7M2QX', status: 'no_answer', smsSafe: true, channel: 'whatsapp', callLanguage: 'fr' } as unknown as CallbackRequest;
+    const statusSms = wa.get<StatusSms>(StatusSms);
+    expect(await statusSms.afterOutcome(req)).toBe(true);
+    expect((await settle(from, 2))[1]!.params).toMatchObject({ type: 'text', text: { body: localeText('fr', 'callback:proactive.status').replace('{{code}}', 'K7M2QX') } });
+
+    await wa.get<WhatsAppWindow>(WhatsAppWindow).close(from);
+    expect(await statusSms.afterOutcome(req)).toBe(true);
+    expect((await settle(from, 3))[2]!.params).toMatchObject({ type: 'template', template: { name: 'sira_status' } });
+
+    // she did not say a message was safe: nothing
+    expect(await statusSms.afterOutcome({ ...req, smsSafe: false })).toBe(false);
+    await sleep(300);
+    expect(sent(from)).toHaveLength(3);
   });
 
   it('sends nothing outside her window in a language the template was not approved in, and counts it', async () => {

@@ -9,3 +9,4 @@ export { staffUsers, staffSessions, staffAuditLog, staffRecoveryCodes } from '..
 export { staffCalls } from '../staff/staff-calls.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';
 export { audioFiles, recordings } from '../recordings/recordings.schema';
+export { subscriptions } from '../broadcasts/subscriptions.schema';

@@ -10,3 +10,4 @@ export { staffCalls } from '../staff/staff-calls.schema';
 export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';
 export { audioFiles, recordings } from '../recordings/recordings.schema';
 export { subscriptions } from '../broadcasts/subscriptions.schema';
+export { broadcasts, broadcastDeliveries } from '../broadcasts/broadcasts.schema';

@@ -39,6 +39,13 @@ export async function startIoFloorServer(databaseUrl: string, redisUrl: string, 
   return started(port, spawn(process.execPath, ['--import', 'tsx', script, String(port), databaseUrl, redisUrl, prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 
+/** The durable minimum (bench/min-floor.server.ts): the least a turn that keeps its guarantees must do. */
+export async function startMinFloorServer(databaseUrl: string, redisUrl: string, prefix: string): Promise<BareServer> {
+  const port = await freePort();
+  const script = join(__dirname, 'min-floor.server.ts');
+  return started(port, spawn(process.execPath, ['--import', 'tsx', script, String(port), databaseUrl, redisUrl, prefix], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
 async function started(port: number, child: ChildProcess): Promise<BareServer> {
   await new Promise<void>((ready, fail) => {
     child.once('message', () => ready());

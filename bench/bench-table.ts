@@ -11,6 +11,17 @@ export interface Figure {
   /** 'n/a': a reference line (e.g. a ceiling), no target of its own. */
   met: boolean | 'n/a';
   note?: string;
+  /** the figure as a row of bench/results/latest.json (issue 28's goals): a stable kebab-case name, numbers. */
+  row?: ResultRow;
+}
+
+export interface ResultRow {
+  name: string;
+  value: number;
+  baseline: number;
+  ratio: number;
+  goal: string;
+  met: boolean;
 }
 
 export function median(values: number[]): number {

@@ -95,9 +95,10 @@ export async function engineFigures(rounds: number, stepsPerRound: number): Prom
       ours: fmt(ours),
       baseline: fmt(bare),
       ratio: slowdown,
-      target: '≤ 3× slower',
-      met: slowdown <= 3,
+      target: '≤ 2× slower',
+      met: slowdown <= 2,
       note: 'ratio = switch steps/s ÷ engine steps/s (how many times slower)',
+      row: { name: 'engine-step-vs-switch', value: ours, baseline: bare, ratio: slowdown, goal: '≤ 2×', met: slowdown <= 2 },
     },
   ];
 }

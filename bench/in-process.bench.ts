@@ -231,8 +231,14 @@ export async function callbackFigures(rounds: number, perRound: number): Promise
     const withWorker: number[] = [];
     for (let r = 0; r < rounds; r++) withWorker.push(await oursWithWorker());
     const w = median(withWorker);
-    const note = `timed with our callback worker paused (the baseline's queue has no worker); with it taking each notify-staff job meanwhile: ${fmt(w)}/s (${fmt(w / b, 2)}× the same baseline median)`;
-    return [{ name: 'callback request creation (requests/s, one at a time)', ours: fmt(o), baseline: fmt(b), ratio: o / b, target: '≥ 0.6×', met: o / b >= 0.6, note }];
+    // issue 28: ≥ 0.7× in every run (each run is one alternating pair, side by side)
+    const perRun = samples.ours.map((x, i) => x / samples.baseline[i]!);
+    const everyRun = perRun.length >= 5 && perRun.every((r) => r >= 0.7);
+    const note =
+      `timed with our callback worker paused (the baseline's queue has no worker); with it taking each notify-staff job meanwhile: ${fmt(w)}/s (${fmt(w / b, 2)}× the same baseline median); ` +
+      `per run: ${perRun.map((r) => `${r.toFixed(2)}×`).join(', ')}`;
+    const row = { name: 'callback-creation-vs-raw-insert', value: o, baseline: b, ratio: Math.min(...perRun), goal: '≥ 0.7× in 5 of 5 runs (ratio: the lowest run)', met: everyRun };
+    return [{ name: 'callback request creation (requests/s, one at a time)', ours: fmt(o), baseline: fmt(b), ratio: o / b, target: '≥ 0.7× in every run', met: everyRun, note, row }];
   } finally {
     await rawQueue.close();
     await raw.close();

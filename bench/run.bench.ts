@@ -6,6 +6,7 @@ import { ensureBuilt } from '../test/support/service-process';
 import { renderTable, type Figure } from './bench-table';
 import { engineFigures } from './engine.bench';
 import { smsCostFigures } from './sms-cost.bench';
+import { redisTripFigures } from './redis-trips.bench';
 import { webhookFigures } from './webhooks.bench';
 
 /**
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   if (only('memory')) log(`memory at ${settings.conversations} conversations`);
   if (only('memory')) figures.push(...(await memoryFigures(settings.conversations)));
   if (only('webhooks')) figures.push(...(await webhookFigures({ rounds: settings.rounds, seconds: settings.seconds }, log)));
+  if (only('webhooks') || only('trips')) log('Redis round trips per SMS turn (counting proxy)');
+  if (only('webhooks') || only('trips')) figures.push(...(await redisTripFigures()));
   const table = renderTable(figures);
   console.log(table);
   const minutes = (Date.now() - started) / 60_000;
@@ -64,7 +67,18 @@ async function main(): Promise<void> {
   // machine-readable: docs/performance.json beside the report, or BENCH_RESULTS=<file> (a partial run too)
   const results = process.env.BENCH_RESULTS ?? (process.env.BENCH_ONLY ? undefined : join(ROOT, 'docs', 'performance.json'));
   if (results) writeResults(results, figures, minutes);
+  writeLatest(figures);
   log(`done in ${minutes.toFixed(1)} min; ${process.env.BENCH_ONLY ? 'a partial run: docs/performance.md left as it was' : 'docs/performance.md written'}${results ? `; results in ${results}` : ''}`);
+}
+
+/**
+ * bench/results/latest.json: one row per goal of issue 28 measured in this run (stable kebab-case names),
+ * for a machine to check; a partial run (BENCH_ONLY) holds only its own rows.
+ */
+function writeLatest(figures: Figure[]): void {
+  const rows = figures.flatMap((f) => (f.row ? [{ ...f.row, ratio: Number(f.row.ratio.toFixed(3)), value: Number(f.row.value.toFixed(2)), baseline: Number(f.row.baseline.toFixed(2)) }] : []));
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify({ commit: commit(), machine: machine(), at: new Date().toISOString(), only: process.env.BENCH_ONLY ?? null, rows }, null, 2)}\n`);
 }
 
 function writeResults(file: string, figures: Figure[], minutes: number): void {

@@ -13,8 +13,8 @@ import { SERVICE_NUMBER, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, createTestDatabase, 
 import { TEST_REDIS_URL } from '../test/conversations/redis-test.helper';
 import { inboundParams } from '../test/sms/twilio-test.harness';
 import { startService } from '../test/support/service-process';
-import { alternate, fmt, median, rotate, type Figure } from './bench-table';
-import { startBareServer, startIoFloorServer } from './bare-server';
+import { fmt, median, rotate, type Figure } from './bench-table';
+import { startBareServer, startIoFloorServer, startMinFloorServer } from './bare-server';
 import { BENCH_VOICE_NUMBER, voiceCallers, voiceCallRequests, type VoiceCallCounts } from './voice-calls.bench';
 
 const PUBLIC_BASE_URL = 'https://sira.example.org';
@@ -76,6 +76,7 @@ function telegramRequests() {
 const medians = (samples: Sample[]) => ({ rps: median(samples.map((s) => s.rps)), p50: median(samples.map((s) => s.p50)), p99: median(samples.map((s) => s.p99)) });
 
 function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] }, connections: number, sending: Sample[]): Figure[] {
+  const key = label.startsWith('SMS') ? 'sms' : 'telegram';
   const ours = medians(samples.ours);
   const bare = medians(samples.baseline);
   const withSenders = medians(sending);
@@ -93,6 +94,7 @@ function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] },
       target: '≥ 0.33×',
       met: ours.rps / bare.rps >= 0.33 && errors === 0,
       note,
+      row: { name: `${key}-webhook-vs-bare-node-http`, value: ours.rps, baseline: bare.rps, ratio: ours.rps / bare.rps, goal: '— (reference)', met: true },
     },
     {
       name: `${label} webhook latency p50 / p99 (ms)`,
@@ -101,6 +103,39 @@ function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] },
       ratio: ours.p99 / Math.max(bare.p99, 1),
       target: 'p99 ≤ 50 ms',
       met: ours.p99 <= 50,
+    },
+  ];
+}
+
+/**
+ * The service against the durable minimum (bench/min-floor.server.ts) in the same rounds: throughput as a
+ * ratio, and the p99 both absolutely and as a multiple of the floor's (issue 28's goals).
+ */
+function minFloorFigures(label: 'sms' | 'telegram', connections: number, ours: Sample[], floor: Sample[]): Figure[] {
+  const o = medians(ours);
+  const f = medians(floor);
+  const throughput: Figure = {
+    name: `${label === 'sms' ? 'SMS' : 'Telegram'} webhook vs the durable-minimum floor (req/s, ${connections} connections)`,
+    ours: fmt(o.rps),
+    baseline: fmt(f.rps),
+    ratio: o.rps / f.rps,
+    target: '≥ 0.5×',
+    met: o.rps / f.rps >= 0.5,
+    note: 'floor: bare node:http doing only 3 Redis round trips (claim+lock+load script, BullMQ add, save+done+release script) and 2 PostgreSQL statements per request: bench/min-floor.server.ts',
+    row: { name: `${label}-webhook-vs-min-floor`, value: o.rps, baseline: f.rps, ratio: o.rps / f.rps, goal: '≥ 0.5×', met: o.rps / f.rps >= 0.5 },
+  };
+  if (label === 'telegram') return [throughput];
+  const met = o.p99 <= 100 && o.p99 <= 2 * f.p99;
+  return [
+    throughput,
+    {
+      name: `SMS webhook p99 at ${connections} connections vs the durable-minimum floor's p99 (ms)`,
+      ours: fmt(o.p99),
+      baseline: fmt(f.p99),
+      ratio: o.p99 / Math.max(f.p99, 1),
+      target: '≤ 100 ms and ≤ 2× floor',
+      met,
+      row: { name: 'sms-webhook-p99', value: o.p99, baseline: f.p99, ratio: o.p99 / Math.max(f.p99, 1), goal: '≤ 100 ms and ≤ 2× the floor p99', met },
     },
   ];
 }
@@ -136,6 +171,7 @@ function voiceFigure(voice: Sample[], sms: Sample[], counts: VoiceCallCounts): F
     ratio,
     target: 'p99 ≤ 1.5× SMS',
     met: ratio <= 1.5 && errors === 0,
+    row: { name: 'voice-webhook-p99-vs-sms', value: v.p99, baseline: s.p99, ratio, goal: '≤ 1.5×', met: ratio <= 1.5 && errors === 0 },
     note:
       `the baseline is the SMS webhook's full path (50 connections) in the same rounds; voice ${fmt(v.rps)} req/s, SMS ${fmt(s.rps)} req/s; ` +
       `each call: the signed call webhook, then up to 8 key presses posted to its <Gather> action (menus, home, *, #), from 200 callers known since the warm-up: ${fmt(counts.calls)} calls and ${fmt(counts.presses)} key presses in the timed rounds` +
@@ -180,6 +216,7 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
   const bareTelegram = await startBareServer('application/json; charset=utf-8', JSON.stringify({ ok: true }), 'json');
   const senders = outboundSenders(`sira_test_e2e_${service.port}`);
   const floor = await startIoFloorServer(db.url, TEST_REDIS_URL, `sira_test_floor_${service.port}`);
+  const minFloor = await startMinFloorServer(db.url, TEST_REDIS_URL, `sira_test_minfloor_${service.port}`);
   try {
     const sms = twilioRequests();
     const tg = telegramRequests();
@@ -196,11 +233,23 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     await oursVoice();
     log('webhooks: SMS rounds (outbound senders paused), with the I/O floor and the voice webhook');
     const floorSms = () => load(`${floor.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
-    await floorSms(); // its contacts created and its statements prepared, like the service's warm-up
-    const [smsOurs, smsBare, smsFloor, voiceOurs] = await rotate(settings.rounds, [oursSms, () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms), floorSms, () => oursVoice(voiceCounts)]);
+    const minFloorSms = () => load(`${minFloor.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms);
+    const minFloorTg = () => load(`${minFloor.url}/webhooks/telegram`, 40, settings.seconds, tg);
+    // their contacts created and their statements prepared, like the service's warm-up
+    await floorSms();
+    await minFloorSms();
+    await minFloorTg();
+    const [smsOurs, smsBare, smsFloor, smsMinFloor, voiceOurs] = await rotate(settings.rounds, [
+      oursSms,
+      () => load(`${bareSms.url}${TWILIO_SMS_PATH}`, 50, settings.seconds, sms),
+      floorSms,
+      minFloorSms,
+      () => oursVoice(voiceCounts),
+    ]);
     const smsSamples = { ours: smsOurs!, baseline: smsBare! };
     log('webhooks: Telegram rounds (outbound senders paused)');
-    const tgSamples = await alternate(settings.rounds, oursTg, () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg));
+    const [tgOurs, tgBare, tgMinFloor] = await rotate(settings.rounds, [oursTg, () => load(`${bareTelegram.url}/webhooks/telegram`, 40, settings.seconds, tg), minFloorTg]);
+    const tgSamples = { ours: tgOurs!, baseline: tgBare! };
     log('webhooks: both again with the outbound senders running');
     await senders.resume();
     const smsSending: Sample[] = [];
@@ -211,12 +260,15 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     }
     return [
       ...figures('SMS (Twilio)', smsSamples, 50, smsSending),
+      ...minFloorFigures('sms', 50, smsOurs!, smsMinFloor!),
       floorFigure(smsFloor!, smsBare!),
       voiceFigure(voiceOurs!, smsOurs!, voiceCounts),
       ...figures('Telegram', tgSamples, 40, tgSending),
+      ...minFloorFigures('telegram', 40, tgOurs!, tgMinFloor!),
     ];
   } finally {
     await floor.stop();
+    await minFloor.stop();
     await senders.close();
     await service.stop();
     await bareSms.stop();
@@ -225,6 +277,7 @@ export async function webhookFigures(settings: WebhookSettings, log: (s: string)
     await telegram.stop();
     await deleteRedisPrefix(`sira_test_e2e_${service.port}`);
     await deleteRedisPrefix(`sira_test_floor_${service.port}`);
+    await deleteRedisPrefix(`sira_test_minfloor_${service.port}`);
     await db.drop();
   }
 }

@@ -9,6 +9,15 @@ import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.t
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
+/** The lock a `withLock` caller holds: its token, and whether the caller has already given it back. */
+export interface HeldLock {
+  readonly token: string;
+  released: boolean;
+}
+
+/** See `ContactLock.withLock`. */
+export type FirstTry = (token: string) => Promise<'locked' | 'wait' | 'abort'>;
+
 /** The contact's lock was not free within the wait budget; the message is left for a retry. */
 export class ContactBusyError extends Error {
   constructor() {
@@ -35,37 +44,56 @@ export class ContactLock {
     @Inject(CONVERSATION_TIMINGS) private readonly timings: ConversationTimings,
   ) {}
 
-  /** Runs `work` while holding the contact's lock; the lock is released whatever happens. */
-  async withLock<T>(blindIndex: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` while holding the contact's lock; the lock is released whatever happens (unless `work`
+   * gave it back itself, with its last Redis command: `held.released`).
+   *
+   * `firstTry`, when this process has no other message of hers waiting, replaces the first attempt to take
+   * the lock (it is sent at once, in the caller's tick, so it shares a round trip with commands issued just
+   * before): it takes the lock with the token it is given and says 'locked', says 'wait' (the lock is busy:
+   * wait for it as usual), or 'abort' (nothing to do: `work` is not run and undefined is returned).
+   */
+  /** whether a message of hers is being handled or waiting in this process. */
+  busyHere(blindIndex: string): boolean {
+    return this.localTails.has(this.keys.lock(blindIndex));
+  }
+
+  withLock<T>(blindIndex: string, work: (held: HeldLock) => Promise<T>): Promise<T>;
+  withLock<T>(blindIndex: string, work: (held: HeldLock) => Promise<T>, firstTry: FirstTry): Promise<T | undefined>;
+  async withLock<T>(blindIndex: string, work: (held: HeldLock) => Promise<T>, firstTry?: FirstTry): Promise<T | undefined> {
     const key = this.keys.lock(blindIndex);
-    const previous = this.localTails.get(key) ?? Promise.resolve();
+    const previous = this.localTails.get(key);
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
-    const tail = previous.then(() => mine);
+    const tail = (previous ?? Promise.resolve()).then(() => mine);
     this.localTails.set(key, tail);
     try {
-      await previous;
-      return await this.holding(key, work);
+      // no await before the first try when nobody here is ahead of her: it goes out in this tick
+      if (previous) await previous;
+      return await this.holding(key, work, previous ? undefined : firstTry);
     } finally {
       done();
       if (this.localTails.get(key) === tail) this.localTails.delete(key);
     }
   }
 
-  private async holding<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const token = await this.acquire(key);
+  private async holding<T>(key: string, work: (held: HeldLock) => Promise<T>, firstTry?: FirstTry): Promise<T | undefined> {
+    const token = randomBytes(16).toString('hex');
+    const first = firstTry ? await firstTry(token) : 'wait';
+    if (first === 'abort') return undefined;
+    if (first === 'wait') await this.acquire(key, token);
+    const held: HeldLock = { token, released: false };
     const renew = setInterval(() => void this.extend(key, token), Math.max(10, Math.floor(this.timings.lockLeaseMs / 3)));
     renew.unref();
     try {
-      return await work();
+      return await work(held);
     } finally {
       clearInterval(renew);
-      await this.release(key, token);
+      if (!held.released) await this.release(key, token);
     }
   }
 
-  private async acquire(key: string): Promise<string> {
-    const token = randomBytes(16).toString('hex');
+  private async acquire(key: string, token: string): Promise<string> {
     const deadline = Date.now() + this.timings.lockWaitMs;
     let pause = 5;
     for (;;) {

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONTENT } from '../content/content.module';
 import type { LoadedContent } from '../content/content.types';
 import { BlindIndex } from '../crypto/blind-index';
-import { ContactLock } from './contact.lock';
+import { ContactLock, type HeldLock } from './contact.lock';
 import { ConversationTurn } from './conversation.turn';
 import { DedupLease } from './dedup.lease';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { OutboundRegistry } from './outbound.registry';
-import { TurnJournal } from './turn.journal';
+import type { Preloaded } from './conversation.turn';
+import { TurnGate } from './turn-gate';
 
 /**
  * The shell around the engine, in this order: claim the provider's message id (a short lease), take
@@ -31,22 +32,67 @@ export class ConversationService {
     @Inject(BlindIndex) private readonly index: BlindIndex,
     @Inject(ConversationTurn) private readonly turn: ConversationTurn,
     @Inject(OutboundRegistry) private readonly outbound: OutboundRegistry,
-    @Inject(TurnJournal) private readonly journal: TurnJournal,
+    @Inject(TurnGate) private readonly gate: TurnGate,
     @Inject(CONTENT) private readonly content: Pick<LoadedContent, 'base'>,
   ) {}
 
-  async handle(msg: InboundMessage): Promise<HandleResult> {
+  /**
+   * `options.defer`, started by the caller just before (e.g. the SMS spool's length), is awaited beside the
+   * turn's first round trip; when it says true, nothing is done (the id and the lock are given back) and
+   * the result is 'deferred': the caller keeps the message for later.
+   */
+  async handle(msg: InboundMessage, options: HandleOptions = {}): Promise<HandleResult> {
     const started = Date.now();
-    if (!(await this.dedup.claimOrWait(msg.channel, msg.providerMessageId))) {
-      this.log.debug(`duplicate ${msg.channel} message ignored`);
-      return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
+    const blindIndex = this.index.of(msg.channel, msg.address);
+    const result = this.lock.busyHere(blindIndex) ? await this.handleQueued(msg, blindIndex, options) : await this.handleFirst(msg, blindIndex, options);
+    if (result.status === 'processed') this.log.log(`${msg.channel} message handled in ${Date.now() - started} ms [${result.events.join(', ')}]`);
+    else this.log.debug(`${msg.channel} message ${result.status === 'duplicate' ? 'duplicate: ignored' : 'deferred'}`);
+    return result;
+  }
+
+  /**
+   * No message of hers is in hand here (the usual case): the id claimed, her lock taken and her session
+   * read in one round trip (TurnGate), sent in the caller's tick with `defer`'s own commands.
+   */
+  private async handleFirst(msg: InboundMessage, blindIndex: string, options: HandleOptions): Promise<HandleResult> {
+    let claimed = false;
+    let preloaded: Preloaded | undefined;
+    let outcome: HandleResult | undefined;
+    let stopRenewing = () => undefined as void;
+    const firstTry = async (token: string): Promise<'locked' | 'wait' | 'abort'> => {
+      const [begun, defer] = await Promise.all([this.gate.begin(msg.channel, msg.providerMessageId, blindIndex, token), options.defer?.() ?? false]);
+      if (begun.state === 'held' && begun.dedup === 'done') return ((outcome = this.duplicate()), 'abort');
+      claimed = begun.state !== 'held' || (await this.dedup.claimOrWait(msg.channel, msg.providerMessageId));
+      if (!claimed) return ((outcome = this.duplicate()), 'abort');
+      stopRenewing = this.dedup.keepAlive(msg.channel, msg.providerMessageId);
+      if (defer) return ((outcome = this.deferred()), begun.state === 'ready' ? 'locked' : 'abort');
+      if (begun.state === 'ready') preloaded = { session: begun.session, journal: begun.journal };
+      return begun.state === 'ready' ? 'locked' : 'wait';
+    };
+    try {
+      const result = await this.lock.withLock(blindIndex, (held) => (outcome ? Promise.resolve(outcome) : this.handleLocked(msg, blindIndex, held, preloaded)), firstTry);
+      if (outcome?.status === 'deferred' && claimed) await this.dedup.release(msg.channel, msg.providerMessageId);
+      return result ?? outcome!;
+    } catch (err) {
+      if (claimed) await this.dedup.release(msg.channel, msg.providerMessageId).catch(() => undefined);
+      this.log.error(`${msg.channel} message failed: ${err instanceof Error ? err.name : 'error'}`);
+      throw err;
+    } finally {
+      stopRenewing();
+    }
+  }
+
+  /** Another message of hers is in hand in this process: claim the id first, then queue behind it, as before. */
+  private async handleQueued(msg: InboundMessage, blindIndex: string, options: HandleOptions): Promise<HandleResult> {
+    const [claimed, defer] = await Promise.all([this.dedup.claimOrWait(msg.channel, msg.providerMessageId), options.defer?.() ?? false]);
+    if (!claimed) return this.duplicate();
+    if (defer) {
+      await this.dedup.release(msg.channel, msg.providerMessageId);
+      return this.deferred();
     }
     const stopRenewing = this.dedup.keepAlive(msg.channel, msg.providerMessageId);
     try {
-      const blindIndex = this.index.of(msg.channel, msg.address);
-      const result = await this.lock.withLock(blindIndex, () => this.handleLocked(msg, blindIndex));
-      this.log.log(`${msg.channel} message handled in ${Date.now() - started} ms [${result.events.join(', ')}]`);
-      return result;
+      return await this.lock.withLock(blindIndex, (held) => this.handleLocked(msg, blindIndex, held));
     } catch (err) {
       await this.dedup.release(msg.channel, msg.providerMessageId).catch(() => undefined);
       this.log.error(`${msg.channel} message failed: ${err instanceof Error ? err.name : 'error'}`);
@@ -56,8 +102,8 @@ export class ConversationService {
     }
   }
 
-  private async handleLocked(msg: InboundMessage, blindIndex: string): Promise<HandleResult> {
-    const { result, contactId, erased, replayed } = await this.turn.run(msg, blindIndex);
+  private async handleLocked(msg: InboundMessage, blindIndex: string, held: HeldLock, preloaded?: Preloaded): Promise<HandleResult> {
+    const { result, contactId, erased, replayed } = await this.turn.run(msg, blindIndex, preloaded);
     if (replayed) this.log.warn(`${msg.channel} message handled before but not finished: its replies are handed over again`);
     if (result.deliver) {
       await this.outbound.deliver(msg.channel, msg.address, result.language, result.outputs, {
@@ -65,7 +111,22 @@ export class ConversationService {
         providerMessageId: msg.providerMessageId,
       });
     }
-    await this.dedup.markDone(msg.channel, msg.providerMessageId, this.journal.key(msg.channel, msg.providerMessageId));
+    // done mark, journal entry dropped and lock given back: one round trip
+    await this.gate.finish(msg.channel, msg.providerMessageId, blindIndex, held.token);
+    held.released = true;
     return result;
   }
+
+  private duplicate(): HandleResult {
+    return { status: 'duplicate', language: this.content.base, outputs: [], deliver: false, events: [] };
+  }
+
+  private deferred(): HandleResult {
+    return { status: 'deferred', language: this.content.base, outputs: [], deliver: false, events: [] };
+  }
+}
+
+export interface HandleOptions {
+  /** see `ConversationService.handle`. */
+  defer?: () => Promise<boolean>;
 }

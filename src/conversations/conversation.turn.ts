@@ -14,6 +14,12 @@ import type { HandleResult, InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
 import { TurnJournal } from './turn.journal';
 
+/** Her session and the turn's journal entry, raw, as read with her lock. */
+export interface Preloaded {
+  session: string | null;
+  journal: string | null;
+}
+
 /** The outcome of one turn, before the replies are handed to the channel. */
 export interface TurnOutcome {
   result: HandleResult;
@@ -41,8 +47,11 @@ export class ConversationTurn {
     @Inject(ContactEventRegistry) private readonly registry: ContactEventRegistry,
   ) {}
 
-  async run(msg: InboundMessage, blindIndex: string): Promise<TurnOutcome> {
-    const { session: stored, other } = await this.sessions.loadWith(blindIndex, this.journal.key(msg.channel, msg.providerMessageId));
+  /** `preloaded`: her session and the journal entry as read when her lock was taken (TurnGate), else read here. */
+  async run(msg: InboundMessage, blindIndex: string, preloaded?: Preloaded): Promise<TurnOutcome> {
+    const { session: stored, other } = preloaded
+      ? { session: this.sessions.parse(preloaded.session), other: preloaded.journal }
+      : await this.sessions.loadWith(blindIndex, this.journal.key(msg.channel, msg.providerMessageId));
     const done = this.journal.open(msg.channel, msg.providerMessageId, other);
     if (done) return { ...done, replayed: true };
     const contact = await this.liftOptOut(await this.contacts.findOrCreate(msg.channel, msg.address, msg.source ?? msg.channel), msg, blindIndex);

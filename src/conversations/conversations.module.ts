@@ -14,6 +14,7 @@ import { ConversationTurn } from './conversation.turn';
 import { DedupLease } from './dedup.lease';
 import { OutboundRegistry } from './outbound.registry';
 import { SessionStore } from './session.store';
+import { TurnGate } from './turn-gate';
 import { TurnJournal } from './turn.journal';
 
 /**
@@ -32,6 +33,7 @@ import { TurnJournal } from './turn.journal';
     ContactEventsApplier,
     ContactFacts,
     TurnJournal,
+    TurnGate,
     ConversationTurn,
     OutboundRegistry,
     ConversationService,

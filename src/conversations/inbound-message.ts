@@ -22,8 +22,8 @@ export interface InboundMessage {
 
 /** The result of handling one inbound message. */
 export interface HandleResult {
-  /** 'duplicate': already processed or in flight; nothing was done. */
-  status: 'processed' | 'duplicate';
+  /** 'duplicate': already processed or in flight; 'deferred': the caller asked to keep it for later. Nothing was done. */
+  status: 'processed' | 'duplicate' | 'deferred';
   /** the contact's language after the step (for rendering). */
   language: string;
   /** what to send; empty when `deliver` is false. */

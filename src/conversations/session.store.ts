@@ -29,7 +29,8 @@ export class SessionStore {
     return { session: this.parse(raw ?? null), other: other ?? null };
   }
 
-  private parse(raw: string | null): Session | null {
+  /** A stored session as read (or null); anything unreadable is no session. */
+  parse(raw: string | null): Session | null {
     if (raw === null) return null;
     try {
       const session: unknown = JSON.parse(raw);

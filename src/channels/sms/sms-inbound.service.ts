@@ -29,18 +29,19 @@ export class SmsInboundService {
       await this.guards.refuse('country');
       return 'refused';
     }
-    // Replies leave by the line she wrote to (a lost memory only means the contact's first line).
-    // Both in one round trip: node-redis pipelines commands sent in the same tick.
-    const [, spooled] = await Promise.all([this.router.remember(sms.provider, sms.from).catch(() => undefined), this.spool.length()]);
+    // Replies leave by the line she wrote to (a lost memory only means the contact's first line). The line
+    // memory and the spool's length go out in the same tick as the turn's first round trip, so all share
+    // it (node-redis pipelines commands sent in one tick); earlier messages still spooled keep this one
+    // from jumping ahead of them: the turn is then not run ('deferred') and the message joins the spool.
+    const checks = Promise.all([this.router.remember(sms.provider, sms.from).catch(() => undefined), this.spool.length()]);
+    checks.catch(() => undefined); // awaited inside the turn; if the turn fails before, its own error is the one reported
     const message = toInboundMessage(sms);
-    if (spooled > 0) {
+    try {
+      const result = await this.conversations.handle(message, { defer: async () => (await checks)[1] > 0 });
+      if (result.status !== 'deferred') return result.status;
       await this.spool.push(message);
       void this.spool.drain().catch(() => undefined);
       return 'spooled';
-    }
-    try {
-      const result = await this.conversations.handle(message);
-      return result.status;
     } catch (err) {
       if (await this.spool.databaseUp()) throw err;
       await this.spool.push(message);

@@ -6,6 +6,7 @@ import { ensureBuilt } from '../test/support/service-process';
 import { renderTable, type Figure } from './bench-table';
 import { engineFigures } from './engine.bench';
 import { smsCostFigures } from './sms-cost.bench';
+import { httpAdapterFigures } from './http-adapters.bench';
 import { redisTripFigures } from './redis-trips.bench';
 import { webhookFigures } from './webhooks.bench';
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   if (only('memory')) log(`memory at ${settings.conversations} conversations`);
   if (only('memory')) figures.push(...(await memoryFigures(settings.conversations)));
   if (only('webhooks')) figures.push(...(await webhookFigures({ rounds: settings.rounds, seconds: settings.seconds }, log)));
+  if (only('adapters')) log('NestJS on Fastify vs Express (the HTTP layer alone)');
+  if (only('adapters')) figures.push(...(await httpAdapterFigures(settings.rounds, settings.seconds)));
   if (only('webhooks') || only('trips')) log('Redis round trips per SMS turn (counting proxy)');
   if (only('webhooks') || only('trips')) figures.push(...(await redisTripFigures()));
   const table = renderTable(figures);

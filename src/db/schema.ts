@@ -11,3 +11,4 @@ export { anonymousCounts, contactPreferences } from '../privacy/privacy.schema';
 export { audioFiles, recordings } from '../recordings/recordings.schema';
 export { subscriptions } from '../broadcasts/subscriptions.schema';
 export { broadcasts, broadcastDeliveries } from '../broadcasts/broadcasts.schema';
+export { insightCounts } from '../insights/insights.schema';

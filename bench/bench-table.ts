@@ -13,6 +13,14 @@ export interface Figure {
   note?: string;
   /** the figure as a row of bench/results/latest.json (issue 28's goals): a stable kebab-case name, numbers. */
   row?: ResultRow;
+  /** latency percentiles (ms) per path measured for this figure: drawn in docs/performance-latency.svg. */
+  latency?: LatencyPoint[];
+}
+
+export interface LatencyPoint {
+  path: string;
+  p50: number;
+  p99: number;
 }
 
 export interface ResultRow {

@@ -6,6 +6,7 @@ import { ensureBuilt } from '../test/support/service-process';
 import { renderTable, type Figure } from './bench-table';
 import { engineFigures } from './engine.bench';
 import { smsCostFigures } from './sms-cost.bench';
+import { latencyChartSvg } from './latency-chart';
 import { httpAdapterFigures } from './http-adapters.bench';
 import { redisTripFigures } from './redis-trips.bench';
 import { webhookFigures } from './webhooks.bench';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   console.log(table);
   const minutes = (Date.now() - started) / 60_000;
   for (const f of figures.filter((f) => f.note)) console.log(`- ${f.name}: ${f.note}`);
-  if (!process.env.BENCH_ONLY) writeReport(table, figures, minutes);
+  if (!process.env.BENCH_ONLY) await writeReport(table, figures, minutes);
   // machine-readable: docs/performance.json beside the report, or BENCH_RESULTS=<file> (a partial run too)
   const results = process.env.BENCH_RESULTS ?? (process.env.BENCH_ONLY ? undefined : join(ROOT, 'docs', 'performance.json'));
   if (results) writeResults(results, figures, minutes);
@@ -89,7 +90,10 @@ function writeResults(file: string, figures: Figure[], minutes: number): void {
   writeFileSync(file, `${JSON.stringify({ run, figures: figures.map((f) => ({ ...f, ratio: Number(f.ratio.toFixed(3)) })) }, null, 2)}\n`);
 }
 
-function writeReport(table: string, figures: Figure[], minutes: number): void {
+async function writeReport(table: string, figures: Figure[], minutes: number): Promise<void> {
+  const latency = figures.flatMap((f) => f.latency ?? []);
+  const chart = latency.length ? 'performance-latency.svg' : undefined;
+  if (chart) writeFileSync(join(ROOT, 'docs', chart), await latencyChartSvg(latency, `Webhook latency per path, ${commit()}`));
   const notes = figures.filter((f) => f.note).map((f) => `- ${f.name}: ${f.note}`);
   const profile = join(ROOT, 'bench', 'profile-notes.md');
   const lines = [
@@ -104,6 +108,7 @@ function writeReport(table: string, figures: Figure[], minutes: number): void {
     '',
     table,
     '',
+    ...(chart ? [`![Latency percentiles per path (p50, p99; ms)](${chart})`, ''] : []),
     ...(notes.length ? ['Notes:', '', ...notes, ''] : []),
     ...(existsSync(profile) ? [readFileSync(profile, 'utf8').trim(), ''] : []),
   ];

@@ -103,6 +103,10 @@ function figures(label: string, samples: { ours: Sample[]; baseline: Sample[] },
       ratio: ours.p99 / Math.max(bare.p99, 1),
       target: 'p99 ≤ 50 ms',
       met: ours.p99 <= 50,
+      latency: [
+        { path: `${key === 'sms' ? 'SMS' : 'Telegram'} webhook (Sira)`, p50: ours.p50, p99: ours.p99 },
+        { path: `${key === 'sms' ? 'SMS' : 'Telegram'}: bare node:http`, p50: bare.p50, p99: bare.p99 },
+      ],
     },
   ];
 }
@@ -123,6 +127,7 @@ function minFloorFigures(label: 'sms' | 'telegram', connections: number, ours: S
     met: o.rps / f.rps >= 0.5,
     note: 'floor: bare node:http doing only 3 Redis round trips (claim+lock+load script, BullMQ add, save+done+release script) and 2 PostgreSQL statements per request: bench/min-floor.server.ts',
     row: { name: `${label}-webhook-vs-min-floor`, value: o.rps, baseline: f.rps, ratio: o.rps / f.rps, goal: '≥ 0.5×', met: o.rps / f.rps >= 0.5 },
+    latency: [{ path: `${label === 'sms' ? 'SMS' : 'Telegram'}: durable-minimum floor`, p50: f.p50, p99: f.p99 }],
   };
   if (label === 'telegram') return [throughput];
   const met = o.p99 <= 100 && o.p99 <= 2 * f.p99;
@@ -152,6 +157,7 @@ function floorFigure(floor: Sample[], bare: Sample[]): Figure {
     target: '— (reference)',
     met: 'n/a',
     note: '9 Redis round trips (one a BullMQ add) and 3 PostgreSQL statements per request, no other work: bench/io-floor.server.ts',
+    latency: [{ path: 'SMS: 9+3 I/O floor', p50: f.p50, p99: f.p99 }],
   };
 }
 
@@ -171,6 +177,7 @@ function voiceFigure(voice: Sample[], sms: Sample[], counts: VoiceCallCounts): F
     ratio,
     target: 'p99 ≤ 1.5× SMS',
     met: ratio <= 1.5 && errors === 0,
+    latency: [{ path: 'Voice webhook (Sira)', p50: v.p50, p99: v.p99 }],
     row: { name: 'voice-webhook-p99-vs-sms', value: v.p99, baseline: s.p99, ratio, goal: '≤ 1.5×', met: ratio <= 1.5 && errors === 0 },
     note:
       `the baseline is the SMS webhook's full path (50 connections) in the same rounds; voice ${fmt(v.rps)} req/s, SMS ${fmt(s.rps)} req/s; ` +

@@ -16,6 +16,7 @@ import { ClockModule } from './common/clock.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { StaffModule } from './staff/staff.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 
 /**
  * The shell: configuration first, then the outside systems (database, Redis), then content,
@@ -41,6 +42,7 @@ export class AppModule {
         HealthModule,
         RecordingsModule,
         StaffModule,
+        BroadcastsModule,
         ChannelsModule.forRoot(config),
       ],
       // every contact event has its one owner, or the service does not start

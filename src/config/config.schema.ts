@@ -155,6 +155,17 @@ export const configSchema = z
     /** return calls only in these hours, Africa/Bamako. */
     VOICE_CALL_HOURS: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/).default('07:00-21:00'),
 
+    /** broadcasts (src/broadcasts): sending hours (Africa/Bamako), their own daily SMS budget, two people, prices for the preview. */
+    BROADCAST_HOURS: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/).default('09:00-19:00'),
+    BROADCAST_DAILY_SEGMENTS: z.coerce.number().int().min(1).max(10000000).default(2000),
+    BROADCAST_TWO_PERSON: bool.default(true),
+    /** SMS lines that cannot carry her answer back (comma-separated line ids, or `none`): Twilio in Mali is one-way. */
+    BROADCAST_ONE_WAY_LINES: z.string().regex(/^(none|[a-z0-9_:-]+(,[a-z0-9_:-]+)*)$/i).default('twilio'),
+    BROADCAST_PRICE_PER_SEGMENT: z.coerce.number().min(0).max(1000000).default(0),
+    BROADCAST_PRICE_PER_TEMPLATE: z.coerce.number().min(0).max(1000000).default(0),
+    BROADCAST_PRICE_PER_CALL_MINUTE: z.coerce.number().min(0).max(1000000).default(0),
+    BROADCAST_PRICE_CURRENCY: z.string().regex(/^[A-Za-z]{1,8}$/).default('FCFA'),
+
     /** recorded prompts (src/recordings): a longer file is refused at import or upload. */
     AUDIO_MAX_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** languages offered by phone call ('none' for none): in production flows:check needs their essential recordings. */

@@ -93,6 +93,14 @@ export interface Config {
   };
   /** recorded prompts: the longest file accepted, and the languages offered by voice. */
   recordings: { maxSeconds: number; voiceLanguages: string[] };
+  /** staff-sent broadcasts to subscribers (src/broadcasts). */
+  broadcasts: {
+    hours: string;
+    dailySegments: number;
+    twoPerson: boolean;
+    oneWayLines: string[];
+    prices: { segment: number; template: number; callMinute: number; currency: string };
+  };
 }
 
 export class ConfigError extends Error {
@@ -241,6 +249,13 @@ function toConfig(e: RawEnv): Config {
           }
         : undefined,
     recordings: { maxSeconds: e.AUDIO_MAX_SECONDS, voiceLanguages: e.VOICE_LANGUAGES === 'none' ? [] : e.VOICE_LANGUAGES.split(',') },
+    broadcasts: {
+      hours: e.BROADCAST_HOURS,
+      dailySegments: e.BROADCAST_DAILY_SEGMENTS,
+      twoPerson: e.BROADCAST_TWO_PERSON,
+      oneWayLines: e.BROADCAST_ONE_WAY_LINES === 'none' ? [] : e.BROADCAST_ONE_WAY_LINES.split(','),
+      prices: { segment: e.BROADCAST_PRICE_PER_SEGMENT, template: e.BROADCAST_PRICE_PER_TEMPLATE, callMinute: e.BROADCAST_PRICE_PER_CALL_MINUTE, currency: e.BROADCAST_PRICE_CURRENCY },
+    },
   };
 }
 

@@ -44,6 +44,8 @@ export interface EnqueueRequest {
   kind: OutboundJobKind;
   /** a reply: the provider id of the message it answers (its rows are keyed by it, see enqueueKeyed). */
   answering?: string;
+  /** not a reply: a key its rows are derived from all the same (a broadcast and her contact id), so handing it over twice queues it once. */
+  rowKey?: string;
 }
 
 type Rendered = { message: unknown; segments?: number; encoding?: string };
@@ -163,7 +165,7 @@ export class OutboundService implements OnApplicationShutdown {
    */
   async enqueue(channelName: ChannelName, request: EnqueueRequest): Promise<string[]> {
     const running = this.require(channelName);
-    if (request.kind === OutboundJobKind.Proactive) {
+    if (request.kind !== OutboundJobKind.Reply) {
       const contact = request.contactId ? await this.contacts.findById(request.contactId) : undefined;
       if (!contact || contact.optedOut) return [];
       // she asked Sira never to write first (src/privacy)
@@ -171,8 +173,9 @@ export class OutboundService implements OnApplicationShutdown {
     }
     const spoken = request.kind === OutboundJobKind.Reply && running.def.spoken ? await running.def.spoken(request.outputs, request.language, request.contactId) : [];
     const rendered = [...spoken, ...running.def.render(request.outputs, request.language)];
-    if (request.kind === OutboundJobKind.Proactive && !this.discreet(channelName, rendered)) return [];
-    if (request.answering) return this.enqueueKeyed(running, request, rendered, request.answering);
+    if (request.kind !== OutboundJobKind.Reply && !this.discreet(channelName, rendered)) return [];
+    const key = request.answering ?? request.rowKey;
+    if (key) return this.enqueueKeyed(running, request, rendered, key);
     const verdicts = await this.admitAll(running, request, rendered);
     const admitted = [...rendered.filter((_, i) => verdicts[i] === true), ...this.noticeOf(running, request, verdicts)];
     const queued = admitted.map((r) => this.seal(request, r, randomUUID()));

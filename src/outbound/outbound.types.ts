@@ -19,12 +19,18 @@ export enum OutboundJobKind {
   Reply = 'reply',
   /** anything Sira sends on its own initiative (callback confirmations, reminders). */
   Proactive = 'proactive',
+  /**
+   * a broadcast's notice to a subscriber (src/broadcasts): proactive in every check, but last in the
+   * queue and outside the SMS caps her replies need (broadcasts book their own daily budget).
+   */
+  Broadcast = 'broadcast',
 }
 
 /** BullMQ priorities: lower runs first. */
 export const JOB_PRIORITY: Record<OutboundJobKind, number> = {
   [OutboundJobKind.Reply]: 1,
   [OutboundJobKind.Proactive]: 10,
+  [OutboundJobKind.Broadcast]: 20,
 };
 
 export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'undelivered' | 'unknown';

@@ -41,7 +41,12 @@ export type AuditAction =
   /** how it ended: state, her leg's status and seconds, the outcome written (or why none). */
   | 'staff_call_ended'
   /** a staff member set or removed her own phone (set: true/false; never the number). */
-  | 'phone_changed';
+  | 'phone_changed'
+  /** broadcasts (src/broadcasts): drafted, refused (the reason), approved (self: true when by its drafter), cancelled (how many taken back). */
+  | 'broadcast_drafted'
+  | 'broadcast_refused'
+  | 'broadcast_approved'
+  | 'broadcast_cancelled';
 
 export interface AuditEntry {
   staffId: string | null;

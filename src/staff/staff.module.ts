@@ -72,7 +72,8 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
     FirstAdminBootstrap,
     BullBoardMount,
   ],
-  exports: [StaffUsersRepository, AuditLogRepository],
+  // the guard and its CSRF/session parts: other modules' staff routes (src/broadcasts) pass the same gate
+  exports: [StaffUsersRepository, AuditLogRepository, StaffGuard, StaffCsrf, StaffSessionsRepository],
 })
 export class StaffModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -63,6 +63,8 @@ export class SmsChannel {
    */
   private admitter(render: OutboundChannel['render']): AdmitFn {
     return async ({ address, segments, kind, language }) => {
+      // a broadcast books its own budget (src/broadcasts), never the caps her replies need
+      if (kind === OutboundJobKind.Broadcast) return this.guards.countryAllowed(address) || this.guards.refuse('country');
       if (kind !== OutboundJobKind.Reply) return this.guards.admitOutgoing(address, segments);
       const noticeSegments = Math.max(...CAP_WINDOWS.map((w) => render(capNotice(w), language).reduce((n, r) => n + (r.segments ?? 1), 0)));
       const { admitted, notice } = await this.guards.admitReply(address, segments, noticeSegments);

@@ -108,6 +108,31 @@ export const OPENAPI_DOCUMENT = {
       }),
     },
     '/stats': { get: op('Counts and waiting times', SUP, { type: 'object' }, { method: 'get' }) },
+    '/broadcasts': {
+      post: op('Draft a broadcast to the subscribers of a topic: 201 {id, status: "draft"}; 422 names the word of a notice the discretion or segment check refuses', SUP, { type: 'object' }, {
+        ...body({
+          type: 'object',
+          required: ['topic', 'notice', 'news'],
+          properties: {
+            topic: { enum: ['reparations', 'testimony'] },
+            notice: { type: 'object', additionalProperties: { type: 'string' }, description: 'language → the SMS that lands on her phone: says only that there is news and how to read it (INFO)' },
+            noticeOneWay: { type: 'object', additionalProperties: { type: 'string' }, description: 'language → the notice for contacts on a one-way SMS line (BROADCAST_ONE_WAY_LINES), naming the way that works' },
+            news: { type: 'object', additionalProperties: { type: 'string' }, description: 'language → the news INFO shows, under CONTENT_MIN_STATUS' },
+            source: { type: 'string', description: 'where the news comes from (domain-facts.md section or a named source)' },
+            sendAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+        }),
+        responses: { '201': { description: 'drafted' }, '400': { description: 'a missing or malformed field' }, '422': { description: 'a notice names a topic, an organisation, reparations, violence, testimony… (the word is in the message), or is over the segment budget' } },
+      }),
+    },
+    '/broadcasts/{id}': { get: op('A broadcast: status, preview (recipients by language and channel, segments and encoding, cost, fallbacks, one-way lines, days of delivery) and report (counts only)', SUP, { type: 'object' }, { method: 'get', parameters: idParam }) },
+    '/broadcasts/{id}/approve': {
+      post: op('Approve a draft: another supervisor or admin than its drafter (403 for the drafter), unless BROADCAST_TWO_PERSON=false and `confirm` is "APPROUVER" (audited as self-approval)', SUP, { type: 'object' }, {
+        parameters: idParam,
+        requestBody: { required: false, ...json({ type: 'object', properties: { confirm: { type: 'string' }, newsReviewed: { type: 'array', items: { type: 'string' }, description: 'languages whose news this (second) reader raises to reviewed' } } }) },
+      }),
+    },
+    '/broadcasts/{id}/cancel': { post: op('Cancel: stops what is not yet sent (queued notices are taken back)', SUP, { type: 'object' }, { parameters: idParam }) },
     '/audit': { get: op('The audit log, newest first (?limit, ?offset)', SUP, { type: 'object' }, { method: 'get' }) },
     '/users': {
       get: op('Staff accounts', ADM, { type: 'object' }, { method: 'get' }),

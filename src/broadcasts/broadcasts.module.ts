@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ContactsModule } from '../contacts/contacts.module';
+import { OutboundModule } from '../outbound/outbound.module';
+import { StaffModule } from '../staff/staff.module';
+import { BroadcastApiController } from './broadcast-api.controller';
+import { BroadcastBudget } from './broadcast-budget';
+import { BroadcastDelivery } from './broadcast-delivery';
+import { BroadcastSender } from './broadcast.sender';
+import { BroadcastsRepository } from './broadcasts.repository';
+import { BroadcastsService } from './broadcasts.service';
+
+/**
+ * Staff-sent broadcasts to the subscribers of a topic (the subscriptions are src/broadcasts/subscriptions*):
+ * drafted and approved by two people, sent by the outbound queue of each channel. Needs the global
+ * Config, Database, Redis, Clock and Content modules.
+ */
+@Module({
+  imports: [ContactsModule, OutboundModule, StaffModule],
+  controllers: [BroadcastApiController],
+  providers: [BroadcastsRepository, BroadcastBudget, BroadcastDelivery, BroadcastSender, BroadcastsService],
+  exports: [BroadcastsRepository, BroadcastSender],
+})
+export class BroadcastsModule {}

@@ -17,6 +17,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { StaffModule } from './staff/staff.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { SubscriptionsModule } from './broadcasts/subscriptions.module';
 
 /**
  * The shell: configuration first, then the outside systems (database, Redis), then content,
@@ -38,6 +39,7 @@ export class AppModule {
         ContentModule,
         CallbacksModule,
         PrivacyModule,
+        SubscriptionsModule,
         ConversationsModule,
         HealthModule,
         RecordingsModule,

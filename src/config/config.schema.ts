@@ -170,6 +170,13 @@ export const configSchema = z
     AUDIO_MAX_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
     /** languages offered by phone call ('none' for none): in production flows:check needs their essential recordings. */
     VOICE_LANGUAGES: z.string().regex(/^(none|[a-z]{2,3}(,[a-z]{2,3})*)$/).default('none'),
+
+    /** news subscriptions (issue 26, src/broadcasts): how long one lasts, how long the keep-it question waits, at most this many news a month (said in her consent). */
+    SUBSCRIPTION_MONTHS: z.coerce.number().int().min(1).max(24).default(6),
+    SUBSCRIPTION_RENEWAL_GRACE_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    BROADCAST_MAX_PER_MONTH: z.coerce.number().int().min(1).max(31).default(2),
+    /** staff statistics: a count below this shows as "< N" (small numbers could point at one woman). */
+    INSIGHTS_MIN_CELL: z.coerce.number().int().min(1).max(1000).default(10),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.STAFF_ADMIN_EMAIL) !== Boolean(env.STAFF_ADMIN_PASSWORD)) {

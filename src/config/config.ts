@@ -91,6 +91,10 @@ export interface Config {
     /** free return calls: flash numbers (rejected, then called back), spacing, caps and hours. */
     returnCalls: { flashNumbers: string[]; delayMs: number; cooldownMs: number; dailyMinutes: number; dailyCalls: number; hours: string };
   };
+  /** news subscriptions (issue 26): months one lasts, days the keep-it question waits, news a month at most (said in the consent). */
+  subscriptions: { months: number; renewalGraceDays: number; maxPerMonth: number };
+  /** staff statistics: counts below `minCell` are shown as "< minCell". */
+  insights: { minCell: number };
   /** recorded prompts: the longest file accepted, and the languages offered by voice. */
   recordings: { maxSeconds: number; voiceLanguages: string[] };
   /** staff-sent broadcasts to subscribers (src/broadcasts). */
@@ -248,6 +252,8 @@ function toConfig(e: RawEnv): Config {
             },
           }
         : undefined,
+    subscriptions: { months: e.SUBSCRIPTION_MONTHS, renewalGraceDays: e.SUBSCRIPTION_RENEWAL_GRACE_DAYS, maxPerMonth: e.BROADCAST_MAX_PER_MONTH },
+    insights: { minCell: e.INSIGHTS_MIN_CELL },
     recordings: { maxSeconds: e.AUDIO_MAX_SECONDS, voiceLanguages: e.VOICE_LANGUAGES === 'none' ? [] : e.VOICE_LANGUAGES.split(',') },
     broadcasts: {
       hours: e.BROADCAST_HOURS,

@@ -82,9 +82,9 @@ export interface RawContent {
 /** Texts the engine emits by itself (not written in any flow); the check requires them. */
 export const ENGINE_KEYS = ['common:reprompt', 'common:expired', 'common:stale_button'] as const;
 
-export const COMMAND_NAMES = ['home', 'back', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read'] as const;
+export const COMMAND_NAMES = ['home', 'back', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read', 'news', 'stop_news'] as const;
 /** Commands added after the first content: optional, so older content (and fixtures) stays valid. */
-export const OPTIONAL_COMMANDS: readonly string[] = ['safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read'];
+export const OPTIONAL_COMMANDS: readonly string[] = ['safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read', 'news', 'stop_news'];
 
 export function commandKey(name: string): string {
   return `common:commands.${name}`;

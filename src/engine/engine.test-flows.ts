@@ -119,6 +119,8 @@ export function testFlowSet(): FlowSet {
       call: [],
       listen: [],
       read: [],
+      news: [],
+      stop_news: [],
     },
     keywords: {
       'language:fr': ['francais'],

@@ -123,6 +123,15 @@ export type ActionSpec =
   | { type: 'request_return_call'; confirm: string }
   /** her replies on a chat channel come as voice messages too (`on`), or as text alone again; only she switches it. */
   | { type: 'set_listen_mode'; on: boolean }
+  /**
+   * news on `topic` when there is some (issue 26), with her explicit consent to the wording of `version`;
+   * `confirm` awaits the shell (said only once her subscription is stored, or swapped for why not).
+   */
+  | { type: 'subscribe_news'; topic: string; version: string; confirm: string }
+  /** no more news: on `topic`, or on every topic when absent; `confirm` awaits the shell. */
+  | { type: 'stop_news'; topic?: string; confirm: string }
+  /** her yes to the keep-it question: the subscriptions it asked about run again; `confirm` awaits the shell. */
+  | { type: 'renew_news'; confirm: string }
   | { type: 'end' };
 
 export type ActionType = ActionSpec['type'];
@@ -143,7 +152,7 @@ export interface Flow {
  * distress words, matched anywhere in her message (domain-facts §8, UNICEF: detect high-risk
  * keywords); `exit` is the quick-exit word, answered with a neutral, harmless text.
  */
-export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change' | 'call' | 'listen' | 'read';
+export type GlobalCommand = 'home' | 'back' | 'help' | 'language' | 'stop' | 'start' | 'erase' | 'safety' | 'exit' | 'withdraw' | 'quiet' | 'change' | 'call' | 'listen' | 'read' | 'news' | 'stop_news';
 
 /**
  * Everything the engine needs, already loaded and resolved to plain data by the content loader.
@@ -258,6 +267,12 @@ export type EngineEvent =
   | { type: 'return_call_requested' }
   /** she chose to listen (recorded prompts as voice messages on a chat channel) or to read again. */
   | { type: 'listen_mode_changed'; on: boolean }
+  /** she asked for news on `topic`, agreeing to the consent wording `consentVersion` (issue 26). */
+  | { type: 'news_subscribed'; topic: string; consentVersion: string }
+  /** she wants no more news on `topic` (absent: on any topic). */
+  | { type: 'news_stopped'; topic?: string }
+  /** she answered yes to the keep-it question. */
+  | { type: 'news_renewed' }
   | { type: 'conversation_expired' }
   /** her words matched the distress lexicon (not a menu choice): the shell answers even after a keyword STOP. */
   | { type: 'distress_heard' }

@@ -3,7 +3,7 @@ import { buildDistressLexicon, saysDistress, type DistressLexicon } from './dist
 import { resolveTarget } from './targets';
 
 /** Exit first (it must always win), then distress words before the ordinary commands. */
-export const COMMAND_ORDER: readonly GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read'];
+export const COMMAND_ORDER: readonly GlobalCommand[] = ['exit', 'home', 'back', 'safety', 'help', 'language', 'stop', 'start', 'erase', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read', 'news', 'stop_news'];
 const SAFETY_RANK = COMMAND_ORDER.indexOf('safety');
 
 /**

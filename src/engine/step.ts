@@ -55,10 +55,11 @@ function restart(turn: Turn, reason: RestartReason, input: Input): void {
 
 function allowedOnRestart(reason: RestartReason): GlobalCommand[] {
   // after an end nothing is pending, so any command is a fresh request; elsewhere only the safety words,
-  // and a call request (it reads no answer to an old question)
+  // and a call or news request (neither reads an answer to an old question; NOUVELLES answers the keep-it
+  // message, days after her last message)
   return reason === 'ended'
-    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read']
-    : ['stop', 'erase', 'safety', 'exit', 'withdraw', 'call'];
+    ? ['home', 'help', 'language', 'stop', 'start', 'erase', 'safety', 'exit', 'withdraw', 'quiet', 'change', 'call', 'listen', 'read', 'news', 'stop_news']
+    : ['stop', 'erase', 'safety', 'exit', 'withdraw', 'call', 'news', 'stop_news'];
 }
 
 /**

@@ -5,12 +5,12 @@ import type { LocaleResources } from '../content/content.types';
  * - proactive texts, sent without her asking (the status SMS after an unanswered call, later reminders and
  *   broadcasts): they land on a phone someone else may hold, in a thread she may have deleted. They say
  *   nothing about calls, appointments, topics, organisations or reparations — a neutral sentence and a
- *   reference code (`callback:proactive.*`). The send path refuses any other proactive text.
+ *   reference code (`callback:proactive.*`), or the question whether to keep her news (`news:proactive.*`). The send path refuses any other proactive text.
  * - discreet replies: the confirmation of her request and the answers to her own STATUT (she is holding the
  *   phone and asked), and the staff chat notices (a staff phone). They may say that a call is arranged, but
  *   nothing about the commission, testimony, violence or reparations.
  */
-export const PROACTIVE_KEY_PATTERNS: readonly RegExp[] = [/^callback:proactive\./];
+export const PROACTIVE_KEY_PATTERNS: readonly RegExp[] = [/^callback:proactive\./, /^news:proactive\./];
 export const DISCREET_KEY_PATTERNS: readonly RegExp[] = [/^callback:registered$/, /^callback:status\./, /^callback:staff\./];
 
 /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { count, gte } from 'drizzle-orm';
 import { callbackRequests, CallbackRequestsRepository } from '../callbacks';
 import { cappedContactsByDay } from '../channels/sms/sms-cap-notice';
@@ -7,6 +7,7 @@ import { CONFIG } from '../config/config.module';
 import type { Config } from '../config/config';
 import { DATABASE } from '../db/database.module';
 import type { Database } from '../db/open-database';
+import { SubscriptionsRepository } from '../broadcasts/subscriptions.repository';
 import { AnonymousCountsRepository, AnonymousMetric } from '../privacy/anonymous-counts.repository';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { StaffQueueService } from './staff-queue.service';
@@ -32,6 +33,11 @@ export interface QueueStats {
   voiceCalls: Array<{ day: string; calls: number; minutes: number }>;
   /** contacts whose SMS replies a per-number cap stopped, per UTC day (YYYYMMDD), the last 7 days, newest first. */
   smsCappedContacts: Array<{ day: string; contacts: number }>;
+  /**
+   * active news subscriptions per topic (issue 26): a count below INSIGHTS_MIN_CELL is the string "< N",
+   * so a small number cannot point at one woman; absent where the subscriptions module is not loaded.
+   */
+  subscribers?: Record<string, number | string>;
 }
 
 /** Counts and waiting times for supervisors: numbers only, computed from the callback rows. */
@@ -46,6 +52,7 @@ export class StaffStatsService {
     @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(AnonymousCountsRepository) private readonly counts: AnonymousCountsRepository,
+    @Optional() @Inject(SubscriptionsRepository) private readonly subscriptions?: SubscriptionsRepository,
   ) {}
 
   async summary(): Promise<QueueStats> {
@@ -74,7 +81,13 @@ export class StaffStatsService {
       heldBy: await this.heldBy(open.filter((i) => i.status === 'claimed').map((i) => i.claimedBy ?? '')),
       smsCappedContacts: await cappedContactsByDay(this.redis, this.config.redis.prefix, now),
       voiceCalls: await this.voiceCalls(now),
+      ...(this.subscriptions ? { subscribers: await this.subscribers(this.subscriptions) } : {}),
     };
+  }
+
+  private async subscribers(repo: SubscriptionsRepository): Promise<Record<string, number | string>> {
+    const min = this.config.insights.minCell;
+    return Object.fromEntries(Object.entries(await repo.activeByTopic()).map(([topic, n]) => [topic, suppressSmall(n, min)]));
   }
 
   private async voiceCalls(now: number): Promise<QueueStats['voiceCalls']> {
@@ -88,6 +101,11 @@ export class StaffStatsService {
     const names = new Map((await this.users.list()).map((u: StaffUser) => [u.id, u.displayName]));
     return Object.entries(tally(holders)).map(([staffId, n]) => ({ staffId, name: names.get(staffId) ?? '?', count: n }));
   }
+}
+
+/** A count below `min` is shown as "< min" (0 included: "none" is as telling as "one"). */
+export function suppressSmall(n: number, min: number): number | string {
+  return n < min ? `< ${min}` : n;
 }
 
 function toRecord(rows: Array<{ status: string; n: number }>): Record<string, number> {

@@ -86,6 +86,18 @@ const cases: Record<string, ActionCase[]> = {
     { name: 'records that she chose to listen', spec: { type: 'set_listen_mode', on: true }, events: [{ type: 'listen_mode_changed', on: true }] },
     { name: 'records that she reads again', spec: { type: 'set_listen_mode', on: false }, events: [{ type: 'listen_mode_changed', on: false }] },
   ],
+  subscribe_news: [
+    { name: 'asks for news on a topic with the consent version, its confirmation awaiting its own event', spec: { type: 'subscribe_news', topic: 'reparations', version: 'news-2026-12', confirm: 'news:subscribed' },
+      events: [{ type: 'news_subscribed', topic: 'reparations', consentVersion: 'news-2026-12' }], outputs: [{ text: 'news:subscribed', awaits: 0 }] },
+  ],
+  stop_news: [
+    { name: 'stops the news on every topic', spec: { type: 'stop_news', confirm: 'news:stopped' }, events: [{ type: 'news_stopped' }], outputs: [{ text: 'news:stopped', awaits: 0 }] },
+    { name: 'stops the news on one topic', spec: { type: 'stop_news', topic: 'testimony', confirm: 'news:stopped_topic' },
+      events: [{ type: 'news_stopped', topic: 'testimony' }], outputs: [{ text: 'news:stopped_topic', awaits: 0 }] },
+  ],
+  renew_news: [
+    { name: 'keeps the news (her yes to the keep-it question)', spec: { type: 'renew_news', confirm: 'news:renewed' }, events: [{ type: 'news_renewed' }], outputs: [{ text: 'news:renewed', awaits: 0 }] },
+  ],
   end: [{ name: 'ends the conversation', spec: { type: 'end' }, events: [], end: true }],
 };
 

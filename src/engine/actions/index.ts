@@ -13,6 +13,9 @@ import { requestReturnCallAction } from './request-return-call.action';
 import { setLanguageAction } from './set-language.action';
 import { setListenModeAction } from './set-listen-mode.action';
 import { setProactiveAction } from './set-proactive.action';
+import { renewNewsAction } from './renew-news.action';
+import { stopNewsAction } from './stop-news.action';
+import { subscribeNewsAction } from './subscribe-news.action';
 import { withdrawConsentAction } from './withdraw-consent.action';
 
 export type { ActionDefinition, ActionOutcome, ActionState } from './action.types';
@@ -32,6 +35,9 @@ export const actionRegistry: { [T in ActionType]: ActionDefinition<T> } = {
   set_proactive: setProactiveAction,
   request_return_call: requestReturnCallAction,
   set_listen_mode: setListenModeAction,
+  subscribe_news: subscribeNewsAction,
+  stop_news: stopNewsAction,
+  renew_news: renewNewsAction,
   end: endAction,
 };
 

@@ -5,11 +5,14 @@ import { html } from './html';
 import { dateTime, language, minutes, OUTCOME_LABELS, STATUS_LABELS } from './labels';
 import { layout } from './layout.view';
 
-function counts(record: Record<string, number>, label: (k: string) => string) {
+function counts(record: Record<string, number | string>, label: (k: string) => string) {
   const entries = Object.entries(record);
   if (!entries.length) return html`<p class="meta">—</p>`;
   return html`<table>${entries.map(([k, n]) => html`<tr><td>${label(k)}</td><td>${n}</td></tr>`)}</table>`;
 }
+
+/** News topics (src/broadcasts/subscriptions.schema.ts) as staff read them. */
+const TOPIC_LABELS: Record<string, string> = { reparations: 'Réparations', testimony: 'Témoignage' };
 
 /** Calls and minutes per day: counts only, no number and no call is kept. */
 function voiceCalls(days: Array<{ day: string; calls: number; minutes: number }>) {
@@ -73,6 +76,7 @@ ${opts.stats.heldBy.length ? html`<table>${opts.stats.heldBy.map((h) => html`<tr
 <h2>Fermées ces 7 derniers jours</h2>${counts(opts.stats.closedLastWeek, (s) => STATUS_LABELS[s] ?? s)}
 <h2>SMS : personnes arrêtées par la limite par numéro (7 jours)</h2>${counts(Object.fromEntries(opts.stats.smsCappedContacts.map((d) => [smsDay(d.day), d.contacts])), (d) => d)}
 <h2>Appels téléphoniques terminés (7 jours)</h2>${voiceCalls(opts.stats.voiceCalls)}
+${opts.stats.subscribers ? html`<h2>Abonnements aux nouvelles en cours</h2>${counts(opts.stats.subscribers, (t) => TOPIC_LABELS[t] ?? t)}` : ''}
 <p><a class="button" href="/staff/export/requests.csv">Exporter la file (CSV, sans numéros)</a></p>
 <p><a href="/staff/audit">Journal des actions</a></p>`,
   });

@@ -53,6 +53,9 @@ export function checkDraft(body: Record<string, unknown>, rules: TextRules): Bro
   const news = texts('news', body.news, rules, true);
   for (const [lang, text] of Object.entries(news)) {
     if (text.length > MAX_NEWS_CHARS) throw new BroadcastInputError(`news (${lang}) is longer than ${MAX_NEWS_CHARS} characters`);
+    // INFO answers it by SMS too: the same budget as every SMS Sira sends (SMS_MAX_SEGMENTS)
+    const cost = noticeCost(text, lang, rules.spelling);
+    if (cost.segments > rules.maxSegments) throw new BroadcastInputError(`news (${lang}) takes ${cost.segments} SMS segments (${cost.encoding}); at most ${rules.maxSegments}`, 422);
   }
   const source = typeof body.source === 'string' ? body.source.trim() : '';
   return { topic: topic as SubscriptionTopic, notice, noticeOneWay, news, source: source.slice(0, 300) || 'domain-facts.md', sendAt: sendAtOf(body.sendAt) };

@@ -5,6 +5,7 @@ import { StaffModule } from '../staff/staff.module';
 import { BroadcastApiController } from './broadcast-api.controller';
 import { BroadcastBudget } from './broadcast-budget';
 import { BroadcastDelivery } from './broadcast-delivery';
+import { BroadcastInfoTurns } from './broadcast-info.turns';
 import { BroadcastSender } from './broadcast.sender';
 import { BroadcastsRepository } from './broadcasts.repository';
 import { BroadcastsService } from './broadcasts.service';
@@ -17,7 +18,8 @@ import { BroadcastsService } from './broadcasts.service';
 @Module({
   imports: [ContactsModule, OutboundModule, StaffModule],
   controllers: [BroadcastApiController],
-  providers: [BroadcastsRepository, BroadcastBudget, BroadcastDelivery, BroadcastSender, BroadcastsService],
+  // BroadcastInfoTurns: INFO inside the conversation (a turn participant the conversation shell discovers)
+  providers: [BroadcastsRepository, BroadcastBudget, BroadcastDelivery, BroadcastSender, BroadcastsService, BroadcastInfoTurns],
   exports: [BroadcastsRepository, BroadcastSender],
 })
 export class BroadcastsModule {}

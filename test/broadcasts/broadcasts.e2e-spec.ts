@@ -10,6 +10,7 @@ import { REDIS, type RedisClient } from '../../src/redis/redis.module';
 import { eventually, sleep } from '../sms/sms-test.helpers';
 import { approvedBroadcast, NEWS, NOTICE, received, sender, staffClient, startBroadcastApp, subscriber, type BroadcastApp } from './broadcast-harness';
 import type { StaffClient } from '../staff/staff-harness';
+import { textAndWait } from '../sms/twilio-test.harness';
 
 jest.setTimeout(120_000);
 
@@ -104,6 +105,14 @@ describe('broadcasts', () => {
     expect(addsUp(v.report)).toBe(true);
     expect(v.preview.fallsBack).toEqual(expect.arrayContaining([{ language: 'bm', notice: 'fr', news: 'fr' }]));
     expect(v.preview.sms.fr).toMatchObject({ segments: 1, encoding: 'GSM-7' });
+    // INFO opens the news inside the conversation: her language, or the French news with the note
+    expect(await textAndWait(app, app.twilio!, fr.address, 'INFO')).toEqual([NEWS.fr]);
+    expect(await textAndWait(app, app.twilio!, en.address, 'info')).toEqual([NEWS.en]);
+    const bmNews = await textAndWait(app, app.twilio!, bm.address, 'INFO');
+    expect(bmNews.join('\n')).toContain(NEWS.fr);
+    expect(bmNews.join('\n')).toContain('la voici en fran');
+    // a contact subscribed to nothing hears that there is no news
+    expect(await textAndWait(app, app.twilio!, none.address, 'INFO')).toEqual(['Pas de nouvelle pour le moment.']);
   });
 
   it('WhatsApp: outside her 24-hour window without an approved template, nothing is sent, and it is counted', async () => {

@@ -78,7 +78,12 @@ export const broadcastDeliveries = pgTable(
     segments: integer('segments').notNull().default(0),
     at: timestamptz('at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.broadcastId, t.contactId] }), index('broadcast_deliveries_outbound_idx').on(t.outboundId)],
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.contactId] }),
+    index('broadcast_deliveries_outbound_idx').on(t.outboundId),
+    // her notices of the last 30 days (BROADCAST_MAX_PER_MONTH, the figure her consent states)
+    index('broadcast_deliveries_contact_at_idx').on(t.contactId, t.at),
+  ],
 );
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;

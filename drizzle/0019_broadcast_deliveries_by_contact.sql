@@ -1,0 +1,1 @@
+CREATE INDEX "broadcast_deliveries_contact_at_idx" ON "broadcast_deliveries" USING btree ("contact_id","at");

@@ -179,4 +179,25 @@ describe('a queued reply survives Redis losing its jobs', () => {
     await eventually(async () => (await hers()).length === 0, 20_000, 'the answers sent');
     expect(await rows('address_enc is not null')).toEqual([]);
   });
+
+  it('under load: 40 women texting at once, every job flushed, each still gets her replies exactly once', async () => {
+    for (const app of [...running]) await stop(app);
+    const web = await start('web');
+    const women = Array.from({ length: 40 }, () => malianNumber());
+    const before = new Set((await rows()).map((r) => r.id));
+    await Promise.all(women.map((her) => text(web, her, 'Bonjour')));
+    await Promise.all(women.map((her) => text(web, her, '1')));
+    await sleep(500); // the last turns' jobs are added right after their rows
+    const queued = (await rows("status = 'queued'")).filter((r) => !before.has(r.id));
+    expect(queued.length).toBeGreaterThanOrEqual(2 * women.length);
+    await stop(web);
+    await redis.flushAll();
+    await start('worker');
+    await eventually(() => fake.messages.filter((m) => women.includes(m.to)).length >= queued.length, 60_000, 'every queued reply sent');
+    await sleep(1_500); // sweeps keep running: none may send again
+    const sent = fake.messages.filter((m) => women.includes(m.to));
+    expect(sent).toHaveLength(queued.length);
+    for (const her of women) expect(new Set(fake.bodiesTo(her)).size).toBe(fake.bodiesTo(her).length);
+    expect((await rows(`id in (${queued.map((r) => `'${r.id}'`).join(',')})`)).every((r) => r.status === 'sent')).toBe(true);
+  });
 });

@@ -11,8 +11,11 @@ describe('discretion of texts read over her shoulder', () => {
   const proactive = proactiveTexts(content.resources);
   const discreet = discreetTexts(content.resources);
 
-  it('sends proactively only the neutral "reply STATUT <code>" text (and the keep-it question of her news), in French and English; Bambara falls back to French', () => {
-    expect([...proactive.keys()].sort()).toEqual(['en callback:proactive.status', 'en news:proactive.keep', 'fr callback:proactive.status', 'fr news:proactive.keep']);
+  it('sends proactively only the neutral "reply STATUT <code>" text, the broadcast notice and the keep-it question of her news, in French and English; Bambara falls back to French', () => {
+    expect([...proactive.keys()].sort()).toEqual([
+      'en callback:proactive.news', 'en callback:proactive.status', 'en news:proactive.keep',
+      'fr callback:proactive.news', 'fr callback:proactive.status', 'fr news:proactive.keep',
+    ]);
     const t = createTranslator(content.resources, { base: content.base, languages: content.languages }).t;
     expect(t('fr')('callback:proactive.status', { code: 'K7M2QX' })).toBe('Répondez STATUT K7M2QX pour des nouvelles.');
     expect(t('en')('callback:proactive.status', { code: 'K7M2QX' })).toBe('Reply STATUS K7M2QX for news.');

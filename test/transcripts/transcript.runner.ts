@@ -68,6 +68,12 @@ export interface Played {
 const OFFERED = { ...offeredChoiceFacts([parseStaffHours('08:00-18:00', '1-6')]), ...retentionNoticeFacts() };
 
 /**
+ * News subscriptions are offered on every written channel, never by phone, with the default figures
+ * (BROADCAST_MAX_PER_MONTH, SUBSCRIPTION_MONTHS); by SMS the consent says "SMS" (src/broadcasts/subscription-turns.ts).
+ */
+const NEWS = { news: 'yes', news_max: '2', news_months: '6' };
+
+/**
  * A script with a `# voice line: on` comment plays a deployment with a voice line (TWILIO_VOICE_NUMBERS):
  * by SMS, Sira can call her back (the voice module's fact, src/channels/voice/return-call.turns.ts);
  * never on Telegram (a chat is no number) nor in a call.
@@ -76,11 +82,11 @@ const VOICE_LINE = /^# voice line: on\b/;
 
 function factsFor(script: ScriptLine[], channel: Channel): Record<string, string> {
   const voiceLine = script.some((l) => l.kind === 'comment' && VOICE_LINE.test(l.text));
-  if (voiceLine && channel === 'sms') return { ...OFFERED, return_calls: 'yes' };
+  if (channel === 'sms') return { ...OFFERED, ...NEWS, news_sms: 'yes', ...(voiceLine ? { return_calls: 'yes' } : {}) };
   // Telegram sends voice messages: listen mode is offered there (src/channels/telegram/telegram-listen.ts)
-  if (channel === 'telegram') return { ...OFFERED, voice_messages: 'yes' };
+  if (channel === 'telegram') return { ...OFFERED, ...NEWS, voice_messages: 'yes' };
   // and WhatsApp, with its own voice-message deletion advice (src/channels/whatsapp/whatsapp-audio.ts)
-  return channel === 'whatsapp' ? { ...OFFERED, voice_messages: 'yes', whatsapp_voice_messages: 'yes' } : OFFERED;
+  return channel === 'whatsapp' ? { ...OFFERED, ...NEWS, voice_messages: 'yes', whatsapp_voice_messages: 'yes' } : OFFERED;
 }
 
 /** Plays the script against the engine and writes the transcript one channel shows. */
@@ -116,12 +122,15 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
 
 /**
  * Every callback request "commits" with the example code, every return call is scheduled (the shell's
- * real outcomes are tested in test/callbacks and src/channels/voice).
+ * real outcomes are tested in test/callbacks, src/channels/voice and test/broadcasts).
  */
 function settledLikeTheShell(events: EngineEvent[]): Map<number, Settlement> {
   const settled = new Map<number, Settlement>();
   events.forEach((e, i) => e.type === 'callback_requested' && settled.set(i, { params: { code: TRANSCRIPT_REF_CODE } }));
   events.forEach((e, i) => e.type === 'return_call_requested' && settled.set(i, {}));
+  // every news subscription is stored (for the default SUBSCRIPTION_MONTHS) and every stop finds one to end
+  events.forEach((e, i) => (e.type === 'news_subscribed' || e.type === 'news_renewed') && settled.set(i, { params: { months: 6 } }));
+  events.forEach((e, i) => e.type === 'news_stopped' && settled.set(i, {}));
   return settled;
 }
 

@@ -49,9 +49,17 @@ describe('the WhatsApp configuration', () => {
     });
   });
 
+  it('reads a template for the keep-it question of her news (news:proactive.keep, its {{days}})', () => {
+    const templates = '{"news:proactive.keep":{"name":"sira_keep","languages":{"fr":"fr"},"params":["days"]}}';
+    expect(loadConfig({ NODE_ENV: 'development', ...channel, WHATSAPP_TEMPLATES: templates }).whatsapp?.templates).toEqual({
+      'news:proactive.keep': { name: 'sira_keep', languages: { fr: 'fr' }, params: ['days'] },
+    });
+  });
+
   it.each([
     ['not JSON', 'callback:proactive.status=sira_status'],
     ['a key that is not a proactive text', '{"menu:prompt":{"name":"menu","languages":{"fr":"fr"}}}'],
+    ['a news text that is not proactive', '{"news:subscribed":{"name":"news","languages":{"fr":"fr"}}}'],
     ['a name Meta would not accept', '{"callback:proactive.status":{"name":"Sira Status","languages":{"fr":"fr"}}}'],
     ['no language', '{"callback:proactive.status":{"name":"sira_status","languages":{}}}'],
     ['an unknown field', '{"callback:proactive.status":{"name":"sira_status","languages":{"fr":"fr"},"text":"x"}}'],

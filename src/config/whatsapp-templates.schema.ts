@@ -21,10 +21,11 @@ export type WhatsAppTemplateEntry = z.infer<typeof whatsappTemplateSchema>;
 /**
  * `WHATSAPP_TEMPLATES`: a JSON object from a proactive text key to its template, e.g.
  * `{"callback:proactive.status":{"name":"sira_status","languages":{"fr":"fr","en":"en"},"params":["code"]}}`.
- * Only proactive keys (`callback:proactive.*`, the texts the discretion check holds to the strictest
- * wording) may be templates: anything else outside the window is never sent.
+ * Only proactive keys (`callback:proactive.*`, and `news:proactive.*`: the keep-it question of her news, issue 26;
+ * the texts the discretion check holds to the strictest wording) may be templates: anything else outside the
+ * window is never sent.
  */
 export const whatsappTemplatesSchema = jsonText()
-  .pipe(z.record(z.string().regex(/^callback:proactive\.[a-z_]+$/, 'only a proactive text key (callback:proactive.*) may have a template'), whatsappTemplateSchema));
+  .pipe(z.record(z.string().regex(/^(callback|news):proactive\.[a-z_]+$/, 'only a proactive text key (callback:proactive.*, news:proactive.*) may have a template'), whatsappTemplateSchema));
 
 export type WhatsAppTemplates = z.infer<typeof whatsappTemplatesSchema>;

@@ -19,7 +19,7 @@ import type { BroadcastRow } from './broadcasts.schema';
 export const NOTICE_KEY = 'callback:proactive.news';
 
 /** Why a subscriber got nothing (the report counts these, never who). */
-export type SkipReason = 'stopped' | 'discreet' | 'no_address' | 'no_channel' | 'voice_not_supported' | 'one_way_line' | 'no_template' | 'refused';
+export type SkipReason = 'stopped' | 'discreet' | 'capped' | 'no_address' | 'no_channel' | 'voice_not_supported' | 'one_way_line' | 'no_template' | 'refused';
 
 /** Her notice, or why none; `budget`: today's broadcast budget is spent, she waits for tomorrow. */
 export type DeliveryDecision = { delivery: NewDelivery } | 'budget';
@@ -81,6 +81,8 @@ export class BroadcastDelivery {
     if (r.channel === 'voice') return 'voice_not_supported';
     if (!r.hasAddress) return 'no_address';
     if (!this.outbound.queueOf(r.channel as ChannelName)) return 'no_channel';
+    // her consent said "at most N a month"
+    if (r.recentNotices >= this.config.subscriptions.maxPerMonth) return 'capped';
     return null;
   }
 }

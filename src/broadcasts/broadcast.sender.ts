@@ -141,7 +141,7 @@ export class BroadcastSender implements OnModuleInit, OnApplicationBootstrap, On
       after = page[page.length - 1]!.contactId;
     }
     for (let after = b.cursor; ; ) {
-      const page = await this.broadcasts.recipientsAfter(b.topic, after, PAGE_SIZE);
+      const page = await this.broadcasts.recipientsAfter(b.id, b.topic, after, PAGE_SIZE);
       if (page.length === 0) return 'done';
       const fed = await this.feedPage(b, page);
       if (fed !== 'done') return fed;

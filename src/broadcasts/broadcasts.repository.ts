@@ -19,6 +19,8 @@ export interface Recipient {
   hasAddress: boolean;
   /** the SMS line she first wrote through (one-way lines). */
   source: string;
+  /** notices of other broadcasts queued to her in the last 30 days (BROADCAST_MAX_PER_MONTH). */
+  recentNotices: number;
 }
 
 export interface NewDelivery {
@@ -119,7 +121,7 @@ export class BroadcastsRepository {
    * The next `limit` active subscribers of a topic after `after` (keyset on the partial index
    * subscriptions_active_topic_idx): the sender streams them page by page, never all at once.
    */
-  async recipientsAfter(topic: string, after: string | null, limit: number): Promise<Recipient[]> {
+  async recipientsAfter(broadcastId: string, topic: string, after: string | null, limit: number): Promise<Recipient[]> {
     return this.db
       .select({
         contactId: s.contactId,
@@ -129,6 +131,9 @@ export class BroadcastsRepository {
         proactiveAllowed: sql<boolean>`coalesce(${contactPreferences.proactiveAllowed}, true)`,
         hasAddress: sql<boolean>`${contacts.addressEnc} is not null`,
         source: contacts.source,
+        recentNotices: sql<number>`(select count(*) from broadcast_deliveries recent
+          where recent.contact_id = ${contacts.id} and recent.state = 'queued' and recent.broadcast_id <> ${broadcastId}
+            and recent.at > now() - interval '30 days')::int`,
       })
       .from(s)
       .innerJoin(contacts, eq(contacts.id, s.contactId))
@@ -149,6 +154,9 @@ export class BroadcastsRepository {
         proactiveAllowed: sql<boolean>`coalesce(${contactPreferences.proactiveAllowed}, true)`,
         hasAddress: sql<boolean>`${contacts.addressEnc} is not null`,
         source: contacts.source,
+        recentNotices: sql<number>`(select count(*) from broadcast_deliveries recent
+          where recent.contact_id = ${contacts.id} and recent.state = 'queued' and recent.broadcast_id <> ${broadcastId}
+            and recent.at > now() - interval '30 days')::int`,
       })
       .from(d)
       .innerJoin(contacts, eq(contacts.id, d.contactId))

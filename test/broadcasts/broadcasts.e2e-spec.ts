@@ -32,7 +32,7 @@ describe('broadcasts', () => {
   let bakary: StaffClient;
 
   beforeAll(async () => {
-    app = await startBroadcastApp('broadcasts', { SMS_SEGMENTS_PER_SECOND: '20' });
+    app = await startBroadcastApp('broadcasts', { SMS_SEGMENTS_PER_SECOND: '20', BROADCAST_MAX_PER_MONTH: '3' });
     alice = await staffClient(app, 'supervisor');
     bakary = await staffClient(app, 'admin');
   });
@@ -153,7 +153,7 @@ describe('broadcasts', () => {
     const b = (await repo.find(id))!;
     await repo.markSending(id, new Date(app.clock.now()));
     // a crash after queuing three notices, before their page was recorded or the cursor saved
-    const first = await repo.recipientsAfter('testimony', null, 3);
+    const first = await repo.recipientsAfter(id, 'testimony', null, 3);
     for (const r of first) await app.get<BroadcastDelivery>(BroadcastDelivery).deliver(b, r);
     await sender(app).run(id);
     await sender(app).run(id);
@@ -203,5 +203,19 @@ describe('broadcasts', () => {
     app.clock.advance(24 * 3_600_000); // the next day's budget
     await sender(app).run(id);
     await eventually(() => subs.every((s) => received(app, s).length === 1), 10_000, 'the rest the next day');
+  });
+
+  it('a subscriber gets at most BROADCAST_MAX_PER_MONTH notices (her consent said so): the next is skipped as capped', async () => {
+    const her = await subscriber(app, { topic: 'testimony', language: 'en' });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = await approvedBroadcast(alice, bakary, { topic: 'testimony' });
+      await eventually(async () => ['watching', 'sent'].includes((await sender(app).run(id)).outcome), 10_000, 'broadcast queued');
+      ids.push(id);
+    }
+    await eventually(() => received(app, her).length === 3, 10_000, 'three notices');
+    await sleep(500);
+    expect(received(app, her)).toHaveLength(3);
+    expect((await view(ids[3]!)).report.skipped.capped).toBeGreaterThanOrEqual(1);
   });
 });

@@ -115,12 +115,21 @@ function missingGlobalKeys(raw: RawContent): ContentProblem[] {
     .map((key) => makeProblem(`${raw.localesName}/${raw.base}/${key.split(':')[0]}.json`, undefined, missingKey(key, raw.base)));
 }
 
-/** Every key the content uses: flow texts, labels and keyword lists, engine texts, command words. */
+/** The chat channels whose renderers show a text's variant `<key>_<channel>` where her language has one. */
+const CHANNEL_VARIANTS = ['telegram', 'whatsapp'];
+
+/**
+ * Every key the content uses: flow texts, labels and keyword lists, engine texts, command words, and the
+ * channel variants of any of them the base language has (a language without its own variant shows its
+ * plain text on that channel: the translator is told, as for any missing text).
+ */
 export function usedKeys(raw: RawContent): string[] {
   const fromFlows = Object.values(raw.flows).flatMap((f) => Object.values(f.nodes).flatMap(nodeKeys));
   // optional commands count only where the content has them (older content stays at 100 %)
   const global = globalKeys().filter((k) => !OPTIONAL_COMMANDS.map(commandKey).includes(k) || lookupKey(raw.resources, raw.base, k) !== undefined);
-  return [...new Set([...fromFlows.filter((k) => k), ...global])].sort();
+  const used = [...fromFlows.filter((k) => k), ...global];
+  const variants = used.flatMap((k) => CHANNEL_VARIANTS.map((c) => `${k}_${c}`)).filter((k) => lookupKey(raw.resources, raw.base, k) !== undefined);
+  return [...new Set([...used, ...variants])].sort();
 }
 
 /** Per declared language: how many used keys it translates itself (others fall back to the base). */

@@ -19,6 +19,10 @@ const LOUDNORM = 'loudnorm=I=-16:TP=-1.5:LRA=11';
 const TOOL_TIMEOUT_MS = 60_000;
 /** Same input, same bytes out: no encoder version or date in the file. */
 const BITEXACT = ['-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1'];
+/** OGG/Opus mono 48 kHz at 32 kb/s for speech: Telegram voice and WhatsApp voice messages. */
+const VOICE_CODEC = ['-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', '-f', 'ogg'];
+/** The pause between two joined recordings, so a label and the next one do not run together. */
+const JOIN_PAUSE_S = 0.35;
 
 export class AudioRefused extends Error {
   constructor(readonly reason: string) {
@@ -58,8 +62,33 @@ export async function transcodeRecording(source: Buffer, maxSeconds: number): Pr
     }
     if ((await maxVolumeDb(input)) <= SILENCE_DB) throw new AudioRefused('silent: nothing can be heard in it');
     const phone = await encode(input, join(dir, 'phone.mp3'), ['-ar', '22050', '-c:a', 'libmp3lame', '-b:a', '48k', '-f', 'mp3'], 'audio/mpeg');
-    const voice = await encode(input, join(dir, 'voice.ogg'), ['-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', '-f', 'ogg'], 'audio/ogg');
+    const voice = await encode(input, join(dir, 'voice.ogg'), VOICE_CODEC, 'audio/ogg');
     return { sourceSha256: sha256(source), durationMs, phone, voice };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Several voice-message recordings (OGG/Opus, already checked and loudness-normalised) said one after the
+ * other with a short pause between them, as one OGG/Opus voice message: a listen-mode reply that asks a
+ * question and names its choices (src/recordings/listen-prompts.ts). Same parts, same bytes.
+ */
+export async function joinVoiceRecordings(parts: readonly Buffer[]): Promise<{ bytes: Buffer; durationMs: number }> {
+  if (parts.length < 2) throw new Error('joining needs at least two recordings');
+  const dir = await mkdtemp(join(tmpdir(), 'sira-join-'));
+  try {
+    const inputs: string[] = [];
+    for (const [i, part] of parts.entries()) {
+      const file = join(dir, `part${i}.ogg`);
+      await writeFile(file, part);
+      inputs.push('-i', file);
+    }
+    const padded = parts.map((_, i) => (i < parts.length - 1 ? `[${i}:a]apad=pad_dur=${JOIN_PAUSE_S}[p${i}]` : `[${i}:a]anull[p${i}]`));
+    const filter = `${padded.join(';')};${parts.map((_, i) => `[p${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[out]`;
+    const output = join(dir, 'joined.ogg');
+    await run('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...inputs, '-filter_complex', filter, '-map', '[out]', '-ac', '1', ...VOICE_CODEC, ...BITEXACT, output], { timeout: TOOL_TIMEOUT_MS });
+    return { bytes: await readFile(output), durationMs: await probeDuration(output) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

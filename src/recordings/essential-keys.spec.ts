@@ -1,4 +1,4 @@
-import { essentialKeys, heardKey, type KnownTexts } from './essential-keys';
+import { essentialKeys, heardKey, isRecordable, type KnownTexts } from './essential-keys';
 
 const texts = (own: Record<string, string[]>): KnownTexts => ({ base: 'fr', has: (lng, key) => (own[lng] ?? []).includes(key) });
 
@@ -18,5 +18,14 @@ describe('what a caller hears, and so what is recorded', () => {
     expect(essentialKeys('fr', known)).not.toContain('menu:prompt');
     expect(essentialKeys('bm', known)).toContain('menu:prompt');
     expect(essentialKeys('bm')).toContain('language:name.bm');
+  });
+
+  it('never asks for a recording of words she types (commands, a choice\'s keyword list) or of a text with a variable part', () => {
+    expect(isRecordable('common:commands.listen', 'ecouter')).toBe(false);
+    expect(isRecordable('voice_messages:offer.yes_keywords', "oui, ok, d'accord")).toBe(false);
+    expect(isRecordable('callback:registered', 'Votre référence : {{code}}.')).toBe(false);
+    expect(isRecordable('voice_messages:offer.yes', 'Oui, écouter')).toBe(true);
+    // a channel's own wording of a text is recorded like any other text (said in that channel's listen mode)
+    expect(isRecordable('callback:sms.prompt_whatsapp', 'Peut-on vous envoyer un court message WhatsApp ?')).toBe(true);
   });
 });

@@ -54,10 +54,11 @@ export function essentialKeys(language: string, texts?: KnownTexts): string[] {
 }
 
 /**
- * Texts that are never recorded whole: the words she types (commands), staff-only notices, and texts
- * with a variable part (`{{code}}`), which the voice channel speaks around its recorded parts.
+ * Texts that are never recorded whole: the words she types (commands, a choice's keyword list
+ * `…_keywords`), staff-only notices, and texts with a variable part (`{{code}}`), which the voice
+ * channel speaks around its recorded parts.
  */
 export function isRecordable(key: string, baseText: string): boolean {
-  if (/^common:commands\.|^callback:(words|staff)\./.test(key)) return false;
+  if (/^common:commands\.|^callback:(words|staff)\.|_keywords$/.test(key)) return false;
   return !baseText.includes('{{');
 }

@@ -1,4 +1,4 @@
-import { and, eq, notExists, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/open-database';
 import type { ReviewLevel } from '../content/review-status';
 import type { TranscodedRecording } from './audio-transcoder';
@@ -89,10 +89,17 @@ export class RecordingsRepository {
       await tx
         .delete(audioFiles)
         .where(
-          notExists(
-            tx.select({ one: sql`1` }).from(recordings).where(or(eq(recordings.phoneSha256, audioFiles.sha256), eq(recordings.voiceSha256, audioFiles.sha256))),
+          and(
+            isNull(audioFiles.joinedFrom),
+            notExists(
+              tx.select({ one: sql`1` }).from(recordings).where(or(eq(recordings.phoneSha256, audioFiles.sha256), eq(recordings.voiceSha256, audioFiles.sha256))),
+            ),
           ),
         );
+      // a joined voice message goes with the first of its parts to go (it would never be asked for again)
+      await tx.execute(sql`delete from audio_files j where j.joined_from is not null and exists (
+        select 1 from unnest(string_to_array(j.joined_from, ' ')) as part(sha)
+        where not exists (select 1 from audio_files a where a.sha256 = part.sha and a.joined_from is null))`);
       return before ? 'replaced' : 'added';
     });
   }
@@ -117,5 +124,21 @@ export class RecordingsRepository {
 
   async audioBytes(sha256: string): Promise<Buffer | undefined> {
     return (await this.audio(sha256))?.bytes;
+  }
+
+  async hasAudio(sha256: string): Promise<boolean> {
+    const [row] = await this.db.select({ sha256: audioFiles.sha256 }).from(audioFiles).where(eq(audioFiles.sha256, sha256));
+    return !!row;
+  }
+
+  /**
+   * Keeps a joined voice message under `key` (the hash of its parts, listen-prompts.ts); made twice at
+   * once, kept once. Should a part be replaced meanwhile, the next take's clean-up (save) drops it.
+   */
+  async saveJoined(key: string, parts: readonly string[], audio: { bytes: Buffer; durationMs: number }): Promise<void> {
+    await this.db
+      .insert(audioFiles)
+      .values({ sha256: key, contentType: 'audio/ogg', bytes: audio.bytes, durationMs: audio.durationMs, joinedFrom: parts.join(' ') })
+      .onConflictDoNothing();
   }
 }

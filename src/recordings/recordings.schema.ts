@@ -14,12 +14,19 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
  * Audio as every web process serves it, addressed by the SHA-256 of its bytes: the URL
  * `/audio/<sha256>.<mp3|ogg>` never changes meaning, so it can be cached for a year. A few MB per
  * language and format; a file no recording points to any more is deleted with it.
+ *
+ * A listen-mode voice message that says several recordings in a row (a menu's question, then each
+ * choice's label and its "press N" clip: src/recordings/listen-prompts.ts) is joined once and kept here
+ * too, addressed instead by the SHA-256 of its parts (`joinedVoiceKey`): the same parts always name the
+ * same file, made once. It is deleted as soon as one of its parts is.
  */
 export const audioFiles = pgTable('audio_files', {
   sha256: text('sha256').primaryKey(),
   contentType: text('content_type').notNull(),
   bytes: bytea('bytes').notNull(),
   durationMs: integer('duration_ms').notNull(),
+  /** a joined voice message: the SHA-256s of its parts, in order, space-separated; null for a recording's own file. */
+  joinedFrom: text('joined_from'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 

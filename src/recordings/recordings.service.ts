@@ -5,7 +5,8 @@
  */
 import type { LoadedContent } from '../content/content.types';
 import { levelRank, type ReviewLevel } from '../content/review-status';
-import { sha256, transcodeRecording } from './audio-transcoder';
+import { joinVoiceRecordings, sha256, transcodeRecording } from './audio-transcoder';
+import { joinedVoiceKey, voiceSha } from './listen-prompts';
 import { isRecordable } from './essential-keys';
 import { currentText, isPlayable, languageRecordings, type KeyRecording } from './recording-library';
 import type { RecordingsRepository } from './recordings.repository';
@@ -40,6 +41,8 @@ const CATALOGUE_TTL_MS = 10_000;
 
 export class RecordingsService {
   private catalogue?: { at: number; playable: Promise<Map<string, PlayableAudio>> };
+  /** joins being made in this process, by key: two replies needing the same one wait for one ffmpeg run. */
+  private readonly joining = new Map<string, Promise<string>>();
 
   constructor(
     private readonly repository: RecordingsRepository,
@@ -57,7 +60,9 @@ export class RecordingsService {
     const text = this.textToRecord(language, key);
     if (await this.repository.holds(language, key, sha256(bytes))) return 'unchanged';
     const audio = await transcodeRecording(bytes, this.settings.maxSeconds);
-    return this.repository.save({ language, key, text, recordedBy, audio }, this.now());
+    const outcome = await this.repository.save({ language, key, text, recordedBy, audio }, this.now());
+    this.catalogue = undefined; // the new take counts at once in this process (in others within CATALOGUE_TTL_MS)
+    return outcome;
   }
 
   /** The text a take of `key` in `language` says today (refused when it cannot be recorded). */
@@ -85,6 +90,7 @@ export class RecordingsService {
     if (levelRank(status) > 0 && !reviewer.trim()) throw new RecordingInputError('a reviewer names themselves');
     const on = levelRank(status) > 0 ? this.now().toISOString().slice(0, 10) : null;
     await this.repository.setStatus(language, key, status, levelRank(status) > 0 ? reviewer.trim() : null, on);
+    this.catalogue = undefined;
   }
 
   /**
@@ -112,6 +118,30 @@ export class RecordingsService {
       }
     }
     return out;
+  }
+
+  /**
+   * One voice message saying these recordings in order (a group of listen-prompts.ts): a single one is its
+   * own file; several are joined once by ffmpeg and kept in audio_files under the hash of their parts,
+   * found there the next time. Rejects when a part is gone or ffmpeg fails (the caller then sends the parts).
+   */
+  async voiceMessage(parts: readonly PlayableAudio[]): Promise<string> {
+    if (parts.length === 1) return parts[0]!.voicePath;
+    const shas = parts.map((p) => voiceSha(p.voicePath));
+    if (parts.length === 0 || shas.some((sha) => !sha)) throw new RecordingInputError('nothing to join');
+    const key = joinedVoiceKey(shas as string[]);
+    const made = this.joining.get(key) ?? this.join(key, shas as string[]).finally(() => this.joining.delete(key));
+    this.joining.set(key, made);
+    return made;
+  }
+
+  private async join(key: string, shas: string[]): Promise<string> {
+    if (await this.repository.hasAudio(key)) return audioPath(key, 'ogg');
+    const bytes = await Promise.all(shas.map((sha) => this.repository.audioBytes(sha)));
+    if (bytes.some((b) => !b)) throw new RecordingInputError('a recording to join is gone');
+    const joined = await joinVoiceRecordings(bytes as Buffer[]);
+    await this.repository.saveJoined(key, shas, joined);
+    return audioPath(key, 'ogg');
   }
 
   /** The audio of `key` in `language` if it says today's text at the gate status; otherwise nothing. */

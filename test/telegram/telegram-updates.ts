@@ -48,6 +48,12 @@ export function stickerUpdate(chatId: number, updateId = newUpdateId()) {
   return { update_id: updateId, message: message(chatId, { sticker }) };
 }
 
+/** A voice note she recorded (OGG/Opus; Sira never downloads it). */
+export function voiceUpdate(chatId: number, updateId = newUpdateId()) {
+  const voice = { file_id: 'AwACAgQAAxkBAAIB', file_unique_id: 'AgADvQ0AAk', duration: 3, mime_type: 'audio/ogg', file_size: 9120 };
+  return { update_id: updateId, message: message(chatId, { voice }) };
+}
+
 export function contactUpdate(chatId: number, phone: string, ownerId: number, updateId = newUpdateId()) {
   return { update_id: updateId, message: message(chatId, { contact: { phone_number: phone, first_name: 'Aminata', user_id: ownerId } }) };
 }

@@ -18,7 +18,7 @@ import { step } from '../../src/engine/step';
 import type { Translator } from '../../src/content/i18n';
 import { renderSms } from '../../src/channels/sms/sms.renderer';
 import { renderTelegram } from '../../src/channels/telegram/telegram.renderer';
-import { renderWhatsApp } from '../../src/channels/whatsapp/whatsapp.renderer';
+import { renderWhatsApp, WHATSAPP_CONTEXT } from '../../src/channels/whatsapp/whatsapp.renderer';
 import { settleOutputs, type Settlement } from '../../src/conversations/conversation-hooks';
 import { readKeys } from '../../src/channels/voice/voice-keys';
 import { voicePrompt, type VoiceListen, type VoiceSpeech } from '../../src/channels/voice/voice-prompt';
@@ -108,7 +108,8 @@ export function playTranscript(script: ScriptLine[], flowSet: FlowSet, translato
       const t = translator.t(session?.language);
       const tap = channel === 'telegram' || channel === 'whatsapp' ? buttonFor(lastQuestion, line.text) : undefined;
       const input: Input = tap ? { kind: 'choice', question: tap.question, choice: tap.id } : { kind: 'text', text: line.text };
-      out.push(tap ? `> [${t(tap.label)}]` : `> ${line.text}`);
+      // the tapped button as the channel shows it (WhatsApp: its `_whatsapp` wording where there is one)
+      out.push(tap ? `> [${t(tap.label, channel === 'whatsapp' ? { context: WHATSAPP_CONTEXT } : undefined)}]` : `> ${line.text}`);
       const result = step(flowSet, session, input, { now, facts });
       session = result.session;
       const outputs = settleOutputs(result.outputs, settledLikeTheShell(result.events));

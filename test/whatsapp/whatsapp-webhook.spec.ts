@@ -1,6 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { DATABASE_HANDLE } from '../../src/db/database.module';
+import type { DatabaseHandle } from '../../src/db/open-database';
+import { joinedVoiceKey } from '../../src/recordings/listen-prompts';
+import { RecordingsRepository } from '../../src/recordings/recordings.repository';
 import { RecordingsService } from '../../src/recordings/recordings.service';
 import { writeTone } from '../recordings/test-tones';
 import { OutboundMessagesRepository } from '../../src/outbound/outbound-messages.repository';
@@ -414,6 +419,65 @@ describe('listen mode (issue 25)', () => {
     // already listening: no offer again, the notice and the question
     await post(voiceNote(from));
     expect((await settle(from, 8)).slice(6).map(textOf)).toEqual([localeText('en', 'common:cannot_listen'), localeText('en', 'menu:prompt')]);
+  });
+});
+
+describe('listen mode: a menu said whole (issue 25)', () => {
+  beforeAll(async () => {
+    // more English recordings: the menu's question, two of its labels and the "press N" clips; the
+    // other labels stay unrecorded (their rows alone)
+    const dir = mkdtempSync(join(tmpdir(), 'sira-walisten-menu-'));
+    await writeTone(join(dir, 'tone.wav'), { seconds: 1, hz: 330 });
+    const recordings = wa.get<RecordingsService>(RecordingsService);
+    const tone = readFileSync(join(dir, 'tone.wav'));
+    for (const key of ['menu:prompt', 'menu:reparations', 'menu:help', ...[1, 2, 3, 4, 5, 6].map((n) => `voice:press.${n}`)]) {
+      await recordings.store('en', key, tone, 'Test (translator)');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  const shown = (calls: GraphMessageCall[]) => calls.map((c) => (c.params.type === 'audio' ? 'audio' : textOf(c)));
+
+  /** Someone new who chose English: the menu reached her. */
+  async function inEnglish(): Promise<string> {
+    const from = randomWaId();
+    await post(textMessage(from, 'Hello'));
+    await settle(from, 1);
+    await post(tap(from, 'English'));
+    await settle(from, 2);
+    return from;
+  }
+
+  it('LISTEN: one uploaded voice message saying the confirmation, the question and each recorded label with its number; then the texts and the list', async () => {
+    const from = await inEnglish();
+    const before = wa.whatsapp!.uploads.length;
+    await post(textMessage(from, 'LISTEN'));
+    const listened = (await settle(from, 5)).slice(2);
+    expect(shown(listened)).toEqual(['audio', localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+    // one upload, of the joined file (OGG/Opus), named by the audio message as a voice message
+    const uploads = wa.whatsapp!.uploads.slice(before);
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({ params: { messaging_product: 'whatsapp', type: 'audio/ogg' }, file: { contentType: 'audio/ogg', startsWith: 'OggS' } });
+    expect(listened[0]!.params).toMatchObject({ type: 'audio', audio: { id: uploads[0]!.mediaId, voice: true } });
+
+    // what it says: only English recordings; the labels with a recording, each followed by its number
+    const rows = choicesOf(listened[2]!).map((c) => c.title);
+    const help = rows.indexOf(localeText('en', 'menu:help')) + 1;
+    expect(rows[0]).toBe(localeText('en', 'menu:reparations'));
+    const voices = new Map((await wa.get<RecordingsRepository>(RecordingsRepository).list('en')).map((r) => [r.key, r.voiceSha256]));
+    const parts = ['voice_messages:on', 'menu:prompt', 'menu:reparations', 'voice:press.1', 'menu:help', `voice:press.${help}`].map((k) => voices.get(k)!);
+    const key = joinedVoiceKey(parts);
+    const made = await wa.get<DatabaseHandle>(DATABASE_HANDLE).rows<{ joined_from: string }>(sql`select joined_from from audio_files where sha256 = ${key}`);
+    expect(made).toEqual([{ joined_from: parts.join(' ') }]);
+  });
+
+  it('a voice note, then a typed "oui": listen mode on, the reply said', async () => {
+    const from = await inEnglish();
+    await post(voiceNote(from));
+    expect((await settle(from, 3)).slice(2).map(textOf)).toEqual([localeText('en', 'voice_messages:offer.prompt')]);
+    await post(textMessage(from, 'oui'));
+    expect(shown((await settle(from, 6)).slice(3))).toEqual(['audio', localeText('en', 'voice_messages:on'), localeText('en', 'menu:prompt')]);
+    expect(await wa.get<ContactsRepository>(ContactsRepository).findByAddress('whatsapp', from)).toMatchObject({ listenMode: true });
   });
 });
 

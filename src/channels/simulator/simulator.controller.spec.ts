@@ -9,7 +9,8 @@ import type { Output } from '../../engine/engine.types';
 import { renderWhatsApp } from '../whatsapp/whatsapp.renderer';
 import type { ContactsRepository } from '../../contacts/contacts.repository';
 import type { TurnContext } from '../../conversations/conversation-hooks';
-import type { RecordingsService } from '../../recordings/recordings.service';
+import type { PlayableAudio, RecordingsService } from '../../recordings/recordings.service';
+import { ListenVoices } from '../listen-voices';
 import { SimulatorListen } from './simulator-listen';
 import { SimulatorController } from './simulator.controller';
 import type { SimulatorOutbox } from './simulator.outbox';
@@ -126,8 +127,14 @@ describe('listen mode in the simulator', () => {
   const voice = '/audio/' + 'b'.repeat(64) + '.ogg';
   const listen = (listenMode: boolean) =>
     new SimulatorListen(
-      { findById: async () => ({ id: 'c1', listenMode }) } as unknown as ContactsRepository,
-      { playableCatalogue: async () => new Map([['fr|menu:prompt', { voicePath: voice }]]) } as unknown as RecordingsService,
+      new ListenVoices(
+        { findById: async () => ({ id: 'c1', listenMode }) } as unknown as ContactsRepository,
+        {
+          playableCatalogue: async () => new Map([['fr|menu:prompt', { voicePath: voice, durationMs: 1000 }]]),
+          voiceMessage: async (parts: PlayableAudio[]) => parts[0]!.voicePath,
+        } as unknown as RecordingsService,
+        { has: () => false } as unknown as Translator,
+      ),
     );
   const facts = (address: string, channel = 'simulator') => listen(false).facts({ msg: { channel, address } } as unknown as TurnContext);
 

@@ -4,6 +4,7 @@ import { translatorProvider } from '../../content/translator.provider';
 import { ContactsModule } from '../../contacts/contacts.module';
 import { OutboundModule } from '../../outbound/outbound.module';
 import { RecordingsModule } from '../../recordings/recordings.module';
+import { ListenVoices } from '../listen-voices';
 import { VoiceModule } from '../voice/voice.module';
 import { SimulatorCallsController } from './simulator-calls.controller';
 import { SimulatorListen } from './simulator-listen';
@@ -21,6 +22,6 @@ import { SimulatorRenderer } from './simulator.renderer';
 @Module({
   imports: [ConversationsModule, ContactsModule, OutboundModule, RecordingsModule, VoiceModule],
   controllers: [SimulatorController, SimulatorCallsController],
-  providers: [SimulatorListen, SimulatorRenderer, SimulatorOutbox, SimulatorSender, SimulatorOutbound, translatorProvider],
+  providers: [ListenVoices, SimulatorListen, SimulatorRenderer, SimulatorOutbox, SimulatorSender, SimulatorOutbound, translatorProvider],
 })
 export class SimulatorModule {}

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GrammyError, InputFile, type Bot } from 'grammy';
 import { SendError } from '../../outbound/outbound.types';
+import { voiceSha } from '../../recordings/listen-prompts';
 import { RecordingsRepository } from '../../recordings/recordings.repository';
 import { TELEGRAM_BOT } from './telegram.bot';
-
-const OGG_PATH = /^\/audio\/([0-9a-f]{64})\.ogg$/;
 
 /** How many uploaded recordings' file_ids a process remembers (a few hundred prompts per language). */
 const MAX_FILE_IDS = 2000;
@@ -26,7 +25,7 @@ export class TelegramVoice {
 
   /** Returns Telegram's message_id. Throws what the Bot API throws (classified by the sender). */
   async send(chatId: string, audioPath: string): Promise<number> {
-    const sha = OGG_PATH.exec(audioPath)?.[1];
+    const sha = voiceSha(audioPath);
     if (!sha) throw new SendError('permanent', 'no-recording');
     const known = this.fileIds.get(sha);
     if (known) {

@@ -17,6 +17,7 @@ import { TelegramSender } from './telegram.sender';
 import { ContactForgettersModule } from '../contact-forgetter';
 import { TelegramForgetter } from './telegram.forgetter';
 import { RecordingsModule } from '../../recordings/recordings.module';
+import { ListenVoices } from '../listen-voices';
 import { TelegramListen } from './telegram-listen';
 import { TelegramVoice } from './telegram-voice';
 
@@ -47,6 +48,7 @@ export class TelegramModule {
         TelegramLifecycle,
         { provide: TELEGRAM_PACING, useValue: DEFAULT_TELEGRAM_PACING },
         TelegramChatPacer,
+        ListenVoices,
         TelegramListen,
         TelegramVoice,
         TelegramSender,

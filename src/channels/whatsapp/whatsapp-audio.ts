@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
-import { ContactsRepository } from '../../contacts/contacts.repository';
 import { TakesPartInTurns, type TurnParticipant } from '../../conversations/contact-event.registry';
 import type { TurnContext } from '../../conversations/conversation-hooks';
 import type { Output } from '../../engine/engine.types';
 import { SendError, type RenderedMessage, type SendResult } from '../../outbound/outbound.types';
 import { RecordingsRepository } from '../../recordings/recordings.repository';
-import { RecordingsService } from '../../recordings/recordings.service';
+import { voiceSha } from '../../recordings/listen-prompts';
+import { ListenVoices } from '../listen-voices';
 import { VOICE_MESSAGES_FACT } from '../telegram/telegram-listen';
 import type { WhatsAppMessage } from './whatsapp.renderer';
 
@@ -17,8 +17,6 @@ import type { WhatsAppMessage } from './whatsapp.renderer';
  */
 export const WHATSAPP_VOICE_FACT = 'whatsapp_voice_messages';
 
-const OGG_PATH = /^\/audio\/([0-9a-f]{64})\.ogg$/;
-
 /** An upload (at most a few hundred kB of OGG/Opus) that takes longer is given up and retried by the queue. */
 const UPLOAD_TIMEOUT_MS = 30_000;
 
@@ -26,45 +24,39 @@ const UPLOAD_TIMEOUT_MS = 30_000;
 const MAX_MEDIA_IDS = 2000;
 
 /**
- * Graph API codes, on a message naming a media id Sira uploaded, that say the media is gone or unusable
- * (Meta keeps uploaded media 30 days): 131053 media upload error, 131052 media download error, 100 an
- * invalid parameter (an unknown id). The id is dropped and the recording uploaded again, once.
+ * Graph API codes, on a message naming a media id Sira uploaded, that may say the media is gone (Meta keeps
+ * uploaded media 30 days): 131053 "Media upload error" (Meta: the media used in the message could not be
+ * uploaded, e.g. an unsupported type) and 100 "Invalid parameter" (an unknown id). Meta documents no code
+ * of its own for an expired id, so the id is dropped and the recording uploaded again, once; a second
+ * refusal settles the message. Not 131052 "Media download error": that is media she sent, which Sira never
+ * downloads.
  */
-const MEDIA_GONE_CODES = new Set(['100', '131052', '131053']);
+const MEDIA_GONE_CODES = new Set(['100', '131053']);
 
 export type WhatsAppAudioMessage = Extract<WhatsAppMessage, { type: 'audio' }>;
 
 /**
- * Listen mode on WhatsApp (issue 25), as on Telegram (telegram-listen.ts): the chat carries voice
- * messages, so the flow may offer it; once she chose it (contacts.listen_mode), each reply is preceded
- * by the recorded prompt of each of its texts, in her language only, at the gate status (the playable
- * catalogue). A text without such a recording goes as text alone: never another language's voice.
+ * Listen mode on WhatsApp (issue 25), as on Telegram: the chat carries voice messages, so the flow may
+ * offer it; once she chose it, each reply is preceded by its recordings as WhatsApp voice messages, chosen
+ * and joined by the code every chat channel shares (ListenVoices, src/recordings/listen-prompts.ts).
  */
 @Injectable()
 @TakesPartInTurns()
 export class WhatsAppListen implements TurnParticipant {
-  constructor(
-    @Inject(ContactsRepository) private readonly contacts: ContactsRepository,
-    @Inject(RecordingsService) private readonly recordings: RecordingsService,
-  ) {}
+  constructor(@Inject(ListenVoices) private readonly voices: ListenVoices) {}
 
   async facts({ msg }: TurnContext): Promise<Record<string, string>> {
     return msg.channel === 'whatsapp' ? { [VOICE_MESSAGES_FACT]: 'yes', [WHATSAPP_VOICE_FACT]: 'yes' } : {};
   }
 
   async spoken(outputs: Output[], language: string, contactId: string | null): Promise<RenderedMessage<WhatsAppMessage>[]> {
-    if (!contactId) return [];
-    const contact = await this.contacts.findById(contactId);
-    if (!contact?.listenMode) return [];
-    const catalogue = await this.recordings.playableCatalogue();
-    const out: RenderedMessage<WhatsAppMessage>[] = [];
-    for (const output of outputs) {
-      // the chat's plain key: a text with a variable part is never recorded whole (RecordingsService.store)
-      const audio = catalogue.get(`${language}|${output.text}`);
-      if (audio) out.push({ message: { type: 'audio', text: '', voice: audio.voicePath } });
-    }
-    return out;
+    return (await this.voices.voicesFor(outputs, language, contactId, 'whatsapp')).map((voice) => ({ message: whatsappVoice(voice) }));
   }
+}
+
+/** A WhatsApp audio (voice) message of the OGG/Opus audio at `voice`. */
+export function whatsappVoice(voice: string): WhatsAppAudioMessage {
+  return { type: 'audio', text: '', voice };
 }
 
 /** The Cloud API's message object for a voice message of uploaded media. */
@@ -96,7 +88,7 @@ export class WhatsAppAudio {
 
   /** `deliver` posts the message naming a media id (the sender's own retries and classification). */
   async send(voicePath: string, deliver: (mediaId: string) => Promise<SendResult>): Promise<SendResult> {
-    const sha = OGG_PATH.exec(voicePath)?.[1];
+    const sha = voiceSha(voicePath);
     if (!sha) throw new SendError('permanent', 'no-recording');
     const known = this.mediaIds.get(sha);
     if (known) {

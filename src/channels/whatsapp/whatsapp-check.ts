@@ -1,6 +1,6 @@
 import type { LoadedContent } from '../../content/content.types';
 import { createTranslator } from '../../content/i18n';
-import { cut, LIST_BUTTON_KEY, WHATSAPP_LIMITS } from './whatsapp.renderer';
+import { cut, LIST_BUTTON_KEY, WHATSAPP_CONTEXT, WHATSAPP_LIMITS } from './whatsapp.renderer';
 
 /** The longest question number a reply id is made for (`q<15 digits>:<choice id>`). */
 const QUESTION_DIGITS = 15;
@@ -27,7 +27,9 @@ export function whatsappCheck(content: Pick<LoadedContent, 'flowSet' | 'resource
   const translator = createTranslator(content.resources, { base: content.base, languages: content.languages });
   const lines = ['whatsapp   list button   labels cut in list rows (the whole label goes below)'];
   for (const { code } of content.languages) {
-    const t = translator.t(code);
+    // as WhatsApp shows them: a label's WhatsApp variant where the language has one
+    const plain = translator.t(code);
+    const t = (key: string) => plain(key, { context: WHATSAPP_CONTEXT });
     const button = t(LIST_BUTTON_KEY);
     if ([...button].length > WHATSAPP_LIMITS.listButton) problems.push(`${code}: ${LIST_BUTTON_KEY} is longer than ${WHATSAPP_LIMITS.listButton} characters (WhatsApp's list button)`);
     const long = [...labels].filter((key) => cut(t(key), WHATSAPP_LIMITS.rowTitle) !== t(key)).sort();

@@ -5,6 +5,7 @@ import { translatorProvider } from '../../content/translator.provider';
 import { ConversationsModule } from '../../conversations/conversations.module';
 import { OutboundModule } from '../../outbound/outbound.module';
 import { RecordingsModule } from '../../recordings/recordings.module';
+import { ListenVoices } from '../listen-voices';
 import { ContactForgettersModule } from '../contact-forgetter';
 import { WhatsAppAudio, WhatsAppListen } from './whatsapp-audio';
 import { WhatsAppInboundHandler } from './whatsapp-inbound.handler';
@@ -35,6 +36,7 @@ export class WhatsAppModule {
         { provide: WHATSAPP_RETRY, useValue: DEFAULT_WHATSAPP_RETRY },
         WhatsAppWindow,
         WhatsAppReachability,
+        ListenVoices,
         WhatsAppListen,
         WhatsAppAudio,
         WhatsAppSender,

@@ -26,15 +26,17 @@ describe('normaliseWebhook', () => {
     expect(tap[0]).toMatchObject({ kind: 'input', input: { kind: 'keypad', key: 'repeat' } });
   });
 
-  it('maps statuses (read counts as delivered) with the error code of a failure', () => {
+  it('maps statuses (read, and played for a voice message, count as delivered) with the error code of a failure', () => {
     const body = value({
       statuses: [
         { id: 'wamid.B', status: 'read', recipient_id: '22370000001' },
+        { id: 'wamid.D', status: 'played', recipient_id: '22370000001' },
         { id: 'wamid.C', status: 'failed', recipient_id: '22370000001', errors: [{ code: 131047, title: 'Re-engagement message' }] },
       ],
     });
     expect(normaliseWebhook(body, PHONE_ID, 5)).toEqual([
       { kind: 'status', providerId: 'wamid.B', status: 'delivered' },
+      { kind: 'status', providerId: 'wamid.D', status: 'delivered' },
       { kind: 'status', providerId: 'wamid.C', status: 'failed', errorCode: '131047' },
     ]);
   });

@@ -15,7 +15,8 @@ export type WhatsAppEvent =
   /** what became of a message Sira sent. */
   | { kind: 'status'; providerId: string; status: OutboundStatus; errorCode?: string };
 
-const STATUS: Record<string, OutboundStatus> = { sent: 'sent', delivered: 'delivered', read: 'delivered', failed: 'failed' };
+/** `played`: a voice message was first played (Meta, "Audio messages": sent since 17 March 2026); it was delivered. */
+const STATUS: Record<string, OutboundStatus> = { sent: 'sent', delivered: 'delivered', read: 'delivered', played: 'delivered', failed: 'failed' };
 /** types she may send that carry nothing Sira can read; reactions and system notices are simply ignored. */
 const UNREADABLE = new Set(['audio', 'voice', 'image', 'video', 'document', 'sticker', 'location', 'contacts', 'unsupported']);
 /** a voice note or an audio file: may lead to the offer of listen mode (never downloaded either). */

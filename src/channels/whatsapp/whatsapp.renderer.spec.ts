@@ -8,12 +8,25 @@ const texts: Record<string, string> = {
   'menu:long': 'Demander qu’une personne me rappelle',
   'common:whatsapp_list_button': 'Choisir',
   'common:greeting': 'Bonjour {{name}}',
+  'callback:sms.prompt': 'Peut-on vous envoyer un SMS court ?',
+  'callback:sms.prompt_whatsapp': 'Peut-on vous envoyer un court message WhatsApp ?',
+  'callback:sms.no': 'Non, pas de SMS',
+  'callback:sms.no_whatsapp': 'Non, aucun message',
+  'callback:sms.yes': 'Oui',
 };
-const t: Translate = (key, params) => (texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, p: string) => String(params?.[p] ?? ''));
+/** like i18next: a `context` param picks `<key>_<context>` when there is one. */
+const t: Translate = (key, params) => (texts[`${key}_${params?.context}`] ?? texts[key] ?? key).replace(/\{\{(\w+)\}\}/g, (_, p: string) => String(params?.[p] ?? ''));
 
 const choices = (n: number, label = 'menu:help') => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, label }));
 
 describe('renderWhatsApp', () => {
+  it("shows a text's and a label's WhatsApp wording where there is one (context `whatsapp`), the plain text otherwise", () => {
+    const outputs: Output[] = [{ text: 'callback:sms.prompt', question: 7, choices: [{ id: 'no', label: 'callback:sms.no' }, { id: 'yes', label: 'callback:sms.yes' }] }];
+    expect(renderWhatsApp(outputs, t)).toEqual([
+      { type: 'buttons', text: 'Peut-on vous envoyer un court message WhatsApp ?', buttons: [{ id: 'q7:no', title: 'Non, aucun message' }, { id: 'q7:yes', title: 'Oui' }] },
+    ]);
+  });
+
   it('sends a text without choices as one text message, parameters filled in', () => {
     expect(renderWhatsApp([{ text: 'common:greeting', params: { name: 'Awa' } }], t)).toEqual([{ type: 'text', text: 'Bonjour Awa' }]);
   });

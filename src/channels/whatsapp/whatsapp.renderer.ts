@@ -20,6 +20,12 @@ export const WHATSAPP_LIMITS = {
 /** i18next key of the label of the button that opens a list ("Choose"). */
 export const LIST_BUTTON_KEY = 'common:whatsapp_list_button';
 
+/**
+ * i18next context of WhatsApp's texts and labels: `<key>_whatsapp` is shown where her language has it (as
+ * Telegram's `_telegram`), e.g. the question whether a short message may follow, which SMS calls an SMS.
+ */
+export const WHATSAPP_CONTEXT = 'whatsapp';
+
 export interface WhatsAppButton {
   id: string;
   title: string;
@@ -68,8 +74,8 @@ export function renderWhatsApp(outputs: readonly Output[], t: Translate): WhatsA
 }
 
 function renderOne(output: Output, t: Translate): WhatsAppMessage[] {
-  const text = t(output.text, output.params);
-  const choices = (output.choices ?? []).map((c) => ({ id: choiceReplyId(output.question ?? 0, c.id), label: t(c.label) }));
+  const text = t(output.text, { ...output.params, context: WHATSAPP_CONTEXT });
+  const choices = (output.choices ?? []).map((c) => ({ id: choiceReplyId(output.question ?? 0, c.id), label: t(c.label, { context: WHATSAPP_CONTEXT }) }));
   if (choices.length === 0 || choices.length > WHATSAPP_LIMITS.listRows) {
     const numbered = choices.length ? `${text}\n${choices.map((c, i) => `${i + 1} ${c.label}`).join('\n')}` : text;
     return splitWhatsAppText(numbered, WHATSAPP_LIMITS.text).map((part) => ({ type: 'text', text: part }));

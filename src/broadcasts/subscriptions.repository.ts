@@ -26,24 +26,37 @@ export function isTopic(topic: unknown): topic is SubscriptionTopic {
 /** `months` calendar months after `from` (PostgreSQL's interval arithmetic: 31 Aug + 6 months = 28/29 Feb). */
 const plusMonths = (from: Date, months: number) => sql`${from.toISOString()}::timestamptz + make_interval(months => ${months})`;
 
+/** Her contact row with her active subscriptions and her proactive preference as two scalar sub-selects. */
+function stateStatement(db: Database) {
+  const id = sql.placeholder('contactId');
+  return db
+    .select({
+      active: sql<unknown>`(select coalesce(json_agg(json_build_object('topic', s.topic, 'asked', s.renewal_asked_at)), '[]'::json) from ${subscriptions} s where s.contact_id = ${id} and s.ended_at is null)`,
+      allowed: sql<boolean | null>`(select p.proactive_allowed from ${contactPreferences} p where p.contact_id = ${id})`,
+    })
+    .from(contacts)
+    .where(eq(contacts.id, id))
+    .prepare('subscriptions_state_of');
+}
+
 /**
  * Her subscriptions in PostgreSQL: one row per contact and topic (subscriptions.schema.ts), ended rather
  * than deleted (the broadcasts read `ended_at is null`), deleted only with her (ON DELETE CASCADE).
  */
 @Injectable()
 export class SubscriptionsRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  /** asked on every turn of a written channel: one named statement, prepared once per connection. */
+  private readonly state;
 
-  /** One round trip per turn: her active topics, a pending keep-it question, and her discreet mode. */
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    this.state = stateStatement(db);
+  }
+
+  /** One statement per turn: her active topics, a pending keep-it question, and her discreet mode. */
   async stateOf(contactId: string): Promise<SubscriptionState> {
-    const [rows, prefs] = await Promise.all([
-      this.db
-        .select({ topic: subscriptions.topic, asked: subscriptions.renewalAskedAt })
-        .from(subscriptions)
-        .where(and(eq(subscriptions.contactId, contactId), isNull(subscriptions.endedAt))),
-      this.db.select({ allowed: contactPreferences.proactiveAllowed }).from(contactPreferences).where(eq(contactPreferences.contactId, contactId)),
-    ]);
-    return { topics: rows.map((r) => r.topic), renewalPending: rows.some((r) => r.asked !== null), discreet: prefs[0]?.allowed === false };
+    const [row] = await this.state.execute({ contactId });
+    const active = (row?.active ?? []) as { topic: SubscriptionTopic; asked: string | null }[];
+    return { topics: active.map((r) => r.topic), renewalPending: active.some((r) => r.asked !== null), discreet: row?.allowed === false };
   }
 
   /**

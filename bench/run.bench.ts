@@ -10,6 +10,7 @@ import { latencyChartSvg } from './latency-chart';
 import { httpAdapterFigures } from './http-adapters.bench';
 import { redisTripFigures } from './redis-trips.bench';
 import { webhookFigures } from './webhooks.bench';
+import { broadcastFigures } from './broadcast-enqueue.bench';
 
 /**
  * `npm run bench`: every figure beside its baseline, measured in this run, alternating rounds,
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
   if (only('adapters')) figures.push(...(await httpAdapterFigures(settings.rounds, settings.seconds)));
   if (only('webhooks') || only('trips')) log('Redis round trips per SMS turn (counting proxy)');
   if (only('webhooks') || only('trips')) figures.push(...(await redisTripFigures()));
+  // issue 26: one broadcast to BENCH_BROADCAST_SUBSCRIBERS (100,000) subscribers seeded in its own database
+  if (only('broadcast')) log(`broadcast to ${process.env.BENCH_BROADCAST_SUBSCRIBERS ?? 100_000} subscribers`);
+  if (only('broadcast')) figures.push(...(await broadcastFigures(undefined, log)));
   const table = renderTable(figures);
   console.log(table);
   const minutes = (Date.now() - started) / 60_000;

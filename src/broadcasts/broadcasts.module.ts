@@ -3,6 +3,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { StaffModule } from '../staff/staff.module';
 import { BroadcastApiController } from './broadcast-api.controller';
+import { BroadcastPagesController } from './broadcast-pages.controller';
 import { BroadcastBudget } from './broadcast-budget';
 import { BroadcastDelivery } from './broadcast-delivery';
 import { BroadcastInfoTurns } from './broadcast-info.turns';
@@ -17,7 +18,7 @@ import { BroadcastsService } from './broadcasts.service';
  */
 @Module({
   imports: [ContactsModule, OutboundModule, StaffModule],
-  controllers: [BroadcastApiController],
+  controllers: [BroadcastApiController, BroadcastPagesController],
   // BroadcastInfoTurns: INFO inside the conversation (a turn participant the conversation shell discovers)
   providers: [BroadcastsRepository, BroadcastBudget, BroadcastDelivery, BroadcastSender, BroadcastsService, BroadcastInfoTurns],
   exports: [BroadcastsRepository, BroadcastSender],

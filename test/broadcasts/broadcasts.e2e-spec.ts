@@ -65,6 +65,29 @@ describe('broadcasts', () => {
     expect(mine).toEqual(expect.arrayContaining(['broadcast_drafted', 'broadcast_refused', 'broadcast_approved']));
   });
 
+  it('the same on the /staff pages, without script: draft, preview, approval by another person, cancel', async () => {
+    const pages = await staffClient(app, 'supervisor');
+    expect((await pages.get('/staff/broadcasts')).status).toBe(200);
+    const refused = await pages.post('/staff/broadcasts', { topic: 'reparations', notice_fr: 'Sira : nouvelles de la CVJR. Répondez INFO.', news_fr: NEWS.fr });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('cvjr');
+    const drafted = await pages.post('/staff/broadcasts', { topic: 'reparations', notice_fr: NOTICE.fr, news_fr: NEWS.fr, source: 'domain-facts.md §3', sendAt: '2027-06-01T10:00' });
+    expect(drafted.status).toBe(303);
+    const path = drafted.location!;
+    const mine = await pages.get(path);
+    expect(mine.text).toContain('destinataires');
+    expect(mine.text).not.toContain('/approve');
+    expect(mine.text).not.toContain('<script');
+    const other = await staffClient(app, 'admin');
+    const theirs = await other.get(path);
+    expect(theirs.text).toContain('/approve');
+    const approved = await other.post(`${path}/approve`, { newsReviewed: 'fr' });
+    expect([approved.status, approved.status === 303 ? '' : approved.text.slice(-400)]).toEqual([303, '']);
+    expect((await other.get(path)).text).toContain('approuvée');
+    expect((await pages.post(`${path}/cancel`)).status).toBe(303);
+    expect((await pages.get(path)).text).toContain('annulée');
+  });
+
   it('refuses a notice that names the subject, an organisation or reparations, with the word (422)', async () => {
     for (const [text, word] of [
       ['Sira : du nouveau sur les réparations. Répondez INFO.', 'reparation'],

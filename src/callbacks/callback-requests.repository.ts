@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { AddressCipher } from '../crypto/address-cipher';
@@ -17,6 +17,7 @@ import {
 import { callbackRequests, callbackTransitions, type CallbackRequestRow, type CallbackTransitionRow } from './callbacks.schema';
 import { CREATED_DEFAULTS, prepareCreateStatement, type CreateStatement } from './callback-create.statement';
 import { newRefCode } from './ref-code';
+import { CallbackObservers } from './callback-observers';
 import type { SealedAddress } from '../contacts/contacts.repository';
 
 type RequestChanges = PgUpdateSetSource<typeof callbackRequests>;
@@ -48,6 +49,7 @@ export class CallbackRequestsRepository {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(AddressCipher) private readonly cipher: AddressCipher,
     @Inject(BlindIndex) private readonly index: BlindIndex,
+    @Optional() @Inject(CallbackObservers) private readonly observers?: CallbackObservers,
   ) {
     this.createStatement = prepareCreateStatement(db);
     this.openByContact = db
@@ -66,7 +68,9 @@ export class CallbackRequestsRepository {
   async create(input: NewCallbackRequest, now: Date, contactAddress?: SealedAddress): Promise<CreateResult> {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
       try {
-        return { kind: 'created', request: await this.insert(input, newRefCode(), now, contactAddress) };
+        const request = await this.insert(input, newRefCode(), now, contactAddress);
+        this.observers?.notify((o) => o.requested?.(request, now));
+        return { kind: 'created', request };
       } catch (err) {
         const constraint = violatedConstraint(err);
         if (constraint === OPEN_INDEX) {
@@ -172,7 +176,7 @@ export class CallbackRequestsRepository {
     if (options.attempt !== undefined) conditions.push(eq(callbackRequests.attempt, options.attempt));
     if (options.claims !== undefined) conditions.push(eq(callbackRequests.claims, options.claims));
     const closing = CLOSED_STATUSES.includes(to) ? { closedAt: now } : {};
-    return this.db.transaction(async (tx) => {
+    const moved = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .update(callbackRequests)
         .set({ ...options.changes, ...closing, status: to, updatedAt: now })
@@ -182,6 +186,8 @@ export class CallbackRequestsRepository {
       await tx.insert(callbackTransitions).values({ requestId: id, fromStatus: from, toStatus: to, actor, at: now });
       return toRequest(row);
     });
+    if (moved && closing.closedAt) this.observers?.notify((o) => o.closed?.(moved, to, now));
+    return moved;
   }
 
   /**

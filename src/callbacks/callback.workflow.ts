@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CallbackObservers } from './callback-observers';
 import { CLOCK, type Clock } from '../common/clock';
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackScheduler } from './callback.scheduler';
@@ -30,6 +31,7 @@ export class CallbackWorkflow {
     @Inject(CallbackScheduler) private readonly scheduler: CallbackScheduler,
     @Inject(CALLBACK_SETTINGS) private readonly settings: CallbackSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(CallbackObservers) private readonly observers?: CallbackObservers,
   ) {}
 
   /** A staff member takes a pending request; undefined when someone else was first. */
@@ -66,7 +68,13 @@ export class CallbackWorkflow {
   }
 
   /** What a held call's outcome does to the request; undefined when the claim had moved on. */
-  recordOutcome(req: CallbackRequest, staffId: string, outcome: CallOutcome, window?: CallWindow): Promise<CallbackRequest | undefined> {
+  async recordOutcome(req: CallbackRequest, staffId: string, outcome: CallOutcome, window?: CallWindow): Promise<CallbackRequest | undefined> {
+    const after = await this.moveFor(req, staffId, outcome, window);
+    if (after) this.observers?.notify((o) => o.called?.(req, outcome, this.now()));
+    return after;
+  }
+
+  private moveFor(req: CallbackRequest, staffId: string, outcome: CallOutcome, window?: CallWindow): Promise<CallbackRequest | undefined> {
     switch (outcome) {
       case 'reached':
         return this.complete(req.id, staffId);

@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import { ContactsModule } from '../contacts/contacts.module';
 import { translatorProvider } from '../content/translator.provider';
 import { CallbackConversationHooks } from './callback-conversation.hooks';
+import { CallbackObservers } from './callback-observers';
 import { CallbackRequestsRepository } from './callback-requests.repository';
 import { CallbackProcessor } from './callback.processor';
 import { CallbackScheduler } from './callback.scheduler';
@@ -24,6 +25,7 @@ import { StaffNotifier } from './staff.notifier';
   providers: [
     { provide: CALLBACK_SETTINGS, inject: [CONFIG], useFactory: (config: Config) => callbackSettings(config) },
     translatorProvider,
+    CallbackObservers,
     CallbackRequestsRepository,
     CallbackScheduler,
     CallbackWorkflow,
@@ -32,6 +34,6 @@ import { StaffNotifier } from './staff.notifier';
     CallbackWorker,
     CallbackConversationHooks,
   ],
-  exports: [CallbackRequestsRepository, CallbackWorkflow, CallbackScheduler, StaffNotifier, CALLBACK_SETTINGS],
+  exports: [CallbackObservers, CallbackRequestsRepository, CallbackWorkflow, CallbackScheduler, StaffNotifier, CALLBACK_SETTINGS],
 })
 export class CallbacksModule {}

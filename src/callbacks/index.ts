@@ -6,6 +6,7 @@
 export { CallbacksModule } from './callbacks.module';
 export { CallbackRequestsRepository, type CreateResult } from './callback-requests.repository';
 export { CallbackWorkflow, type ReassignResult } from './callback.workflow';
+export { CallbackObservers, type CallbackObserver } from './callback-observers';
 export { CallbackOutcomesRepository, MAX_NOTE_LENGTH, type OutcomeRecord } from './callback-outcomes.repository';
 export { StatusSms } from './status-sms';
 export { CallbackScheduler, type RebuildReport } from './callback.scheduler';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, SetMetadata, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { Output } from '../engine/engine.types';
-import type { TurnContext } from './conversation-hooks';
+import type { SteppedTurn, TurnContext, TurnWrite } from './conversation-hooks';
 import { CONTACT_EVENT_TYPES, NO_DURABLE_EFFECT, OWNED_BY_OPTIONAL_CHANNEL, type ContactEvent, type ContactEventContext, type ContactEventOutcome, type ContactEventType, type HandlerPhase } from './contact-event';
 
 const ON_CONTACT_EVENT = 'sira:on-contact-event';
@@ -43,6 +43,8 @@ export interface TurnParticipant {
   facts?(ctx: TurnContext): Promise<Record<string, string>>;
   /** outputs that answer the message without an engine step, or null. */
   intercept?(ctx: TurnContext): Promise<Output[] | null>;
+  /** after the step: commands for the turn's own Redis transaction (counters), or null. Never throws a turn away. */
+  record?(ctx: TurnContext, turn: SteppedTurn): Promise<TurnWrite | null>;
 }
 
 export class ContactEventOwnershipError extends Error {

@@ -1,5 +1,6 @@
 import type { Contact } from '../contacts/contact';
-import type { Output } from '../engine/engine.types';
+import type { EngineEvent, Output, Session } from '../engine/engine.types';
+import type { RedisClient } from '../redis/redis.module';
 import type { InboundMessage } from './inbound-message';
 
 /**
@@ -13,6 +14,26 @@ export interface TurnContext {
   contact: Contact;
   msg: InboundMessage;
 }
+
+/** What one engine step did, for a participant that keeps aggregates (src/insights): no text she wrote. */
+export interface SteppedTurn {
+  /** her session before the step (null: none, a new conversation). */
+  before: Session | null;
+  after: Session;
+  outputs: readonly Output[];
+  events: readonly EngineEvent[];
+  language: string;
+  now: number;
+}
+
+/** A Redis transaction, as the turn's own (session and journal entry) is built. */
+export type TurnTransaction = ReturnType<RedisClient['multi']>;
+
+/**
+ * Commands a participant adds to the turn's own Redis transaction (her session and the journal entry),
+ * so observing a turn costs no round trip of its own.
+ */
+export type TurnWrite = (tx: TurnTransaction) => void;
 
 /** How an output awaiting an event is finally said: other params and/or another text; null drops it. */
 export type Settlement = { text?: string; params?: Record<string, string | number> } | null;

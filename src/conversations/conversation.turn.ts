@@ -9,7 +9,7 @@ import { SESSION_SCHEMA_VERSION, type Output, type Session } from '../engine/eng
 import { step } from '../engine/step';
 import { ContactEventsApplier } from './contact-events.applier';
 import { ContactEventRegistry } from './contact-event.registry';
-import { settleOutputs, type TurnContext } from './conversation-hooks';
+import { settleOutputs, type SteppedTurn, type TurnContext, type TurnWrite } from './conversation-hooks';
 import type { HandleResult, InboundMessage } from './inbound-message';
 import { SessionStore } from './session.store';
 import { TurnJournal } from './turn.journal';
@@ -74,8 +74,21 @@ export class ConversationTurn {
     // the session and what this turn owes her are stored together (see TurnJournal)
     const entry = this.journal.seal(msg.channel, msg.providerMessageId, outcome);
     if (applied.erased) await this.journal.write(entry);
-    else await this.sessions.saveWithTurn(blindIndex, stepped.session, entry);
+    else {
+      const turn: SteppedTurn = { before: stored, after: stepped.session, outputs, events: stepped.events, language, now };
+      await this.sessions.saveWithTurn(blindIndex, stepped.session, entry, await this.participantWrites({ contact: applied.contact ?? contact, msg }, turn));
+    }
     return outcome;
+  }
+
+  /** What the participants add to the turn's transaction (counters); a failing one is left out, the turn goes on. */
+  private async participantWrites(ctx: TurnContext, turn: SteppedTurn): Promise<TurnWrite[]> {
+    const writes: TurnWrite[] = [];
+    for (const p of this.registry.participants()) {
+      const write = p.record ? await p.record(ctx, turn).catch(() => null) : null;
+      if (write) writes.push(write);
+    }
+    return writes;
   }
 
   /**
@@ -97,9 +110,9 @@ export class ConversationTurn {
   }
 
   private async participantFacts(ctx: TurnContext): Promise<Record<string, string>> {
-    const facts: Record<string, string> = {};
-    for (const p of this.registry.participants()) if (p.facts) Object.assign(facts, await p.facts(ctx));
-    return facts;
+    // independent look-ups (each module its own): asked at once, so the turn waits for the slowest, not the sum
+    const each = await Promise.all(this.registry.participants().map((p) => (p.facts ? p.facts(ctx) : {})));
+    return Object.assign({}, ...each) as Record<string, string>;
   }
 
   /** A reply that needed no engine step: her session (where she stands in a flow) is left as it was. */

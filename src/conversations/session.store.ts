@@ -3,6 +3,7 @@ import { SESSION_SCHEMA_VERSION, type Session } from '../engine/engine.types';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis-keys';
 import type { SealedEntry } from './turn.journal';
+import type { TurnWrite } from './conversation-hooks';
 import { CONVERSATION_TIMINGS, type ConversationTimings } from './conversation.timings';
 
 /**
@@ -61,12 +62,14 @@ export class SessionStore {
    * Saves the session and the turn's journal entry in one transaction: either both are there or neither,
    * so a replay never finds a moved-on session without the replies it owed.
    */
-  async saveWithTurn(blindIndex: string, session: Session, turn: SealedEntry): Promise<void> {
-    await this.redis
+  async saveWithTurn(blindIndex: string, session: Session, turn: SealedEntry, writes: readonly TurnWrite[] = []): Promise<void> {
+    const tx = this.redis
       .multi()
       .set(this.keys.session(blindIndex), JSON.stringify(session), { expiration: { type: 'PX', value: this.ttlOf(session) } })
-      .set(turn.key, turn.value, { expiration: { type: 'PX', value: turn.ttlMs } })
-      .exec();
+      .set(turn.key, turn.value, { expiration: { type: 'PX', value: turn.ttlMs } });
+    // participants' counters (src/insights) ride in the same transaction: no extra round trip
+    for (const write of writes) write(tx);
+    await tx.exec();
   }
 
   async delete(blindIndex: string): Promise<void> {

@@ -5,6 +5,8 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { RecordingsModule } from '../recordings/recordings.module';
 import { StaffCallLineModule } from '../channels/voice/staff-call.port';
+import { InsightsController } from '../insights/insights.controller';
+import { InsightsModule } from '../insights/insights.module';
 import { StaffApiController } from './api/staff-api.controller';
 import { AuditLogRepository } from './audit-log.repository';
 import { BullBoardMount } from './bull-board.mount';
@@ -44,8 +46,8 @@ import { StaffHeadersMiddleware } from './staff-headers.middleware';
  * because the status SMS needs the outbound queue, which the callback module does not import.
  */
 @Module({
-  imports: [ContactsModule, OutboundModule, RecordingsModule, StaffCallLineModule],
-  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController, StaffCallController, StaffCallApiController],
+  imports: [ContactsModule, OutboundModule, RecordingsModule, StaffCallLineModule, InsightsModule],
+  controllers: [StaffAuthController, StaffAccountController, StaffQueueController, StaffSupervisionController, StaffAdminController, StaffRecordingsController, StaffApiController, StaffCallController, StaffCallApiController, InsightsController],
   providers: [
     { provide: PasswordHasher, useValue: new PasswordHasher() },
     StaffUsersRepository,

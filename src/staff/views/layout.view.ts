@@ -21,7 +21,7 @@ export function csrfField(token: string): Html {
 function nav(staff: StaffUser, csrf: string): Html {
   return html`<header>
   ${isCaller(staff) ? html`<a href="/staff/queue">File d’attente</a>` : ''}
-  ${isSupervisor(staff) ? html`<a href="/staff/supervision">Suivi</a><a href="/staff/broadcasts">Diffusions</a><a href="/staff/audit">Journal</a>` : ''}
+  ${isSupervisor(staff) ? html`<a href="/staff/supervision">Suivi</a><a href="/staff/insights">Tendances</a><a href="/staff/broadcasts">Diffusions</a><a href="/staff/audit">Journal</a>` : ''}
   ${staff.role === 'admin' ? html`<a href="/staff/admin/users">Équipe</a><a href="/staff/queues">Tâches</a>` : ''}
   ${RECORDERS.includes(staff.role) ? html`<a href="/staff/recordings">Enregistrements</a>` : ''}
   <a class="who" href="/staff/account">${staff.displayName} · ${ROLE_LABELS[staff.role]}</a>

@@ -21,9 +21,6 @@ export const NOTICE_KEY = 'callback:proactive.news';
 /** Why a subscriber got nothing (the report counts these, never who). */
 export type SkipReason = 'stopped' | 'discreet' | 'capped' | 'no_address' | 'no_channel' | 'voice_not_supported' | 'one_way_line' | 'no_template' | 'refused';
 
-/** Her notice, or why none; `budget`: today's broadcast budget is spent, she waits for tomorrow. */
-export type DeliveryDecision = { delivery: NewDelivery } | 'budget';
-
 /** The key a notice's outbound rows are derived from: one broadcast, one contact, one message (job id too). */
 export function noticeRowKey(broadcastId: string, contactId: string): string {
   return `broadcast\u0000${broadcastId}\u0000${contactId}`;
@@ -44,35 +41,71 @@ export class BroadcastDelivery {
     @Inject(BroadcastBudget) private readonly budget: BroadcastBudget,
   ) {}
 
-  async deliver(b: BroadcastRow, r: Recipient): Promise<DeliveryDecision> {
-    const language = r.language ?? this.content.base;
-    const base = { broadcastId: b.id, contactId: r.contactId, channel: r.channel, language };
-    const skip = (reason: SkipReason): DeliveryDecision => ({ delivery: { ...base, state: 'skipped', reason } });
-    const reason = this.refusal(r);
-    if (reason) return skip(reason);
-    const oneWay = r.channel === 'sms' && this.config.broadcasts.oneWayLines.includes(r.source);
-    const chosen = textFor(oneWay ? (b.noticeOneWay ?? {}) : b.notice, language, this.content.base);
-    if (!chosen) return skip('one_way_line');
-    const sms = r.channel === 'sms';
-    const text = sms ? smsNoticeText(chosen.text, chosen.lang, this.config.sms.spelling) : chosen.text;
-    const segments = sms ? noticeCost(chosen.text, chosen.lang, this.config.sms.spelling).segments : 0;
-    if (sms && !(await this.budget.book(segments))) return 'budget';
-    const address = await this.contacts.revealAddress(r.contactId).catch(() => null);
-    const ids = address
-      ? await this.outbound.enqueue(r.channel as ChannelName, {
-          address,
-          contactId: r.contactId,
-          language,
-          outputs: [{ text: NOTICE_KEY, params: { notice: text } }],
-          kind: OutboundJobKind.Broadcast,
-          rowKey: noticeRowKey(b.id, r.contactId),
-        })
-      : [];
-    if (ids.length === 0) {
-      if (sms) await this.budget.refund(segments);
-      return skip(!address ? 'no_address' : r.channel === 'whatsapp' ? 'no_template' : 'refused');
+  /**
+   * One page of subscribers: the refusals first, then the day's budget for the SMS among the rest (booked
+   * at once, else one by one until it is spent: `spent`, and the others stay undecided for tomorrow), their
+   * addresses in one query, and each channel's notices handed to its outbound queue in one batch.
+   */
+  async deliverPage(b: BroadcastRow, page: Recipient[]): Promise<{ done: NewDelivery[]; spent: boolean }> {
+    const done: NewDelivery[] = [];
+    const candidates: Array<{ r: Recipient; base: Omit<NewDelivery, 'state'>; text: string; segments: number }> = [];
+    for (const r of page) {
+      const language = r.language ?? this.content.base;
+      const base = { broadcastId: b.id, contactId: r.contactId, channel: r.channel, language };
+      const reason = this.refusal(r);
+      const oneWay = r.channel === 'sms' && this.config.broadcasts.oneWayLines.includes(r.source);
+      const chosen = reason ? null : textFor(oneWay ? (b.noticeOneWay ?? {}) : b.notice, language, this.content.base);
+      if (reason || !chosen) {
+        done.push({ ...base, state: 'skipped', reason: reason ?? 'one_way_line' });
+        continue;
+      }
+      const sms = r.channel === 'sms';
+      const text = sms ? smsNoticeText(chosen.text, chosen.lang, this.config.sms.spelling) : chosen.text;
+      candidates.push({ r, base, text, segments: sms ? noticeCost(chosen.text, chosen.lang, this.config.sms.spelling).segments : 0 });
     }
-    return { delivery: { ...base, state: 'queued', outboundId: ids[0]!, segments } };
+    const { admitted, spent } = await this.withinBudget(candidates);
+    const addresses = await this.contacts.revealAddresses(admitted.map((c) => c.r.contactId));
+    const byChannel = new Map<string, typeof admitted>();
+    for (const c of admitted) {
+      if (!addresses.has(c.r.contactId)) {
+        await this.budget.refund(c.segments);
+        done.push({ ...c.base, state: 'skipped', reason: 'no_address' });
+      } else byChannel.set(c.r.channel, [...(byChannel.get(c.r.channel) ?? []), c]);
+    }
+    for (const [channel, list] of byChannel) {
+      const ids = await this.outbound.enqueueBatch(
+        channel as ChannelName,
+        list.map((c) => ({
+          address: addresses.get(c.r.contactId)!,
+          contactId: c.r.contactId,
+          language: c.base.language,
+          outputs: [{ text: NOTICE_KEY, params: { notice: c.text } }],
+          kind: OutboundJobKind.Broadcast,
+          rowKey: noticeRowKey(b.id, c.r.contactId),
+        })),
+      );
+      for (const [i, c] of list.entries()) {
+        const queued = ids[i] ?? [];
+        if (queued.length > 0) done.push({ ...c.base, state: 'queued', outboundId: queued[0]!, segments: c.segments });
+        else {
+          await this.budget.refund(c.segments);
+          done.push({ ...c.base, state: 'skipped', reason: channel === 'whatsapp' ? 'no_template' : 'refused' });
+        }
+      }
+    }
+    return { done, spent };
+  }
+
+  /** The page's SMS segments booked at once; when that passes the day's budget, one by one until it does. */
+  private async withinBudget<C extends { segments: number }>(candidates: C[]): Promise<{ admitted: C[]; spent: boolean }> {
+    const total = candidates.reduce((n, c) => n + c.segments, 0);
+    if (total === 0 || (await this.budget.book(total))) return { admitted: candidates, spent: false };
+    const admitted: C[] = [];
+    for (const c of candidates) {
+      if (c.segments > 0 && !(await this.budget.book(c.segments))) return { admitted, spent: true };
+      admitted.push(c);
+    }
+    return { admitted, spent: false };
   }
 
   private refusal(r: Recipient): SkipReason | null {

@@ -12,9 +12,8 @@ import type { BroadcastRow } from './broadcasts.schema';
 
 export const BROADCAST_QUEUE = 'broadcasts';
 const JOB_NAME = 'send';
-/** subscribers read per page (keyset), and handed to the outbound queue this many at a time. */
+/** subscribers read per page (keyset) and handed to the outbound queues together. */
 export const PAGE_SIZE = 500;
-const IN_FLIGHT = 16;
 /** once every notice is queued: how often the job looks again (closing time, the last sends). */
 const WATCH_MS = 60_000;
 
@@ -152,32 +151,25 @@ export class BroadcastSender implements OnModuleInit, OnApplicationBootstrap, On
 
   /**
    * One page: a cancel or closing time is noticed between pages; the ones already decided (a restart)
-   * are left alone; the others go IN_FLIGHT at a time and are recorded with the page.
+   * are left alone; the others are decided and queued together and recorded with the page.
    */
   private async feedPage(b: BroadcastRow, page: Recipient[]): Promise<'done' | 'closed' | 'budget' | 'stopped'> {
     if ((await this.broadcasts.status(b.id)) !== 'sending') return 'stopped';
     if (!withinBroadcastHours(this.clock.now(), this.config.broadcasts.hours)) return 'closed';
     const decided = await this.broadcasts.decided(b.id, page.map((r) => r.contactId));
     const todo = page.filter((r) => !decided.has(r.contactId));
-    const done: NewDelivery[] = [];
-    let spent = false;
+    let result: { done: NewDelivery[]; spent: boolean } = { done: [], spent: false };
     try {
-      for (let i = 0; i < todo.length && !spent; i += IN_FLIGHT) {
-        const results = await Promise.all(todo.slice(i, i + IN_FLIGHT).map((r) => this.delivery.deliver(b, r)));
-        for (const result of results) {
-          if (result === 'budget') spent = true;
-          else done.push(result.delivery);
-        }
-      }
+      result = await this.delivery.deliverPage(b, todo);
     } finally {
-      await this.broadcasts.record(done);
+      await this.broadcasts.record(result.done);
     }
     // cancelled while this page was being queued: what it queued is taken back too
     if ((await this.broadcasts.status(b.id)) !== 'sending') {
       await this.broadcasts.withdrawQueued(b.id);
       return 'stopped';
     }
-    return spent ? 'budget' : 'done';
+    return result.spent ? 'budget' : 'done';
   }
 }
 

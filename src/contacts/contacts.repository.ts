@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { AddressCipher } from '../crypto/address-cipher';
 import { BlindIndex } from '../crypto/blind-index';
@@ -147,6 +147,22 @@ export class ContactsRepository {
     const [row] = await this.db.select({ enc: contacts.addressEnc }).from(contacts).where(eq(contacts.id, id));
     if (!row) throw new ContactNotFoundError(id);
     return row.enc === null ? null : this.cipher.decrypt(row.enc, aadFor(id));
+  }
+
+  /** The stored addresses of many contacts in one query (a broadcast's page); one that cannot be read is left out. */
+  async revealAddresses(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    const rows = await this.db.select({ id: contacts.id, enc: contacts.addressEnc }).from(contacts).where(inArray(contacts.id, ids));
+    for (const row of rows) {
+      if (row.enc === null) continue;
+      try {
+        out.set(row.id, this.cipher.decrypt(row.enc, aadFor(row.id)));
+      } catch {
+        // a key no longer held: nothing is sent to her
+      }
+    }
+    return out;
   }
 
   private async update(id: string, changes: ContactChanges): Promise<Contact> {

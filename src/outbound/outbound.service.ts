@@ -263,8 +263,33 @@ export class OutboundService implements OnApplicationShutdown {
    * back a job Redis may have lost meanwhile — never a second row, never a second send.
    */
   private async enqueueKeyed(running: RunningChannel, request: EnqueueRequest, rendered: Rendered[], answering: string): Promise<string[]> {
-    const keyed = rendered.map((r, position) => this.seal(request, r, replyRowId(running.def.channel, answering, position)));
-    const created = await this.messages.createMany(keyed.map((r) => this.newRow(running, request, r)));
+    return (await this.enqueueKeyedMany(running, [{ request, rendered, key: answering }]))[0]!;
+  }
+
+  /**
+   * Many senders' proactive messages of one channel at once (a broadcast's page): each request keyed
+   * (`rowKey`), rendered and checked for discretion as `enqueue` does, their rows recorded in one
+   * statement. The caller has read each contact's opt-out and discreet mode in the same query that found
+   * them (the send re-checks opt-out); a contact erased meanwhile fails the whole batch (her row's foreign
+   * key), which the caller hands over again. Returns the row ids queued per request, in order.
+   */
+  async enqueueBatch(channelName: ChannelName, requests: EnqueueRequest[]): Promise<string[][]> {
+    const running = this.require(channelName);
+    const items = requests.map((request) => {
+      if (request.kind === OutboundJobKind.Reply || !request.rowKey) throw new Error('enqueueBatch takes keyed proactive messages only');
+      const rendered = running.def.render(request.outputs, request.language);
+      return { request, rendered: this.discreet(channelName, rendered) ? rendered : [], key: request.rowKey };
+    });
+    return this.enqueueKeyedMany(running, items);
+  }
+
+  private async enqueueKeyedMany(running: RunningChannel, items: Array<{ request: EnqueueRequest; rendered: Rendered[]; key: string }>): Promise<string[][]> {
+    const sealed = items.map(({ request, rendered, key }) => rendered.map((r, position) => this.seal(request, r, replyRowId(running.def.channel, key, position))));
+    const created = await this.messages.createMany(items.flatMap(({ request }, i) => sealed[i]!.map((r) => this.newRow(running, request, r))));
+    return Promise.all(items.map(({ request, key }, i) => this.queueKeyed(running, request, sealed[i]!, key, created)));
+  }
+
+  private async queueKeyed(running: RunningChannel, request: EnqueueRequest, keyed: Sealed[], answering: string, created: Set<string>): Promise<string[]> {
     const fresh = keyed.filter((r) => created.has(r.id));
     const verdicts = await this.admitAll(running, request, fresh);
     const refused = fresh.filter((_, i) => verdicts[i] !== true);

@@ -177,7 +177,7 @@ describe('broadcasts', () => {
     await repo.markSending(id, new Date(app.clock.now()));
     // a crash after queuing three notices, before their page was recorded or the cursor saved
     const first = await repo.recipientsAfter(id, 'testimony', null, 3);
-    for (const r of first) await app.get<BroadcastDelivery>(BroadcastDelivery).deliver(b, r);
+    await app.get<BroadcastDelivery>(BroadcastDelivery).deliverPage(b, first);
     await sender(app).run(id);
     await sender(app).run(id);
     await eventually(() => subs.every((s) => received(app, s).length >= 1), 10_000, 'every notice');

@@ -11,13 +11,14 @@ import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './db/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logger.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { ClockModule } from './common/clock.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RecordingsModule } from './recordings/recordings.module';
 import { StaffModule } from './staff/staff.module';
-import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { SubscriptionsModule } from './broadcasts/subscriptions.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
 
 /**
  * The shell: configuration first, then the outside systems (database, Redis), then content,
@@ -46,6 +47,7 @@ export class AppModule {
         StaffModule,
         BroadcastsModule,
         ChannelsModule.forRoot(config),
+        MetricsModule.forRoot(config),
       ],
       // every contact event has its one owner, or the service does not start
       providers: [ContactEventsCheck],

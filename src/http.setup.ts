@@ -4,6 +4,7 @@ import { json, urlencoded } from 'express';
 import { webhookHeadersMiddleware } from './channels/webhook-headers.middleware';
 import { CONFIG } from './config/config.module';
 import type { Config } from './config/config';
+import { webhookTimer } from './metrics/webhook-timer.middleware';
 
 /**
  * Body limits and parsers shared by main.ts and the end-to-end tests, so that tests run the same
@@ -15,7 +16,7 @@ import type { Config } from './config/config';
  */
 export function configureHttp(app: NestExpressApplication, config: Config | undefined = configOf(app)): void {
   app.disable('x-powered-by');
-  if (config) app.use(webhookHeadersMiddleware(config));
+  if (config) app.use(webhookTimer(config), webhookHeadersMiddleware(config));
   // JSON webhooks signed over their exact bytes (the SMS relay phone) need the body as received.
   app.use(json({ limit: '64kb', verify: keepRawBody }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));

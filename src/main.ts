@@ -48,13 +48,14 @@ async function startEmbedded(config: Config): Promise<{ redis?: EmbeddedRedis; s
 }
 
 /**
- * A worker process (SIRA_ROLE=worker) answers only its health checks: webhooks and staff pages are the
- * web part's, so a misrouted request gets a plain 404 instead of being handled twice or half.
+ * A worker process (SIRA_ROLE=worker) answers only its health checks and its metrics (GET /metrics,
+ * when METRICS_TOKEN is set): webhooks and staff pages are the web part's, so a misrouted request gets
+ * a plain 404 instead of being handled twice or half.
  */
 function answerHealthOnly(app: NestExpressApplication): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/health' || req.path.startsWith('/health/')) return next();
-    res.status(404).json({ statusCode: 404, message: 'this Sira process is a worker (SIRA_ROLE=worker): only /health is served' });
+    if (req.path === '/health' || req.path.startsWith('/health/') || req.path === '/metrics') return next();
+    res.status(404).json({ statusCode: 404, message: 'this Sira process is a worker (SIRA_ROLE=worker): only /health and /metrics are served' });
   });
 }
 

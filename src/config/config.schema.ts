@@ -90,6 +90,12 @@ export const configSchema = z
     /** approved templates for proactive texts outside her 24-hour window (JSON, whatsapp-templates.schema.ts). */
     WHATSAPP_TEMPLATES: whatsappTemplatesSchema.optional(),
 
+    /**
+     * bearer token of GET /metrics (Prometheus, src/metrics): unset, the route does not exist (404); a
+     * scrape without it or with another token is refused (401). 32–256 characters of a bearer token.
+     */
+    METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9._~+/=-]{32,256}$/, '32 to 256 characters among A-Z a-z 0-9 . _ ~ + / = -').optional(),
+
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(9000),
     /**
      * lock of a running BullMQ job (outbound, callbacks, privacy), renewed at half this while its process

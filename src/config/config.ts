@@ -55,6 +55,8 @@ export interface Config {
     /** proactive text key → approved template (WHATSAPP_TEMPLATES); empty: nothing proactive outside the window. */
     templates: WhatsAppTemplates;
   };
+  /** GET /metrics (src/metrics): on when METRICS_TOKEN is set, for a scraper presenting it as a bearer token. */
+  metrics?: { token: string };
   shutdownTimeoutMs: number;
   /** BullMQ workers: `lockDuration` and `stalledInterval` of every queue's worker. */
   workers: { lockMs: number };
@@ -205,6 +207,7 @@ function toConfig(e: RawEnv): Config {
             templates: e.WHATSAPP_TEMPLATES ?? {},
           }
         : undefined,
+    metrics: e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : undefined,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workers: { lockMs: e.WORKER_LOCK_MS },
     callbacks: {

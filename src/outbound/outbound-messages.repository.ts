@@ -6,6 +6,7 @@ import type { Database } from '../db/open-database';
 import { prepareClaimStatement, type ClaimVerdict } from './outbound-claim.statement';
 import { prepareInsertStatement, type InsertStatement, type NewOutboundRow } from './outbound-insert.statement';
 import { outboundMessages as o, type OutboundMessageRow } from './outbound-messages.schema';
+import { countOutbound, outcomeOfStatus } from '../metrics/process-metrics';
 import { OUTBOUND_STATUSES, type OutboundJobKind, type OutboundProvider, type OutboundStatus } from './outbound.types';
 
 /** A queued row as the sweep reads it: what its job is rebuilt from. */
@@ -45,6 +46,14 @@ function prepareStatements(db: Database) {
   return {
     claim: prepareClaimStatement(db),
     byId: db.select().from(o).where(eq(o.id, p('id'))).prepare('outbound_by_id'),
+    // the staff board asks these on every refresh
+    countByStatus: db.select({ status: o.status, n: sql<number>`count(*)::int` }).from(o).groupBy(o.status).prepare('outbound_count_by_status'),
+    countByStatusOf: db
+      .select({ status: o.status, n: sql<number>`count(*)::int` })
+      .from(o)
+      .where(eq(o.channel, p('channel')))
+      .groupBy(o.status)
+      .prepare('outbound_count_by_status_of'),
     byProviderId: db
       .select()
       .from(o)
@@ -69,12 +78,14 @@ function prepareStatements(db: Database) {
         ...UNSETTLED_WIPED,
       })
       .where(eq(o.id, p('id')))
+      .returning({ channel: o.channel })
       .prepare('outbound_mark_sent'),
     // `failed` / `unknown`: final, never resent
     markFinal: db
       .update(o)
       .set({ status: sql`${p('status')}`, errorCode: sql`${p('errorCode')}`, updatedAt: sql`now()`, ...UNSETTLED_WIPED })
       .where(eq(o.id, p('id')))
+      .returning({ channel: o.channel })
       .prepare('outbound_mark_final'),
     // `queued` again after a provider's clear failure: the job may still be lost, so the row keeps her address
     requeue: db
@@ -87,7 +98,7 @@ function prepareStatements(db: Database) {
       .set({ status: 'queued', updatedAt: sql`now()` })
       .where(and(eq(o.id, p('id')), eq(o.status, 'sending')))
       .prepare('outbound_release_claim'),
-    discard: db.delete(o).where(eq(o.id, p('id'))).prepare('outbound_discard'),
+    discard: db.delete(o).where(eq(o.id, p('id'))).returning({ channel: o.channel }).prepare('outbound_discard'),
     applyReceipt: db
       .update(o)
       .set({
@@ -106,6 +117,8 @@ function prepareStatements(db: Database) {
  * The record of every send. The claim (`queued` → `sending`, attempts + 1) is one conditional UPDATE,
  * so two workers, or a job redelivered after a crash, can never both call the provider for one row.
  * Every statement of the per-message path is prepared once: drizzle does not rebuild its SQL per call.
+ * Every settling statement counts the status it reached in `sira_outbound_total{channel,outcome}`
+ * (src/metrics), from the channel the row itself names.
  */
 @Injectable()
 export class OutboundMessagesRepository {
@@ -163,7 +176,8 @@ export class OutboundMessagesRepository {
 
   /** Sent: records who took it (provider, SMS line) and wipes what only its job needed. */
   async markSent(id: string, providerId: string, by: { provider?: OutboundProvider; line?: string } = {}): Promise<void> {
-    await this.statements.markSent.execute({ id, providerId, provider: by.provider ?? null, line: by.line ?? null });
+    const [row] = await this.statements.markSent.execute({ id, providerId, provider: by.provider ?? null, line: by.line ?? null });
+    if (row) countOutbound(row.channel, 'sent');
   }
 
   /** A clear failure before acceptance: back to `queued`, so the next attempt may claim it. */
@@ -173,7 +187,8 @@ export class OutboundMessagesRepository {
 
   /** `failed` or `unknown` (never resent) with the provider's code; her address and the message are wiped. */
   async markFinal(id: string, status: 'failed' | 'unknown', errorCode: string): Promise<void> {
-    await this.statements.markFinal.execute({ id, status, errorCode });
+    const [row] = await this.statements.markFinal.execute({ id, status, errorCode });
+    if (row) countOutbound(row.channel, status);
   }
 
   /**
@@ -185,7 +200,8 @@ export class OutboundMessagesRepository {
       .update(o)
       .set({ status: 'unknown', errorCode: 'job_lost', updatedAt: sql`now()`, ...UNSETTLED_WIPED })
       .where(and(eq(o.id, id), eq(o.status, 'sending')))
-      .returning({ id: o.id });
+      .returning({ id: o.id, channel: o.channel });
+    for (const row of updated) countOutbound(row.channel, 'unknown');
     return updated.length > 0;
   }
 
@@ -215,7 +231,7 @@ export class OutboundMessagesRepository {
 
   /** Drops a row that will not be sent (she opted out or was erased meanwhile): nothing went out. */
   async discard(id: string): Promise<void> {
-    await this.statements.discard.execute({ id });
+    for (const row of await this.statements.discard.execute({ id })) countOutbound(row.channel, 'discarded');
   }
 
   /**
@@ -225,16 +241,14 @@ export class OutboundMessagesRepository {
   async applyReceipt(channel: ChannelName, providerId: string, status: OutboundStatus, errorCode?: string | null): Promise<OutboundMessageRow | undefined> {
     if (RANK[status] === 0) return undefined;
     const [row] = await this.statements.applyReceipt.execute({ channel, providerId, status, errorCode: errorCode ?? null, rank: RANK[status] });
+    const outcome = row ? outcomeOfStatus(row.status) : undefined;
+    if (outcome) countOutbound(row!.channel, outcome);
     return row;
   }
 
   /** Rows per status (staff see how many ended `unknown` or `failed`). */
   async countByStatus(channel?: ChannelName): Promise<Partial<Record<OutboundStatus, number>>> {
-    const rows = await this.db
-      .select({ status: o.status, n: sql<number>`count(*)::int` })
-      .from(o)
-      .where(channel ? eq(o.channel, channel) : undefined)
-      .groupBy(o.status);
+    const rows = channel ? await this.statements.countByStatusOf.execute({ channel }) : await this.statements.countByStatus.execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 

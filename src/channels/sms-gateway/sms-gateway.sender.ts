@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { countProviderError } from '../../metrics/process-metrics';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { SmsMessage } from '../sms/sms-channel';
 import { smsCost } from '../../common/sms-segments';
@@ -42,7 +43,7 @@ export class SmsGatewaySender implements Sender<SmsMessage> {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw classifyNetworkError(err);
+      throw countProviderError('sms_gateway', classifyNetworkError(err));
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
@@ -64,7 +65,7 @@ export class SmsGatewaySender implements Sender<SmsMessage> {
   }
 
   private refused(response: Response): SendError {
-    const error = classifyResponse(response.status, response.headers.get('retry-after'));
+    const error = countProviderError('sms_gateway', classifyResponse(response.status, response.headers.get('retry-after')));
     if (response.status === 401 || response.status === 403) this.log.error(`relay ${this.line.id} refused the credentials (${response.status})`);
     return error;
   }

@@ -1,6 +1,7 @@
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../../config/config';
+import { countTelegramErrors } from '../../metrics/telegram-errors.transformer';
 import { inlineRetry } from './telegram-retry.transformer';
 
 export type TelegramConfig = NonNullable<Config['telegram']>;
@@ -29,6 +30,7 @@ export function createTelegramBot(config: Pick<TelegramConfig, 'token' | 'apiRoo
     botInfo,
     client: { apiRoot: config.apiRoot.replace(/\/+$/, ''), timeoutSeconds: API_TIMEOUT_SECONDS },
   });
-  bot.api.config.use(inlineRetry());
+  // counted innermost (each attempt), then retried in place
+  bot.api.config.use(countTelegramErrors(), inlineRetry());
   return bot;
 }

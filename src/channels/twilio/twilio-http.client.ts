@@ -2,6 +2,7 @@ import RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
 import { Twilio } from 'twilio';
 import type { Config } from '../../config/config';
+import { countProviderError } from '../../metrics/process-metrics';
 import { SendError } from '../../outbound/outbound.types';
 
 const TWILIO_API = 'https://api.twilio.com';
@@ -14,7 +15,8 @@ const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNRE
 /**
  * The official client's HTTP layer, with two changes: requests can go to another base URL
  * (TWILIO_API_BASE_URL, a local fake in tests), and every failure is classified for the outbound
- * queue (see SendError) where the status, the headers and the network error are all still known.
+ * queue (see SendError) where the status, the headers and the network error are all still known,
+ * and counted in `sira_provider_errors_total{provider="twilio"}` (every REST call: SMS, redaction, calls).
  */
 export class TwilioHttpClient extends RequestClient {
   constructor(
@@ -30,10 +32,10 @@ export class TwilioHttpClient extends RequestClient {
     try {
       response = await super.request<TData>({ ...opts, uri });
     } catch (err) {
-      throw classifyNetworkError(err);
+      throw countProviderError('twilio', classifyNetworkError(err));
     }
     if (response.statusCode < 400) return response;
-    throw classifyResponse(response.statusCode, response.body, response.headers as Record<string, unknown>);
+    throw countProviderError('twilio', classifyResponse(response.statusCode, response.body, response.headers as Record<string, unknown>));
   }
 }
 

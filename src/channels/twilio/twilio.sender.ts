@@ -1,5 +1,6 @@
 import type { Twilio } from 'twilio';
 import type { Config } from '../../config/config';
+import { countProviderError } from '../../metrics/process-metrics';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { SmsMessage } from '../sms/sms-channel';
 import { twilioRestClient } from './twilio-http.client';
@@ -33,7 +34,7 @@ export class TwilioSender implements Sender<SmsMessage> {
     } catch (err) {
       if (err instanceof SendError) throw err;
       // Anything else happened after the request may have been accepted (e.g. an unreadable answer).
-      throw new SendError('ambiguous', err instanceof Error ? err.name : 'error');
+      throw countProviderError('twilio', new SendError('ambiguous', err instanceof Error ? err.name : 'error'));
     }
   }
 }

@@ -18,7 +18,9 @@ import { FlashCalls } from './flash-calls';
 import { returnCallRefusal, type ReturnCallRefusal } from './return-call.policy';
 import { VOICE_DIALER, type VoiceDialer } from './voice-dialer';
 
-const QUEUE = 'voice-return-calls';
+/** the BullMQ queue of return calls (read by the metrics, src/metrics). */
+export const RETURN_CALL_QUEUE = 'voice-return-calls';
+const QUEUE = RETURN_CALL_QUEUE;
 const TIME_ZONE = 'Africa/Bamako';
 /** The channels where her STOP also stops return calls (the same number). */
 const NUMBER_CHANNELS = ['sms', 'voice'] as const;

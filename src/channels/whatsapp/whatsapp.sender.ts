@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CONFIG } from '../../config/config.module';
 import type { Config } from '../../config/config';
+import { countProviderError } from '../../metrics/process-metrics';
 import { SendError, type SendRequest, type SendResult, type Sender } from '../../outbound/outbound.types';
 import type { WhatsAppMessage } from './whatsapp.renderer';
 import { audioPayload, WhatsAppAudio } from './whatsapp-audio';
@@ -82,6 +83,7 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
       const answer = await this.post(payload);
       const failure = classifyWhatsAppAnswer(answer);
       if (!failure) return { providerId: String(answer.body.messages![0]!.id), provider: 'whatsapp' };
+      countProviderError('whatsapp', failure);
       const wait = failure.kind === 'retryable' ? (failure.retryAfterMs ?? this.retry.baseDelayMs * 2 ** (attempt - 1)) : null;
       if (wait === null || attempt >= this.retry.attempts || wait > this.retry.maxWaitMs) {
         if (failure.kind !== 'retryable') {
@@ -104,7 +106,7 @@ export class WhatsAppSender implements Sender<WhatsAppMessage> {
         signal: AbortSignal.timeout(this.retry.timeoutMs),
       });
     } catch (err) {
-      throw classifyNetworkError(err);
+      throw countProviderError('whatsapp', classifyNetworkError(err));
     }
     let body: GraphAnswer['body'] = {};
     try {

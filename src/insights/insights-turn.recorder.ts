@@ -39,6 +39,11 @@ export class InsightsTurnRecorder implements TurnParticipant {
       flow = node.flow;
       keys.push({ ...dims, metric: InsightMetric.NodeReached, ...node });
     }
+    // news subscriptions she asked for or stopped in this turn, by topic (expiries are not counted here)
+    for (const e of turn.events as ReadonlyArray<{ type: string; topic?: unknown }>) {
+      const metric = e.type === 'news_subscribed' ? InsightMetric.SubscriptionStarted : e.type === 'news_stopped' ? InsightMetric.SubscriptionEnded : null;
+      if (metric) keys.push({ ...dims, metric, flow: '', topic: typeof e.topic === 'string' ? e.topic : '' });
+    }
     const menu = [...turn.outputs].reverse().find((o) => o.choices?.length);
     const menuNode = menu ? this.nodesByText.get(menu.text) : undefined;
     const abandoned = menuNode ? fieldOf({ ...dims, metric: InsightMetric.MenuAbandoned, ...menuNode }) : null;

@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   console.log(table);
   const minutes = (Date.now() - started) / 60_000;
   for (const f of figures.filter((f) => f.note)) console.log(`- ${f.name}: ${f.note}`);
-  if (!process.env.BENCH_ONLY) await writeReport(table, figures, minutes);
+  // BENCH_REPORT=1: a partial run rewrites docs/performance.md too (with only its figures)
+  if (!process.env.BENCH_ONLY || process.env.BENCH_REPORT) await writeReport(table, figures, minutes);
   // machine-readable: docs/performance.json beside the report, or BENCH_RESULTS=<file> (a partial run too)
   const results = process.env.BENCH_RESULTS ?? (process.env.BENCH_ONLY ? undefined : join(ROOT, 'docs', 'performance.json'));
   if (results) writeResults(results, figures, minutes);

@@ -108,6 +108,9 @@ export const OPENAPI_DOCUMENT = {
       }),
     },
     '/stats': { get: op('Counts and waiting times', SUP, { type: 'object' }, { method: 'get' }) },
+    '/insights': {
+      get: op('Aggregate counts per day (or ISO week / month) and flow, node, language, channel; cells below INSIGHTS_MIN_CELL and their complements are suppressed (no count). ?from=YYYY-MM-DD&to=YYYY-MM-DD[&by=flow|node|language|channel][&period=day|week|month]; 400 on bad dates', SUP, { type: 'object' }, { method: 'get' }),
+    },
     '/broadcasts': {
       post: op('Draft a broadcast to the subscribers of a topic: 201 {id, status: "draft"}; 422 names the word of a notice the discretion or segment check refuses', SUP, { type: 'object' }, {
         ...body({
